@@ -1,0 +1,3 @@
+from yotplan.cli import main
+
+main()

@@ -1,0 +1,196 @@
+"""The Typer app, its shared options, and the one place where failures become exit codes.
+
+Start-up matters (people run this dozens of times a day), so this module imports only
+typer and the standard library; each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from yotplan import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from yotplan.planset import PlanSet
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+
+class GuardedGroup(TyperGroup):
+    """Maps every failure of a command to one line on stderr and an exit code.
+
+    Expected failures (YotplanError) exit 1; a bug exits 3 with a hint to re-run with
+    --traceback; Ctrl-C exits 130. Usage errors keep Typer's message and exit 2.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        from yotplan.errors import PlansInvalid, YotplanError
+
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # Typer's own signalling: usage errors (2), explicit exits
+        except PlansInvalid as exc:
+            from yotplan.render.problems import problems_text
+
+            sys.stderr.write(problems_text(exc.problems))
+            raise typer.Exit(EXIT_PROBLEMS) from None
+        except YotplanError as exc:
+            typer.echo(f"yotplan: error: {exc}", err=True)
+            raise typer.Exit(EXIT_PROBLEMS) from None
+        except KeyboardInterrupt:
+            typer.echo("yotplan: interrupted", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:
+            if _traceback_wanted(ctx):
+                raise
+            typer.echo(
+                f"yotplan: internal error: {type(exc).__name__}: {exc} (re-run with --traceback and report it)",
+                err=True,
+            )
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _traceback_wanted(ctx: Any) -> bool:
+    return bool(ctx.obj and ctx.obj.get("traceback")) or bool(os.environ.get("YOTPLAN_TRACEBACK"))
+
+
+app = typer.Typer(
+    cls=GuardedGroup,
+    help="Track improvement action plans kept as YAML files in git.",
+    epilog="Example: yotplan status --plans plans/   ·   Docs: README.md in the yotplan repository",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"yotplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    traceback: Annotated[
+        bool, typer.Option("--traceback", help="Show the Python traceback of an internal error.")
+    ] = False,
+) -> None:
+    ctx.obj = {"traceback": traceback}
+
+
+# Shared options -------------------------------------------------------------------------
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+PlansDir = Annotated[
+    Path,
+    typer.Option(
+        "--plans",
+        "-p",
+        envvar="YOTPLAN_PLANS",
+        help="The plans folder.",
+        show_envvar=True,
+        file_okay=False,
+    ),
+]
+Today = Annotated[
+    datetime | None,
+    typer.Option(
+        "--today",
+        envvar="YOTPLAN_TODAY",
+        formats=["%Y-%m-%d"],
+        help="Judge the plans as on this date (YYYY-MM-DD) instead of today.",
+        show_envvar=True,
+    ),
+]
+Format = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+SourceFilter = Annotated[
+    list[str] | None, typer.Option("--source", "-s", help="Only this source (id, e.g. HMIP); repeatable.")
+]
+OwnerFilter = Annotated[list[str] | None, typer.Option("--owner", "-o", help="Only this owner key; repeatable.")]
+
+DEFAULT_PLANS = Path("plans")
+
+
+def resolve_today(value: datetime | None) -> date:
+    return value.date() if value else date.today()
+
+
+def load_or_fail(plans_dir: Path) -> PlanSet:
+    """The plan set of a folder; raises PlansInvalid (exit 1) when any file fails to load."""
+    from yotplan.errors import PlansInvalid
+    from yotplan.loader import load_plans
+
+    result = load_plans(plans_dir)
+    if result.problems:
+        raise PlansInvalid(result.problems)
+    return result.plans
+
+
+def usage_error(message: str, param: str) -> NoReturn:
+    """A bad option value that is only known to be bad once the plans are loaded: exit 2."""
+    raise typer.BadParameter(message, param_hint=f"'{param}'")
+
+
+def check_choices(values: list[str] | None, known: list[str], param: str, *, fold: bool = False) -> tuple[str, ...]:
+    """The values, or a usage error naming the closest known one."""
+    if not values:
+        return ()
+    lookup = {k.casefold() if fold else k: k for k in known}
+    for value in values:
+        if (value.casefold() if fold else value) not in lookup:
+            import difflib
+
+            close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known))}"
+            usage_error(f"{value!r} is not known ({hint})", param)
+    return tuple(values)
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console per invocation; rich honours NO_COLOR, FORCE_COLOR, COLUMNS and pipes itself."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def print_renderable(build: Callable[[int], RenderableType]) -> None:
+    """Print what `build` makes for the console's width (tables choose their columns by it)."""
+    console = make_console()
+    console.print(build(console.width))
+
+
+def print_text(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def main() -> None:
+    """The console-script entry point."""
+    app(prog_name="yotplan")

@@ -1,0 +1,77 @@
+"""Problems as text lines, json, or GitHub Actions workflow commands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from yotplan.problems import Problem
+from yotplan.render.data import render_json
+
+GITHUB_ANNOTATION_LIMIT = 10
+"""GitHub shows 10 annotations of each severity per step and silently drops the rest."""
+
+
+def problems_text(problems: Sequence[Problem]) -> str:
+    return "".join(f"{p}\n" for p in problems)
+
+
+def problems_summary(problems: Sequence[Problem], files: int) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return f"{files} file{'s' * (files != 1)} checked: no problems"
+    return (
+        f"{files} file{'s' * (files != 1)} checked: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    )
+
+
+def problems_json(problems: Sequence[Problem]) -> str:
+    return render_json(
+        [
+            {
+                "path": p.path,
+                "line": p.line,
+                "col": p.col,
+                "severity": p.severity,
+                "code": p.code,
+                "message": p.message,
+            }
+            for p in problems
+        ]
+    )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def problems_github(problems: Sequence[Problem]) -> str:
+    """`::error file=…,line=…,col=…,title=…::message` lines, at most 10 per severity, then a notice
+    that says how many were left out (GitHub would drop them without a word)."""
+    lines = []
+    shown = {"error": 0, "warning": 0}
+    for p in problems:
+        shown[p.severity] += 1
+        if shown[p.severity] > GITHUB_ANNOTATION_LIMIT:
+            continue
+        props = [f"file={_escape_property(p.path)}"]
+        if p.line:
+            props.append(f"line={p.line}")
+        if p.col:
+            props.append(f"col={p.col}")
+        props.append(f"title={_escape_property(p.code)}")
+        lines.append(f"::{p.severity} {','.join(props)}::{_escape_data(p.message)}")
+    for severity, count in shown.items():
+        if count > GITHUB_ANNOTATION_LIMIT:
+            lines.append(
+                f"::notice::{count - GITHUB_ANNOTATION_LIMIT} more {severity}s not annotated; "
+                "run `yotplan check` to see them all"
+            )
+    # The plain lines too, so the log shows every problem even past the annotation cap.
+    lines.extend(str(p) for p in problems)
+    return "".join(f"{line}\n" for line in lines)

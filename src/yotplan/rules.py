@@ -1,0 +1,255 @@
+"""The rules that judge a loaded plan set. Each is a plain function that returns problems.
+
+Codes are stable: tools and people grep for them. YP0xx are loading problems (see
+`yotplan.yamlio`, `yotplan.loader`, `yotplan.validation`); YP1xx are errors found here;
+YP2xx are warnings, which `check --strict` turns into errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date
+
+from yotplan.planset import PlanSet
+from yotplan.problems import Problem
+from yotplan.rag import is_overdue
+
+STALE_DAYS = 90
+"""An open action with no update for longer than this is flagged (YP202)."""
+
+Rule = Callable[[PlanSet, date], Iterator[Problem]]
+
+
+def recommendation_without_owner(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP101: every recommendation needs an owner, the rule CI relies on most.
+
+    passes: `owner: yot-manager`; fails: no `owner:` key, or `owner:` left empty.
+    """
+    for ref in plans.recommendations():
+        if not ref.recommendation.owner:
+            yield ref.doc.problem(
+                (*ref.where, "owner"),
+                "error",
+                "YP101",
+                f"recommendation {ref.recommendation.id} has no owner; add `owner:` with a key from owners.yaml",
+            )
+
+
+def recommendation_without_actions(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP102: a recommendation with no actions has no plan.
+
+    passes: `actions:` with one item; fails: `actions: []` or no `actions:` key.
+    """
+    for ref in plans.recommendations():
+        if not ref.recommendation.actions:
+            yield ref.doc.problem(
+                ref.where,
+                "error",
+                "YP102",
+                f"recommendation {ref.recommendation.id} has no actions; add at least one under `actions:`",
+            )
+
+
+def action_without_owner(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP103: every action needs an owner.
+
+    passes: `owner: camhs`; fails: no `owner:` key on the action.
+    """
+    for ref in plans.actions():
+        if not ref.action.owner:
+            yield ref.rec.doc.problem(
+                (*ref.where, "owner"),
+                "error",
+                "YP103",
+                f"action {ref.action.id} has no owner; add `owner:` with a key from owners.yaml",
+            )
+
+
+def unknown_owner(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP104: an owner must be a key of owners.yaml.
+
+    passes: `owner: yot-manager` with `yot-manager:` in owners.yaml; fails: `owner: yot-manger`.
+    Silent when owners.yaml itself is missing or broken: that is reported once, elsewhere.
+    """
+    if plans.owners_doc is None:
+        return
+    known = sorted(plans.owners)
+    for rec in plans.recommendations():
+        owners = [((*rec.where, "owner"), rec.recommendation.owner)]
+        owners += [((*a.where, "owner"), a.action.owner) for a in plans.actions_of(rec)]
+        for where, key in owners:
+            if key and key not in plans.owners:
+                yield rec.doc.problem(where, "error", "YP104", _unknown_owner_message(key, known))
+
+
+def _unknown_owner_message(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    fix = f"did you mean {close[0]!r}?" if close else f"add it with `yotplan add owner {key} --role ... --agency ...`"
+    return f"owner {key!r} is not in owners.yaml ({fix})"
+
+
+def action_without_due_date(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP105: every action needs a due date, or nothing can ever be late.
+
+    passes: `due: 2022-09-30`; fails: no `due:` key on the action.
+    """
+    for ref in plans.actions():
+        if ref.action.due is None:
+            yield ref.rec.doc.problem(
+                (*ref.where, "due"),
+                "error",
+                "YP105",
+                f"action {ref.action.id} has no due date; add `due: YYYY-MM-DD`",
+            )
+
+
+def done_without_completed(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP106: a done action records when it was completed.
+
+    passes: `status: done` with `completed: 2022-05-06`; fails: `status: done` alone.
+    """
+    for ref in plans.actions():
+        if ref.action.status == "done" and ref.action.completed is None:
+            yield ref.rec.doc.problem(
+                (*ref.where, "status"),
+                "error",
+                "YP106",
+                f"action {ref.action.id} is done but has no completion date; add `completed: YYYY-MM-DD`",
+            )
+
+
+def completed_in_future(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP107: nothing was completed after today.
+
+    passes: `completed: 2022-05-06` (today 2022-06-01); fails: `completed: 2030-01-01`.
+    """
+    for ref in plans.actions():
+        completed = ref.action.completed
+        if completed is not None and completed > today:
+            yield ref.rec.doc.problem(
+                (*ref.where, "completed"),
+                "error",
+                "YP107",
+                f"action {ref.action.id} is completed on {completed}, after today ({today}); "
+                "use the date it was actually completed",
+            )
+
+
+def duplicate_id(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP108: recommendation and action ids are unique across all plan files (case-insensitive,
+    as `show` matches them).
+
+    passes: HMIP-3 and HMIP-3.1; fails: two recommendations with id HMIP-3, in any files.
+    """
+    seen: dict[str, str] = {}
+    for rec in plans.recommendations():
+        items = [(rec.where, rec.recommendation.id)] + [(a.where, a.action.id) for a in plans.actions_of(rec)]
+        for where, item_id in items:
+            here = rec.doc.problem((*where, "id"), "error", "YP108", "")
+            first = seen.setdefault(item_id.casefold(), f"{here.path}:{here.line}")
+            if first != f"{here.path}:{here.line}":
+                yield replace(here, message=f"id {item_id!r} is already used at {first}; ids must be unique")
+
+
+def unknown_related(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP109: `related` names recommendations that exist.
+
+    passes: `related: [LGA-c]` with LGA-c defined; fails: `related: [LGA-z]`.
+    """
+    ids = {ref.recommendation.id.casefold(): ref.recommendation.id for ref in plans.recommendations()}
+    for ref in plans.recommendations():
+        for i, other in enumerate(ref.recommendation.related):
+            if other.casefold() not in ids:
+                close = difflib.get_close_matches(other, list(ids.values()), n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else "; remove it or fix the id"
+                yield ref.doc.problem(
+                    (*ref.where, "related", i),
+                    "error",
+                    "YP109",
+                    f"related recommendation {other!r} does not exist{hint}",
+                )
+
+
+def duplicate_source(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP110: each plan file answers its own source, so `--source` names one file.
+
+    passes: HMIP in one file, LGA in another; fails: `source: {id: HMIP}` in two files.
+    """
+    seen: dict[str, str] = {}
+    for doc in plans.plans:
+        source_id = doc.model.source.id
+        first = seen.setdefault(source_id.casefold(), doc.path)
+        if first != doc.path:
+            yield doc.problem(
+                ("source", "id"),
+                "error",
+                "YP110",
+                f"source {source_id!r} is already the source of {first}; give each report its own id",
+            )
+
+
+def overdue_action(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP201 (warning): an open action whose due date has passed.
+
+    passes: `due: 2022-09-30, status: done`; fails: `due: 2022-09-30, status: in-progress` on 2022-10-01.
+    """
+    for ref in plans.actions():
+        action = ref.action
+        if is_overdue(action, today) and action.due is not None:
+            days = (today - action.due).days
+            yield ref.rec.doc.problem(
+                (*ref.where, "due"),
+                "warning",
+                "YP201",
+                f"action {action.id} is {days} day{'s' * (days != 1)} overdue (due {action.due}); "
+                "finish it, or move `due:` with a reason (`yotplan update --due ... --reason ...`)",
+            )
+
+
+def stale_action(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP202 (warning): an open action not updated for more than 90 days. A not-started action
+    with no updates at all is not stale; a started one (in-progress or blocked) is.
+
+    passes: in-progress with an update 10 days ago; fails: in-progress, last update 120 days ago.
+    """
+    for ref in plans.actions():
+        action = ref.action
+        if not action.is_open:
+            continue
+        last = action.last_update
+        if last is None and action.status == "not-started":
+            continue
+        if last is None:
+            message = f"action {action.id} is {action.status} but has no updates; log progress with `yotplan log`"
+        elif (today - last).days > STALE_DAYS:
+            message = (
+                f"action {action.id} has had no update for {(today - last).days} days (last {last}); "
+                "log progress with `yotplan log`"
+            )
+        else:
+            continue
+        yield ref.rec.doc.problem(ref.where, "warning", "YP202", message)
+
+
+RULES: dict[str, Rule] = {
+    "YP101": recommendation_without_owner,
+    "YP102": recommendation_without_actions,
+    "YP103": action_without_owner,
+    "YP104": unknown_owner,
+    "YP105": action_without_due_date,
+    "YP106": done_without_completed,
+    "YP107": completed_in_future,
+    "YP108": duplicate_id,
+    "YP109": unknown_related,
+    "YP110": duplicate_source,
+    "YP201": overdue_action,
+    "YP202": stale_action,
+}
+
+
+def check_plans(plans: PlanSet, today: date) -> list[Problem]:
+    """Every rule's problems, in file and line order."""
+    problems = [p for rule in RULES.values() for p in rule(plans, today)]
+    return sorted(problems, key=lambda p: p.sort_key)

@@ -1,0 +1,124 @@
+"""Turning pydantic's validation errors into one plain-English line each, at the right place."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from yotplan.planset import Document
+from yotplan.problems import Problem
+
+SCHEMA_CODE = "YP010"
+
+_THING = {
+    "PlanFile": "plan file",
+    "OwnersFile": "owners file",
+    "Source": "source",
+    "Recommendation": "recommendation",
+    "Action": "action",
+    "Update": "update",
+    "Owner": "owner",
+}
+
+
+def validate_document(doc: Document, model: type[BaseModel]) -> list[Problem]:
+    """Validate `doc.data` into `model`, setting `doc.model`; return one Problem per error."""
+    try:
+        doc.model = model.model_validate(doc.data)
+        return []
+    except ValidationError as exc:
+        # include_input=False: inputs can be huge; the message below quotes only scalars.
+        return [_problem(doc, model, err) for err in exc.errors(include_url=False)]
+
+
+def _problem(doc: Document, root: type[BaseModel], err: Any) -> Problem:
+    loc: tuple[str | int, ...] = tuple(err["loc"])
+    kind: str = err["type"]
+    owner_model, field_name = _model_at(root, loc)
+    thing = _THING.get(owner_model.__name__, "mapping") if owner_model else "mapping"
+    value = err.get("input")
+    name = repr(field_name) if field_name is not None else "this value"
+
+    if kind == "extra_forbidden":
+        allowed = sorted(owner_model.model_fields) if owner_model else []
+        message = f"unknown key {field_name!r} in this {thing}{_suggest(str(field_name), allowed)}"
+        return doc.problem(loc, "error", SCHEMA_CODE, message, at_key=True)
+    if kind == "missing":
+        message = f"{name} is missing; add `{field_name}:` to this {thing}"
+    elif kind in ("string_type", "string_too_short") and (value is None or value == ""):
+        message = f"{name} is empty; write a value after `{field_name}:`"
+    elif kind == "string_type":
+        message = f"{name} should be text, got {_show(value)}; put it in quotes"
+    elif kind == "literal_error":
+        choices = [str(c) for c in typing.get_args(_annotation(owner_model, field_name))]
+        message = (
+            f"{_show(value)} is not a valid {field_name}; use one of {', '.join(choices)}"
+            f"{_suggest(str(value), choices)}"
+        )
+    elif kind == "iso_date":
+        message = f"{name}: {err['msg']}, e.g. 2024-06-30"
+    elif kind == "list_type":
+        message = f"{name} should be a list, one item per line starting with '- ', got {_show(value)}"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        where = f"{name} should be" if loc else f"a {thing} should be"
+        message = f"{where} a mapping of `key: value` lines, got {_show(value)}"
+    else:
+        message = f"{name}: {err['msg']}"
+    return doc.problem(loc, "error", SCHEMA_CODE, message)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    import difflib  # only on the error path
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    return f"; allowed: {', '.join(choices)}" if choices else ""
+
+
+def _model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> tuple[type[BaseModel] | None, str | int | None]:
+    """The model that holds the last step of `loc`, and that step's field name."""
+    model: type[BaseModel] | None = root
+    skip_next = False
+    for step in loc[:-1]:
+        if skip_next or isinstance(step, int):
+            skip_next = False
+            continue
+        if model is None or step not in model.model_fields:
+            return None, loc[-1]
+        model, skip_next = _inner_model(model.model_fields[step].annotation)
+    last = loc[-1] if loc else None
+    if isinstance(last, int):  # an item of a list of text, e.g. evidence[2]
+        return model, None
+    return model, last
+
+
+def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model inside `list[M]`, `dict[str, M]` or `M | None`; whether a dict key comes next."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    is_dict = typing.get_origin(annotation) is dict
+    for arg in typing.get_args(annotation):
+        inner, _ = _inner_model(arg)
+        if inner is not None:
+            return inner, is_dict
+    return None, False
+
+
+def _annotation(model: type[BaseModel] | None, name: str | int | None) -> Any:
+    if model is None or not isinstance(name, str) or name not in model.model_fields:
+        return None
+    return model.model_fields[name].annotation

@@ -1,0 +1,282 @@
+"""Queries over a plan set: the view models every output format renders from.
+
+All functions take `today` as a parameter; nothing here reads the clock or prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from yotplan.errors import UnknownId
+from yotplan.models import Action
+from yotplan.planset import ActionRef, PlanSet, RecommendationRef
+from yotplan.rag import DEFAULT_SOON_DAYS, RAGS, Rag, action_rag, days_until, is_overdue, recommendation_rag
+
+
+@dataclass(frozen=True, slots=True)
+class ActionView:
+    id: str
+    title: str
+    owner: str
+    due: date | None
+    status: str
+    completed: date | None
+    rag: Rag
+    days_left: int | None
+    """Days until due: negative when overdue, None when closed or undated."""
+    recommendation: str
+    source: str
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "owner": self.owner,
+            "due": _iso(self.due),
+            "status": self.status,
+            "completed": _iso(self.completed),
+            "rag": self.rag,
+            "days_left": self.days_left,
+            "recommendation": self.recommendation,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationView:
+    id: str
+    source: str
+    text: str
+    to: str | None
+    owner: str
+    related: tuple[str, ...]
+    rag: Rag
+    actions: tuple[ActionView, ...]
+
+    @property
+    def done(self) -> int:
+        return sum(a.status == "done" for a in self.actions)
+
+    @property
+    def total(self) -> int:
+        return len(self.actions)
+
+    @property
+    def next_due(self) -> date | None:
+        return min((a.due for a in self.actions if a.due and a.rag not in ("complete", "dropped")), default=None)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "text": self.text,
+            "to": self.to,
+            "owner": self.owner,
+            "related": list(self.related),
+            "rag": self.rag,
+            "done": self.done,
+            "total": self.total,
+            "next_due": _iso(self.next_due),
+            "actions": [a.as_json() for a in self.actions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StatusView:
+    today: date
+    recommendations: list[RecommendationView]
+
+    @property
+    def summary(self) -> dict[Rag, int]:
+        counts = dict.fromkeys(RAGS, 0)
+        for rec in self.recommendations:
+            counts[rec.rag] += 1
+        return counts
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "summary": self.summary,
+            "recommendations": [r.as_json() for r in self.recommendations],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerView:
+    key: str
+    role: str
+    agency: str
+    open: int
+    overdue: int
+    due_soon: int
+    """Open actions due within the window (30 days by default), not counting overdue ones."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "owner": self.key,
+            "role": self.role,
+            "agency": self.agency,
+            "open": self.open,
+            "overdue": self.overdue,
+            "due_soon": self.due_soon,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which recommendations a view shows. Empty means everything."""
+
+    sources: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    rags: tuple[str, ...] = ()
+
+    def matches_source(self, ref: RecommendationRef) -> bool:
+        if not self.sources:
+            return True
+        wanted = {s.casefold() for s in self.sources}
+        return ref.source_id.casefold() in wanted
+
+    def matches_owner(self, owner: str | None) -> bool:
+        return not self.owners or owner in self.owners
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def action_view(ref: ActionRef, today: date, soon: int = DEFAULT_SOON_DAYS) -> ActionView:
+    action: Action = ref.action
+    rag = action_rag(action, today, soon)
+    return ActionView(
+        id=action.id,
+        title=action.title,
+        owner=action.owner or "",
+        due=action.due,
+        status=action.status,
+        completed=action.completed,
+        rag=rag,
+        days_left=days_until(action.due, today) if action.is_open else None,
+        recommendation=ref.rec.recommendation.id,
+        source=ref.rec.source_id,
+    )
+
+
+def recommendation_view(
+    plans: PlanSet, ref: RecommendationRef, today: date, soon: int = DEFAULT_SOON_DAYS
+) -> RecommendationView:
+    rec = ref.recommendation
+    return RecommendationView(
+        id=rec.id,
+        source=ref.source_id,
+        text=rec.text,
+        to=rec.to,
+        owner=rec.owner or "",
+        related=tuple(rec.related),
+        rag=recommendation_rag(rec, today, soon),
+        actions=tuple(action_view(a, today, soon) for a in plans.actions_of(ref)),
+    )
+
+
+def status_view(plans: PlanSet, today: date, soon: int = DEFAULT_SOON_DAYS, filters: Filters = Filters()) -> StatusView:
+    """One row per recommendation, in file order (plan files are read in name order).
+
+    `--owner` keeps recommendations owned by that owner or with an action of theirs.
+    """
+    rows = []
+    for ref in plans.recommendations():
+        if not filters.matches_source(ref):
+            continue
+        view = recommendation_view(plans, ref, today, soon)
+        if filters.owners and not (
+            filters.matches_owner(view.owner) or any(filters.matches_owner(a.owner) for a in view.actions)
+        ):
+            continue
+        if filters.rags and view.rag not in filters.rags:
+            continue
+        rows.append(view)
+    return StatusView(today, rows)
+
+
+def overdue_actions(plans: PlanSet, today: date, filters: Filters = Filters()) -> list[ActionView]:
+    """Open actions past their due date, most overdue first, then by id."""
+    views = [
+        action_view(ref, today)
+        for ref in plans.actions()
+        if is_overdue(ref.action, today) and filters.matches_source(ref.rec) and filters.matches_owner(ref.action.owner)
+    ]
+    return sorted(views, key=lambda v: (-v.days_overdue, v.id))
+
+
+def upcoming_actions(plans: PlanSet, today: date, within: int = 30, filters: Filters = Filters()) -> list[ActionView]:
+    """Open actions due from today to `within` days ahead, soonest first, then by id."""
+    views = []
+    for ref in plans.actions():
+        action = ref.action
+        if not action.is_open or action.due is None:
+            continue
+        due_soon = 0 <= (action.due - today).days <= within
+        if due_soon and filters.matches_source(ref.rec) and filters.matches_owner(action.owner):
+            views.append(action_view(ref, today))
+    return sorted(views, key=lambda v: (v.due or today, v.id))
+
+
+def owner_workload(plans: PlanSet, today: date, within: int = 30) -> list[OwnerView]:
+    """Per owner in owners.yaml (and any unknown owner an action names): open, overdue and due-soon actions."""
+    counts: dict[str, list[int]] = {key: [0, 0, 0] for key in plans.owners}
+    for ref in plans.actions():
+        action = ref.action
+        if not action.is_open or not action.owner:
+            continue
+        row = counts.setdefault(action.owner, [0, 0, 0])
+        row[0] += 1
+        if is_overdue(action, today):
+            row[1] += 1
+        elif action.due is not None and (action.due - today).days <= within:
+            row[2] += 1
+    views = []
+    for key, (open_, overdue, soon) in counts.items():
+        owner = plans.owners.get(key)
+        views.append(
+            OwnerView(
+                key=key,
+                role=owner.role if owner else "(not in owners.yaml)",
+                agency=owner.agency if owner else "",
+                open=open_,
+                overdue=overdue,
+                due_soon=soon,
+            )
+        )
+    return sorted(views, key=lambda v: (-v.overdue, -v.open, v.key))
+
+
+def find_item(plans: PlanSet, item_id: str) -> RecommendationRef | ActionRef:
+    """The recommendation or action with this id, matched case-insensitively.
+
+    Raises UnknownId naming the closest ids when there is none.
+    """
+    wanted = item_id.strip().casefold()
+    all_ids: list[str] = []
+    for ref in plans.recommendations():
+        if ref.recommendation.id.casefold() == wanted:
+            return ref
+        all_ids.append(ref.recommendation.id)
+        for action_ref in plans.actions_of(ref):
+            if action_ref.action.id.casefold() == wanted:
+                return action_ref
+            all_ids.append(action_ref.action.id)
+    raise UnknownId(unknown_id_message(item_id, all_ids))
+
+
+def unknown_id_message(item_id: str, known: list[str]) -> str:
+    import difflib  # only on the error path
+
+    by_fold = {k.casefold(): k for k in known}
+    close = [by_fold[c] for c in difflib.get_close_matches(item_id.casefold(), list(by_fold), n=3, cutoff=0.5)]
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `yotplan status` lists the ids"
+    return f"no recommendation or action has id {item_id!r}{hint}"
