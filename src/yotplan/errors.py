@@ -19,3 +19,15 @@ class PlansInvalid(YotplanError):
 
 class UnknownId(YotplanError):
     """No recommendation or action has this id."""
+
+
+class GitError(YotplanError):
+    """A git operation failed: git is missing, the folder is not in a repository, or git refused."""
+
+
+class NotAGitRepo(GitError):
+    """The plans folder is not inside a git repository."""
+
+
+class UnknownRevision(GitError):
+    """A revision (commit, tag, branch) that the repository does not have."""
