@@ -48,3 +48,21 @@ def cli() -> Invoke:
         return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
 
     return invoke
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.fixture
+def golden() -> Callable[[str, str], None]:
+    """Compare output with tests/golden/NAME; YOTPLAN_UPDATE_GOLDEN=1 rewrites it (then review the diff)."""
+    import os
+
+    def compare(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if os.environ.get("YOTPLAN_UPDATE_GOLDEN"):
+            path.write_text(actual, encoding="utf-8")
+        assert path.exists(), f"no golden file {path}; run with YOTPLAN_UPDATE_GOLDEN=1 and review it"
+        assert actual == path.read_text(encoding="utf-8")
+
+    return compare

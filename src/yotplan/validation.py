@@ -55,7 +55,7 @@ def _problem(doc: Document, root: type[BaseModel], err: Any) -> Problem:
         choices = [str(c) for c in typing.get_args(_annotation(owner_model, field_name))]
         message = (
             f"{_show(value)} is not a valid {field_name}; use one of {', '.join(choices)}"
-            f"{_suggest(str(value), choices)}"
+            f"{_suggest(str(value), choices, list_choices=False)}"
         )
     elif kind == "iso_date":
         message = f"{name}: {err['msg']}, e.g. 2024-06-30"
@@ -80,13 +80,13 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _suggest(word: str, choices: list[str]) -> str:
+def _suggest(word: str, choices: list[str], *, list_choices: bool = True) -> str:
     import difflib  # only on the error path
 
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
         return f" (did you mean {close[0]!r}?)"
-    return f"; allowed: {', '.join(choices)}" if choices else ""
+    return f"; allowed: {', '.join(choices)}" if choices and list_choices else ""
 
 
 def _model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> tuple[type[BaseModel] | None, str | int | None]:

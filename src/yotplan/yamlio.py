@@ -119,9 +119,7 @@ class StrictLoader(_BaseLoader):
         key_marks: dict[str, Mark] = {}
         value_marks: dict[str, Mark] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge" or (
-                key_node.tag == "tag:yaml.org,2002:str" and key_node.value == "<<" and key_node.style is None
-            ):
+            if key_node.value == "<<" and not key_node.style:  # a plain `<<` is a merge key in YAML 1.1
                 line, col = _mark(key_node)
                 raise YamlProblem(
                     "YP004", "YAML merge keys (<<) are not allowed in plans; write the keys out", line, col
@@ -159,7 +157,8 @@ class StrictLoader(_BaseLoader):
 
     def construct_undefined(self, node: yaml.Node) -> Any:
         line, col = _mark(node)
-        raise YamlProblem("YP005", f"YAML tag {node.tag!r} is not allowed in plans; remove it", line, col)
+        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+        raise YamlProblem("YP005", f"YAML tag {tag!r} is not allowed in plans; remove it", line, col)
 
 
 StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)
@@ -209,7 +208,7 @@ def parse_yaml(text: str) -> Any:
             raise YamlProblem("YP002", "more than one YAML document; a plan file holds one", line, col)
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_problem(exc) from None
+        raise _syntax_problem(exc, text) from None
     except yaml.YAMLError as exc:
         raise YamlProblem("YP002", f"YAML syntax error: {exc}") from None
     except RecursionError:
@@ -218,12 +217,14 @@ def parse_yaml(text: str) -> Any:
         loader.dispose()
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     what = exc.problem or "invalid YAML"
     hint = _SYNTAX_HINTS.get(what, "check the indentation and quoting on this line and the one above")
-    if "\t" in what or "tab" in what:
+    lines = text.splitlines()
+    indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())] if 0 < line <= len(lines) else ""
+    if "\t" in indent or "tab" in what:
         hint = "indent with spaces, not tabs"
     context = f" ({exc.context})" if exc.context else ""
     return YamlProblem("YP002", f"YAML syntax error: {what}{context}; {hint}", line, col)

@@ -12,7 +12,7 @@ from rich.text import Text
 from yotplan.models import Action, Owner
 from yotplan.planset import ActionRef, PlanSet, RecommendationRef
 from yotplan.rag import RAGS
-from yotplan.render.columns import Column, shorten
+from yotplan.render.columns import ALWAYS, Column, shorten
 from yotplan.views import RecommendationView, StatusView
 
 MIN_WRAP_WIDTH = 20
@@ -38,8 +38,11 @@ def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> l
         return min(longest, c.max_width) if c.max_width else longest
 
     kept = list(columns)
-    while len(kept) > 1 and sum(need(c) for c in kept) + 3 * len(kept) + 1 > width:
-        kept.remove(min(kept, key=lambda c: c.keep))
+    while sum(need(c) for c in kept) + 3 * len(kept) + 1 > width:
+        droppable = [c for c in kept if c.keep < ALWAYS]
+        if not droppable:
+            break  # what is left must show; rich cuts the widest with an ellipsis
+        kept.remove(min(droppable, key=lambda c: c.keep))
     return kept
 
 
