@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Invoke
 
 from yotplan import __version__
+
+from conftest import REPO, Invoke
 
 Golden = Callable[[str, str], None]
 AFTER_DEADLINES = "2022-10-01"  # a mix of red, amber, green and complete in the shipped plans
@@ -92,7 +93,9 @@ def test_overdue_fail_exits_1_only_when_something_is_overdue(cli: Invoke) -> Non
 def test_filters_and_upcoming_window(cli: Invoke) -> None:
     result = cli("status", "-s", "ir", "--rag", "red", "-f", "json", "--plans", SHIPPED_PLANS, "--today", "2022-10-01")
     recs = json.loads(result.stdout)["recommendations"]
-    assert recs and {r["source"] for r in recs} == {"IR"} and {r["rag"] for r in recs} == {"red"}
+    assert recs
+    assert {r["source"] for r in recs} == {"IR"}
+    assert {r["rag"] for r in recs} == {"red"}
     soon = json.loads(
         cli("upcoming", "-w", "14", "-f", "json", "--plans", SHIPPED_PLANS, "--today", "2022-06-01").stdout
     )

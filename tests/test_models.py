@@ -33,7 +33,7 @@ def test_anything_else_is_refused_with_a_plain_message(value: object, words: str
 
 
 def test_unknown_keys_are_refused_everywhere() -> None:
-    with pytest.raises(ValidationError, match="extra_forbidden|Extra inputs"):
+    with pytest.raises(ValidationError, match=r"Extra inputs are not permitted"):
         Action.model_validate({"id": "A-1.1", "title": "t", "colour": "red"})
     with pytest.raises(ValidationError):
         OwnersFile.model_validate({"owners": {"x": {"role": "r", "agency": "a", "name": "A Person"}}})

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SHIPPED_PLANS
 
 from yotplan.errors import UnknownId
 from yotplan.loader import load_plans
 from yotplan.planset import ActionRef, PlanSet, RecommendationRef
 from yotplan.views import Filters, find_item, overdue_actions, owner_workload, status_view, upcoming_actions
+
+from conftest import SHIPPED_PLANS
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,8 @@ def test_filters_by_source_owner_and_rag(shipped: PlanSet) -> None:
     lga = status_view(shipped, today, filters=Filters(sources=("lga",)))
     assert [r.id[:4] for r in lga.recommendations] == ["LGA-"] * 10
     red = status_view(shipped, today, filters=Filters(rags=("red",)))
-    assert red.recommendations and all(r.rag == "red" for r in red.recommendations)
+    assert red.recommendations
+    assert all(r.rag == "red" for r in red.recommendations)
     camhs = status_view(shipped, today, filters=Filters(owners=("camhs-lead",)))
     assert camhs.recommendations
     for rec in camhs.recommendations:
@@ -96,9 +98,11 @@ def test_owner_workload_counts_open_overdue_and_due_soon(shipped: PlanSet) -> No
 
 def test_find_item_is_case_insensitive(shipped: PlanSet) -> None:
     rec = find_item(shipped, "hmip-3")
-    assert isinstance(rec, RecommendationRef) and rec.recommendation.id == "HMIP-3"
+    assert isinstance(rec, RecommendationRef)
+    assert rec.recommendation.id == "HMIP-3"
     action = find_item(shipped, " lga-D.1 ")
-    assert isinstance(action, ActionRef) and action.action.id == "LGA-d.1"
+    assert isinstance(action, ActionRef)
+    assert action.action.id == "LGA-d.1"
 
 
 def test_unknown_id_names_the_closest(shipped: PlanSet) -> None:
