@@ -1,0 +1,51 @@
+"""Docs as tests: every command is documented, and the documented examples are valid plans."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer.main
+
+from yotplan.cli import app
+from yotplan.models import OwnersFile, PlanFile
+from yotplan.yamlio import parse_yaml
+
+from conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+FORMAT = (REPO / "docs" / "plan-format.md").read_text(encoding="utf-8")
+COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_in_the_readme(command: str) -> None:
+    assert f"yotplan {command}" in README
+
+
+def yaml_blocks(text: str) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("block", yaml_blocks(README) + yaml_blocks(FORMAT))
+def test_yaml_examples_are_valid(block: str) -> None:
+    data = parse_yaml(block)
+    model = OwnersFile if "owners" in data else PlanFile
+    model.model_validate(data)
+
+
+def test_setup_commands_and_ci_agree() -> None:
+    assert "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/yotplan status" in README
+    test_command = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/pytest"
+    assert test_command in README
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    for part in test_command.split(" && "):
+        assert part in ci
+
+
+def test_every_problem_code_is_documented() -> None:
+    source = "".join(p.read_text(encoding="utf-8") for p in (REPO / "src" / "yotplan").rglob("*.py"))
+    codes = set(re.findall(r'"(YP\d{3})"', source))
+    assert codes
+    for code in sorted(codes):
+        assert f"| {code} |" in FORMAT, f"{code} is not in docs/plan-format.md"
