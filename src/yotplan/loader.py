@@ -66,9 +66,7 @@ def read_yaml_file(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise YamlProblem(
-            "YP001", "file is not UTF-8 text; save it with UTF-8 encoding", line, col
-        ) from None
+        raise YamlProblem("YP001", "file is not UTF-8 text; save it with UTF-8 encoding", line, col) from None
     if "\x00" in text:
         raise YamlProblem("YP001", "file contains NUL bytes: it is binary, not a YAML plan", 1, 1)
     data = parse_yaml(text)
