@@ -182,4 +182,4 @@ def show(
     if isinstance(ref, RecommendationRef):
         print_renderable(lambda _: tables.show_recommendation(plans, ref, recommendation_view(plans, ref, day)))
     else:
-        print_renderable(lambda _: tables.show_action(plans, ref, action_view(ref, day).rag))
+        print_renderable(lambda _: tables.show_action(plans, ref, action_view(ref, day)))

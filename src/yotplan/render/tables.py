@@ -13,7 +13,7 @@ from yotplan.models import Action, Owner
 from yotplan.planset import ActionRef, PlanSet, RecommendationRef
 from yotplan.rag import RAGS
 from yotplan.render.columns import ALWAYS, Column, shorten
-from yotplan.views import RecommendationView, StatusView
+from yotplan.views import ActionView, RecommendationView, StatusView
 
 MIN_WRAP_WIDTH = 20
 
@@ -99,25 +99,33 @@ def show_recommendation(plans: PlanSet, ref: RecommendationRef, view: Recommenda
     ]
     for action_ref, action_view in zip(plans.actions_of(ref), view.actions, strict=True):
         parts.append(Text(""))
-        parts.append(_action_block(plans, action_ref.action, action_view.rag))
+        parts.append(_action_block(plans, action_ref.action, action_view))
     return Group(*parts)
 
 
-def show_action(plans: PlanSet, ref: ActionRef, rag: str) -> RenderableType:
+def show_action(plans: PlanSet, ref: ActionRef, view: ActionView) -> RenderableType:
     rec = ref.rec.recommendation
     head = Text.assemble(("recommendation: ", "bold"), rec.id, " ", Text(shorten(rec.text), style="dim"))
-    return Group(_action_block(plans, ref.action, rag, path=ref.rec.doc.path), head)
+    return Group(_action_block(plans, ref.action, view, path=ref.rec.doc.path), head)
 
 
-def _action_block(plans: PlanSet, action: Action, rag: str, path: str | None = None) -> RenderableType:
-    title = Text.assemble((action.id, "bold"), "  ", rag_text(rag), "  ")
+def _days(view: ActionView) -> str:
+    if view.days_left is None:
+        return ""
+    if view.days_left < 0:
+        return f" ({-view.days_left} day{'s' * (view.days_left != -1)} overdue)"
+    return f" ({view.days_left} day{'s' * (view.days_left != 1)} left)"
+
+
+def _action_block(plans: PlanSet, action: Action, view: ActionView, path: str | None = None) -> RenderableType:
+    title = Text.assemble((action.id, "bold"), "  ", rag_text(view.rag), "  ")
     title.append(action.title)
     if path:
         title.append(f"  {path}", style="dim")
     lines: list[RenderableType] = [
         title,
         _field("  owner", _owner_label(plans, action.owner)),
-        _field("  due", action.due.isoformat() if action.due else None),
+        _field("  due", action.due.isoformat() + _days(view) if action.due else None),
         _field("  status", action.status + (f" (completed {action.completed})" if action.completed else "")),
     ]
     if action.measure:
