@@ -1,0 +1,66 @@
+"""Open actions' due dates as an iCalendar file that owners can subscribe to (e.g. in Outlook).
+
+One all-day event per open action with a due date. The UID is built from the action id and
+its source, never from a counter or a random value, so a calendar that re-imports or
+refreshes the file updates each event in place instead of adding a duplicate. DTSTAMP is
+`today` at midnight UTC: the output is byte-stable for a given plan and date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from yotplan import __version__
+from yotplan.planset import PlanSet
+
+CALENDAR_NAME = "Action plan due dates"
+_UNSAFE_UID = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def event_uid(action_id: str, source_id: str) -> str:
+    """`<action-id>@yotplan.<source-id>`, lower case, with anything outside [a-z0-9._-] as '-'.
+
+    Stable while the action keeps its id and its source: moving the due date, the owner or
+    the title keeps the same event.
+    """
+    return f"{_UNSAFE_UID.sub('-', action_id).lower()}@yotplan.{_UNSAFE_UID.sub('-', source_id).lower()}"
+
+
+def build_calendar(plans: PlanSet, today: date, name: str = CALENDAR_NAME) -> bytes:
+    """The iCalendar (RFC 5545) text of every open action with a due date, in plan order."""
+    calendar = Calendar()
+    calendar.add("prodid", f"-//yotplan//yotplan {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    for ref in plans.actions():
+        action = ref.action
+        if not action.is_open or action.due is None:
+            continue
+        rec = ref.rec.recommendation
+        owner = plans.owners.get(action.owner or "")
+        owner_label = f"{owner.role}, {owner.agency}" if owner else (action.owner or "no owner")
+        lines = [
+            f"Owner: {owner_label}",
+            f"Status: {action.status.replace('-', ' ')}",
+            f"Recommendation {rec.id} ({ref.rec.source_id}): {' '.join(rec.text.split())}",
+        ]
+        if action.measure:
+            lines.append(f"Measure: {' '.join(action.measure.split())}")
+        event = Event()
+        event.add("uid", event_uid(action.id, ref.rec.source_id))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", action.due)
+        event.add("dtend", action.due + timedelta(days=1))
+        event.add("summary", f"{action.id}: {' '.join(action.title.split())}")
+        event.add("description", "\n".join(lines))
+        event.add("categories", [ref.rec.source_id])
+        event.add("transp", "TRANSPARENT")  # a due date is a reminder, not time blocked out
+        calendar.add_component(event)
+    ical: bytes = calendar.to_ical()
+    return ical

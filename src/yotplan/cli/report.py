@@ -1,0 +1,171 @@
+"""Board papers and history: report, diff, history, calendar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from yotplan.cli.app import (
+    DEFAULT_PLANS,
+    PlansDir,
+    Today,
+    app,
+    load_or_fail,
+    print_renderable,
+    print_text,
+    resolve_today,
+)
+
+if TYPE_CHECKING:
+    from yotplan.problems import Problem
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    markdown = "markdown"
+
+
+class ChangesFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+Output = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False, writable=True),
+]
+ChangesFormatOption = Annotated[ChangesFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _write(content: str | bytes, output: Path | None) -> None:
+    """Content to the file (UTF-8, as is) or to stdout."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if output is None:
+        if isinstance(content, str):
+            print_text(content)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        from yotplan.errors import YotplanError
+
+        raise YotplanError(f"{output}: cannot write the file: {exc.strerror or exc}") from None
+
+
+def _warn(problems: Sequence[Problem], skipped: Sequence[str] = ()) -> None:
+    """Files that could not be read at a revision: their problems, and what was left out."""
+    for problem in problems:
+        sys.stderr.write(f"{problem}\n")
+    if skipped:
+        sys.stderr.write(f"yotplan: note: not compared, unreadable at one side: {', '.join(skipped)}\n")
+
+
+@app.command()
+def report(
+    plans_dir: PlansDir = DEFAULT_PLANS,
+    today: Today = None,
+    output: Output = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="html (one self-contained page) or markdown.")] = (
+        ReportFormat.html
+    ),
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="REV", help="Add the changes since this git revision.")
+    ] = None,
+) -> None:
+    """The Board report: summary and chart by source and RAG, overdue and due-soon actions,
+    owners' workload, every recommendation in full, and with --since the changes since a revision.
+
+    Example: yotplan report --since v1.0 -o board-report.html
+    """
+    from yotplan.report import build_report, render_report
+
+    plans = load_or_fail(plans_dir)
+    changes = None
+    if since is not None:
+        from yotplan.history import compare_revisions
+
+        changes = compare_revisions(plans_dir, since, plans=plans)
+        _warn(changes.problems, changes.skipped)
+    _write(render_report(build_report(plans, resolve_today(today), changes=changes), fmt.value), output)
+
+
+@app.command()
+def diff(
+    rev: Annotated[
+        str | None, typer.Argument(metavar="[REV]", help="Compare from this revision (default: last tag, else HEAD~1).")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="REV", help="Compare to this revision instead of the working tree.")
+    ] = None,
+    plans_dir: PlansDir = DEFAULT_PLANS,
+    fmt: ChangesFormatOption = ChangesFormat.table,
+) -> None:
+    """What changed in the plans between two git revisions: actions added or removed, status,
+    owners, updates, and due dates moved (slipped ones first).
+
+    Example: yotplan diff v1.0 --to HEAD --format markdown
+    """
+    from yotplan.history import compare_revisions
+    from yotplan.render import changes as render
+
+    comparison = compare_revisions(plans_dir, rev, to)
+    _warn(comparison.problems, comparison.skipped)
+    if fmt is ChangesFormat.json:
+        from yotplan.render.data import render_json
+
+        print_text(render_json(comparison.as_json()))
+    elif fmt is ChangesFormat.markdown:
+        print_text(render.changes_markdown(comparison))
+    else:
+        print_renderable(lambda _: render.changes_table(comparison))
+
+
+@app.command()
+def history(
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="A recommendation or action id, any case.")],
+    plans_dir: PlansDir = DEFAULT_PLANS,
+    fmt: ChangesFormatOption = ChangesFormat.table,
+) -> None:
+    """Each commit that changed one action or recommendation (and, for a recommendation, its
+    actions): date, author, commit and what changed.
+
+    Example: yotplan history HMIP-1.1
+    """
+    from yotplan.history import item_history
+    from yotplan.render import changes as render
+
+    timeline = item_history(plans_dir, item_id)
+    _warn(timeline.problems)
+    if fmt is ChangesFormat.json:
+        from yotplan.render.data import render_json
+
+        print_text(render_json(timeline.as_json()))
+    elif fmt is ChangesFormat.markdown:
+        print_text(render.history_markdown(timeline))
+    else:
+        print_renderable(lambda _: render.history_table(timeline))
+
+
+@app.command()
+def calendar(
+    plans_dir: PlansDir = DEFAULT_PLANS,
+    today: Today = None,
+    output: Output = None,
+) -> None:
+    """An iCalendar (.ics) file of open actions' due dates, one all-day event each, for owners
+    to import or subscribe to. Event ids are stable: re-importing updates, never duplicates.
+
+    Example: yotplan calendar -o due.ics
+    """
+    from yotplan.calendar_ics import build_calendar
+
+    _write(build_calendar(load_or_fail(plans_dir), resolve_today(today)), output)

@@ -1,0 +1,262 @@
+"""The plans across git history: a diff between two revisions, and the timeline of one item.
+
+Plan files at a revision are read with git (see `gitrevs`) and parsed by the same strict
+loader as files on disk. A file that fails to parse or validate at one side is reported as
+a Problem and its items are left out of that comparison on both sides, so a broken file
+never shows up as "every action removed"; the other files are still compared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yotplan.errors import UnknownId
+from yotplan.gitrevs import (
+    Commit,
+    GitRepo,
+    default_base,
+    log_plan_changes,
+    open_repo,
+    plan_blobs,
+    read_blobs,
+    resolve_commit,
+    short_hash,
+)
+from yotplan.loader import OWNERS_FILE, PLAN_SUFFIXES, load_plans
+from yotplan.models import PlanFile
+from yotplan.plandiff import Change, compare_plans
+from yotplan.planset import Document, PlanSet
+from yotplan.problems import Problem
+from yotplan.validation import validate_document
+from yotplan.yamlio import MAX_FILE_BYTES, YamlProblem, parse_yaml
+
+WORKING_TREE = "working tree"
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a comparison: the revision as the user named it, and the commit (None for the disk)."""
+
+    rev: str
+    commit: str | None
+    short: str | None
+
+    @property
+    def label(self) -> str:
+        if self.commit is None:
+            return self.rev
+        return self.rev if self.short and self.rev.startswith(self.short) else f"{self.rev} ({self.short})"
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What `diff` shows: the changes from one side to the other, and the files left out."""
+
+    base: Side
+    target: Side
+    changes: list[Change]
+    problems: list[Problem] = field(default_factory=list)
+    skipped: tuple[str, ...] = ()
+    """Plan files that could not be read on one side; their items were not compared."""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "from": {"rev": self.base.rev, "commit": self.base.commit},
+            "to": {"rev": self.target.rev, "commit": self.target.commit},
+            "changes": [c.as_json() for c in self.changes],
+            "skipped_files": list(self.skipped),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    commit: Commit
+    changes: list[Change]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "commit": self.commit.hash,
+            "short": self.commit.short,
+            "date": self.commit.date,
+            "author": self.commit.author,
+            "subject": self.commit.subject,
+            "changes": [c.as_json() for c in self.changes],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ItemHistory:
+    id: str
+    kind: str
+    entries: list[HistoryEntry]
+    problems: list[Problem] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "kind": self.kind, "commits": [e.as_json() for e in self.entries]}
+
+
+def is_plan_file_name(name: str) -> bool:
+    """The same files `loader.find_plan_files` reads as plans (owners.yaml is not a plan)."""
+    return name.endswith(PLAN_SUFFIXES) and not name.startswith(".") and name not in (OWNERS_FILE, "owners.yml")
+
+
+class RevisionReader:
+    """Reads plan files from git, parsing each distinct blob once however many commits share it."""
+
+    def __init__(self, repo: GitRepo) -> None:
+        self.repo = repo
+        self._parsed: dict[str, tuple[Document | None, list[Problem]]] = {}
+
+    def documents(self, files: list[tuple[str, str]], label: str) -> tuple[list[Document], list[Problem], set[str]]:
+        """Documents of the (name, blob) plan files, problems shown as `label:folder/name`, and
+        the names of files that did not load."""
+        self.parse([blob for _, blob in files])
+        docs: list[Document] = []
+        problems: list[Problem] = []
+        broken: set[str] = set()
+        for name, blob in files:
+            shown = f"{label}:{self.repo.path_of(name)}"
+            doc, found = self._parsed[blob]
+            problems.extend(dataclasses.replace(p, path=shown) for p in found)
+            if doc is None:
+                broken.add(name)
+            else:
+                docs.append(Document(shown, doc.data, doc.model))
+        return docs, problems, broken
+
+    def parse(self, blobs: list[str]) -> None:
+        missing = [blob for blob in blobs if blob not in self._parsed]
+        for blob, raw in read_blobs(self.repo, missing).items():
+            self._parsed[blob] = _parse_plan(raw)
+
+    def readable(self, blob: str) -> bool:
+        self.parse([blob])
+        return self._parsed[blob][0] is not None
+
+    def at_commit(self, commit: str, label: str) -> tuple[list[Document], list[Problem], set[str]]:
+        files = [(name, blob) for name, blob in plan_blobs(self.repo, commit) if is_plan_file_name(name)]
+        return self.documents(files, label)
+
+
+def _parse_plan(raw: bytes) -> tuple[Document | None, list[Problem]]:
+    """Parse and validate one plan file's bytes like `loader.load_document` does a file on disk.
+
+    Problems carry an empty path; the caller stamps in where the file came from.
+    """
+    try:
+        if len(raw) > MAX_FILE_BYTES:
+            raise YamlProblem("YP001", f"file is {len(raw) / 2**20:.1f} MB, over the 10 MB limit for one plan file")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise YamlProblem("YP001", "file is not UTF-8 text") from None
+        if "\x00" in text:
+            raise YamlProblem("YP001", "file contains NUL bytes: it is binary, not a YAML plan", 1, 1)
+        data = parse_yaml(text)
+        if data is None:
+            raise YamlProblem("YP007", "file is empty", 1, 1)
+    except YamlProblem as exc:
+        return None, [Problem("", exc.line, exc.col, "error", exc.code, exc.message)]
+    doc = Document("", data, None)
+    problems = validate_document(doc, PlanFile)
+    return (None if problems else doc), problems
+
+
+def _working_tree(folder: Path) -> tuple[list[Document], list[Problem], set[str]]:
+    result = load_plans(folder)
+    problems = [p for p in result.problems if is_plan_file_name(Path(p.path).name)]
+    return result.plans.plans, problems, {Path(p.path).name for p in problems}
+
+
+def compare_revisions(
+    folder: Path, base: str | None = None, to: str | None = None, plans: PlanSet | None = None
+) -> Comparison:
+    """Changes in the plans folder from `base` (default: the last tag, else HEAD~1) to `to`
+    (default: the working tree, i.e. `plans` when given, else the folder read from disk).
+
+    Raises NotAGitRepo, UnknownRevision or GitError.
+    """
+    repo = open_repo(folder)
+    base_rev = base or default_base(repo)
+    base_commit = resolve_commit(repo, base_rev)
+    reader = RevisionReader(repo)
+    old_docs, problems, broken = reader.at_commit(base_commit, base_rev)
+    if to is None:
+        target = Side(WORKING_TREE, None, None)
+        new_docs, new_problems, new_broken = (plans.plans, [], set()) if plans is not None else _working_tree(folder)
+    else:
+        to_commit = resolve_commit(repo, to)
+        target = Side(to, to_commit, short_hash(repo, to_commit))
+        new_docs, new_problems, new_broken = reader.at_commit(to_commit, to)
+    skipped = frozenset(broken | new_broken)
+    return Comparison(
+        base=Side(base_rev, base_commit, short_hash(repo, base_commit)),
+        target=target,
+        changes=compare_plans(old_docs, new_docs, skipped),
+        problems=problems + new_problems,
+        skipped=tuple(sorted(skipped)),
+    )
+
+
+def item_history(folder: Path, item_id: str) -> ItemHistory:
+    """Every commit (oldest first) that changed the recommendation or action `item_id` (any case),
+    with what it changed. A recommendation's history includes changes to its actions.
+
+    A commit that leaves a plan file unreadable is reported as a problem; what changed in that
+    file shows at the next commit that makes it readable again, compared with its last readable
+    version. Raises UnknownId when no commit ever had that id, NotAGitRepo or GitError.
+    """
+    repo = open_repo(folder)
+    reader = RevisionReader(repo)
+    wanted = item_id.strip().casefold()
+    entries: list[HistoryEntry] = []
+    problems: list[Problem] = []
+    known: dict[str, tuple[str, str]] = {}  # casefolded id -> (id as last written, kind)
+    last_readable: dict[str, str] = {}  # file name -> blob
+    log = log_plan_changes(repo)
+    # Every version of every plan file, read by one git process rather than one per commit.
+    reader.parse(
+        [b for _, files in log for f in files if is_plan_file_name(f.name) for b in (f.old_blob, f.new_blob) if b]
+    )
+    for commit, files in log:
+        old_files, new_files = [], []
+        for file in files:
+            if not is_plan_file_name(file.name):
+                continue
+            old_blob = file.old_blob
+            if old_blob and not reader.readable(old_blob):
+                old_blob = last_readable.get(file.name)
+            if old_blob:
+                old_files.append((file.name, old_blob))
+            if file.new_blob:
+                new_files.append((file.name, file.new_blob))
+                if reader.readable(file.new_blob):
+                    last_readable[file.name] = file.new_blob
+        old_docs, _, old_broken = reader.documents(old_files, f"{commit.short}^")
+        new_docs, new_problems, new_broken = reader.documents(new_files, commit.short)
+        problems.extend(new_problems)
+        for doc in new_docs:
+            for rec in doc.model.recommendations:
+                known[rec.id.casefold()] = (rec.id, "recommendation")
+                known.update({a.id.casefold(): (a.id, "action") for a in rec.actions})
+        changes = compare_plans(old_docs, new_docs, frozenset(old_broken | new_broken))
+        mine = [c for c in changes if _concerns(c, wanted)]
+        for change in mine:
+            known.setdefault(change.id.casefold(), (change.id, change.kind))
+        if mine:
+            entries.append(HistoryEntry(commit, mine))
+    if wanted not in known:
+        from yotplan.views import unknown_id_message
+
+        raise UnknownId(unknown_id_message(item_id, sorted({shown for shown, _ in known.values()})))
+    shown_id, kind = known[wanted]
+    return ItemHistory(shown_id, kind, entries, problems)
+
+
+def _concerns(change: Change, wanted: str) -> bool:
+    """The change is to the item, or (for a recommendation) to one of its actions, moving ones included."""
+    return wanted in (change.id.casefold(), change.recommendation.casefold()) or (
+        change.field == "moved" and (change.old or "").casefold() == wanted
+    )
