@@ -31,3 +31,33 @@ class NotAGitRepo(GitError):
 
 class UnknownRevision(GitError):
     """A revision (commit, tag, branch) that the repository does not have."""
+
+
+class EditRefused(YotplanError):
+    """An edit that was not made: nothing was written. The message says why and what to do."""
+
+
+class EditWouldBreakPlans(EditRefused):
+    """The plans would have new errors after the edit; `problems` are those new errors."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more new problem{'s' * (len(problems) > 2)})" if len(problems) > 1 else ""
+        super().__init__(f"edit refused, nothing written: it would make the plans invalid: {first}{more}")
+        self.problems = problems
+
+
+class UnknownOwner(EditRefused):
+    """An owner key that is not in owners.yaml."""
+
+
+class FileChangedOnDisk(EditRefused):
+    """The file changed on disk between reading it and writing the edit; nothing was written."""
+
+
+class PlansLocked(EditRefused):
+    """Another yotplan process kept the plans folder locked for too long."""
+
+
+class WriteFailed(YotplanError):
+    """Writing a file failed (disk full, permissions); the file on disk is unchanged."""

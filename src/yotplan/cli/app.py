@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from yotplan import __version__
+from yotplan.cli.completion import complete_folders, complete_owner_keys, complete_source_ids
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -118,6 +119,7 @@ PlansDir = Annotated[
         help="The plans folder.",
         show_envvar=True,
         file_okay=False,
+        autocompletion=complete_folders,
     ),
 ]
 Today = Annotated[
@@ -132,9 +134,15 @@ Today = Annotated[
 ]
 Format = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
 SourceFilter = Annotated[
-    list[str] | None, typer.Option("--source", "-s", help="Only this source (id, e.g. HMIP); repeatable.")
+    list[str] | None,
+    typer.Option(
+        "--source", "-s", help="Only this source (id, e.g. HMIP); repeatable.", autocompletion=complete_source_ids
+    ),
 ]
-OwnerFilter = Annotated[list[str] | None, typer.Option("--owner", "-o", help="Only this owner key; repeatable.")]
+OwnerFilter = Annotated[
+    list[str] | None,
+    typer.Option("--owner", "-o", help="Only this owner key; repeatable.", autocompletion=complete_owner_keys),
+]
 
 DEFAULT_PLANS = Path("plans")
 

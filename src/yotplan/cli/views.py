@@ -23,6 +23,7 @@ from yotplan.cli.app import (
     print_text,
     resolve_today,
 )
+from yotplan.cli.completion import complete_item_ids
 
 if TYPE_CHECKING:
     from yotplan.planset import PlanSet
@@ -164,7 +165,10 @@ def owners(
 
 @app.command()
 def show(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="A recommendation or action id, any case.")],
+    item_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="A recommendation or action id, any case.", autocompletion=complete_item_ids),
+    ],
     plans_dir: PlansDir = DEFAULT_PLANS,
     today: Today = None,
 ) -> None:

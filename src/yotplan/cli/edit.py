@@ -1,0 +1,254 @@
+"""Editing commands: update, log, add (action, recommendation, owner) and init.
+
+Each edit keeps the file as it was apart from the lines it changes, validates the whole
+plan set as it would be, and writes atomically; see docs/editing.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from yotplan.cli.app import DEFAULT_PLANS, PlansDir, Today, app, print_text, resolve_today, usage_error
+from yotplan.cli.completion import (
+    complete_action_ids,
+    complete_owner_keys,
+    complete_recommendation_ids,
+    complete_source_ids,
+)
+
+if TYPE_CHECKING:
+    from yotplan.edit_session import EditSession
+
+
+class StatusChoice(StrEnum):
+    """The statuses of yotplan.models.STATUSES (a test keeps them equal)."""
+
+    not_started = "not-started"
+    in_progress = "in-progress"
+    blocked = "blocked"
+    done = "done"
+    dropped = "dropped"
+
+
+_OWNER_KEY = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+
+
+def _date_option(name: str, help: str) -> Any:
+    """A YYYY-MM-DD option: anything else is a usage error (exit 2) from Typer itself."""
+    return typer.Option(name, formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=help)
+
+
+DueDate = Annotated[datetime, _date_option("--due", "Due date.")]
+OwnerKey = Annotated[
+    str, typer.Option("--owner", "-o", help="Owner key from owners.yaml.", autocompletion=complete_owner_keys)
+]
+Measure = Annotated[str | None, typer.Option("--measure", help="How success will be judged.")]
+NewId = Annotated[str | None, typer.Option("--id", help="Use this id instead of the next free one.")]
+
+add_app = typer.Typer(
+    help="Add an action, a recommendation or an owner.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(add_app, name="add")
+
+
+def _apply(plans_dir: Path, today: datetime | None, edit: Callable[[EditSession], str]) -> None:
+    """Run one edit under the plans folder's lock and say what it did."""
+    from yotplan.edits import apply_edit
+
+    outcome = apply_edit(plans_dir, resolve_today(today), edit)
+    print_text(outcome.summary + ("" if outcome.written else " (nothing written)") + "\n")
+
+
+def _text(value: str, param: str) -> str:
+    """A text option stripped, or a usage error when it is empty."""
+    if not value.strip():
+        usage_error("must not be empty", param)
+    return value.strip()
+
+
+@app.command()
+def update(
+    action_id: Annotated[
+        str,
+        typer.Argument(metavar="ACTION_ID", help="The action to change, any case.", autocompletion=complete_action_ids),
+    ],
+    status: Annotated[StatusChoice | None, typer.Option("--status", help="New status.")] = None,
+    due: Annotated[datetime | None, _date_option("--due", "New due date; a later one needs --reason.")] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", "-o", help="New owner key.", autocompletion=complete_owner_keys)
+    ] = None,
+    completed: Annotated[datetime | None, _date_option("--completed", "Completion date (with --status done).")] = None,
+    measure: Annotated[
+        str | None, typer.Option("--measure", help='How success will be judged ("" removes it).')
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why; logged as a dated update. Needed to move --due later.")
+    ] = None,
+    plans_dir: PlansDir = DEFAULT_PLANS,
+    today: Today = None,
+) -> None:
+    """Change an action's status, due date, owner, completion date or measure.
+
+    --status done records today as the completion date unless --completed gives one; any other status removes it.
+    Moving the due date later needs --reason, which is logged as a dated update. Only the changed lines change.
+
+    Example: yotplan update HMIP-1.1 --due 2022-09-30 --reason "CAMHS post vacant until August"
+    """
+    if status is None and due is None and owner is None and completed is None and measure is None:
+        usage_error("nothing to change: give --status, --due, --owner, --completed or --measure", "ACTION_ID")
+    from yotplan.edits import ActionChanges, update_action
+
+    changes = ActionChanges(
+        status=status.value if status else None,
+        due=due.date() if due else None,
+        owner=owner,
+        completed=completed.date() if completed else None,
+        measure=measure.strip() if measure is not None else None,
+        reason=_text(reason, "--reason") if reason is not None else None,
+    )
+    _apply(plans_dir, today, lambda session: update_action(session, action_id, changes))
+
+
+@app.command()
+def log(
+    action_id: Annotated[
+        str, typer.Argument(metavar="ACTION_ID", help="The action, any case.", autocompletion=complete_action_ids)
+    ],
+    note: Annotated[str, typer.Argument(metavar="NOTE", help="What happened, in a sentence or two.")],
+    on: Annotated[datetime | None, _date_option("--date", "Date of the update (default: today).")] = None,
+    plans_dir: PlansDir = DEFAULT_PLANS,
+    today: Today = None,
+) -> None:
+    """Add a dated progress note to an action's updates.
+
+    Recommendations have no updates of their own: log progress on their actions.
+
+    Example: yotplan log HMIP-1.1 "CAMHS attended the June Board" --date 2022-06-14
+    """
+    from yotplan.edits import log_progress
+
+    text = _text(note, "NOTE")
+    day = on.date() if on else None
+    _apply(plans_dir, today, lambda session: log_progress(session, action_id, text, day))
+
+
+@add_app.command("action")
+def add_action(
+    rec_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="RECOMMENDATION_ID",
+            help="The recommendation it answers.",
+            autocompletion=complete_recommendation_ids,
+        ),
+    ],
+    title: Annotated[str, typer.Option("--title", help="What will be done.")],
+    owner: OwnerKey,
+    due: DueDate,
+    measure: Measure = None,
+    status: Annotated[StatusChoice, typer.Option("--status", help="Status (done records today).")] = (
+        StatusChoice.not_started
+    ),
+    action_id: NewId = None,
+    plans_dir: PlansDir = DEFAULT_PLANS,
+    today: Today = None,
+) -> None:
+    """Append an action to a recommendation, with the next free id (HMIP-3.4 after HMIP-3.3).
+
+    Example: yotplan add action HMIP-3 --title "Audit ten case files" --owner yot-manager --due 2022-09-30
+    """
+    from yotplan.edits import NewAction
+    from yotplan.edits import add_action as add
+
+    new = NewAction(_text(title, "--title"), owner, due.date(), _optional(measure), status.value, action_id)
+    _apply(plans_dir, today, lambda session: add(session, rec_id, new))
+
+
+@add_app.command("recommendation")
+def add_recommendation(
+    source: Annotated[
+        str, typer.Option("--source", "-s", help="Source id of the plan file.", autocompletion=complete_source_ids)
+    ],
+    text: Annotated[str, typer.Option("--text", help="The recommendation, verbatim from the report.")],
+    owner: OwnerKey,
+    action_title: Annotated[str, typer.Option("--action-title", help="Title of its first action.")],
+    action_due: Annotated[datetime, _date_option("--action-due", "Due date of its first action.")],
+    action_owner: Annotated[
+        str | None,
+        typer.Option(
+            "--action-owner", help="Owner of its first action (default: --owner).", autocompletion=complete_owner_keys
+        ),
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="To whom the report addressed it.")] = None,
+    rec_id: NewId = None,
+    plans_dir: PlansDir = DEFAULT_PLANS,
+    today: Today = None,
+) -> None:
+    """Append a recommendation, with its first action (a recommendation needs one), to a source's plan file.
+
+    Its id continues the source's pattern (HMIP-9 after HMIP-8, LGA-k after LGA-j); give --id when there is none.
+
+    Example: yotplan add recommendation -s HMIP --text "..." -o yot-manager --action-title "..." --action-due 2022-10-31
+    """
+    from yotplan.edits import NewAction
+    from yotplan.edits import add_recommendation as add
+
+    first = NewAction(_text(action_title, "--action-title"), action_owner or owner, action_due.date())
+    body = _text(text, "--text")
+    _apply(plans_dir, today, lambda s: add(s, source, body, owner, first, to=_optional(to), rec_id=rec_id))
+
+
+@add_app.command("owner")
+def add_owner(
+    key: Annotated[str, typer.Argument(metavar="KEY", help="Short key, e.g. yot-manager (letters, digits, - _ .).")],
+    role: Annotated[str, typer.Option("--role", help="The role, never a person's name.")],
+    agency: Annotated[str, typer.Option("--agency", help="The agency the role belongs to.")],
+    contact: Annotated[str | None, typer.Option("--contact", help="A team mailbox or phone, not a person's.")] = None,
+    plans_dir: PlansDir = DEFAULT_PLANS,
+    today: Today = None,
+) -> None:
+    """Add an owner (a role in an agency) to owners.yaml.
+
+    Example: yotplan add owner youth-worker-lead --role "Lead Youth Worker" --agency "Torbay Council"
+    """
+    from yotplan.edits import add_owner as add
+
+    if not re.fullmatch(_OWNER_KEY, key):
+        usage_error(f"{key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager", "KEY")
+    role_text, agency_text = _text(role, "--role"), _text(agency, "--agency")
+    _apply(plans_dir, today, lambda session: add(session, key, role_text, agency_text, _optional(contact)))
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="[DIR]", help="The new plans folder.")] = DEFAULT_PLANS,
+    today: Today = None,
+) -> None:
+    """Start a plans folder: an owners file, one example plan and the editors' JSON Schemas.
+
+    Never overwrites anything; `yotplan check` passes on the result.
+
+    Example: yotplan init plans
+    """
+    from yotplan.loader import display_path
+    from yotplan.scaffold import create_plans_folder
+
+    created = create_plans_folder(folder, resolve_today(today))
+    print_text("".join(f"created {display_path(path)}\n" for path in created))
+    print_text(
+        f"next: edit {display_path(folder)}/owners.yaml, then run `yotplan check --plans {display_path(folder)}`\n"
+    )
+
+
+def _optional(value: str | None) -> str | None:
+    """An optional text option, stripped; empty means not given."""
+    return (value.strip() or None) if value is not None else None

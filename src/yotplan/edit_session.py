@@ -1,0 +1,177 @@
+"""One edit of a plans folder from start to finish: lock, load, change, validate, write.
+
+    with EditSession(Path("plans"), today) as session:
+        tree = session.editable(doc).data   # change it with yotplan.editing's helpers
+        session.commit()                    # validates the whole plan set, then writes
+
+Nothing is written unless the plan set as it would be after the edit has no error that
+it did not have before. Errors already in the plans (in any file, including a file that
+does not load at all) do not block an edit that leaves them as they were: an edit that
+fixes one problem must not be refused because of another. Problems are compared by file,
+code and message (line numbers in messages ignored, as an edit shifts lines); warnings
+never block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from yotplan.editing import EditError, RoundTripDocument
+from yotplan.errors import EditRefused, EditWouldBreakPlans, FileChangedOnDisk
+from yotplan.loader import display_path, load_plans
+from yotplan.locking import LOCK_TIMEOUT, plans_lock
+from yotplan.models import OwnersFile, PlanFile
+from yotplan.planset import Document, PlanSet
+from yotplan.problems import Problem
+from yotplan.rules import check_plans
+from yotplan.safe_write import digest, remove_stale_temp_files, replace_file
+from yotplan.validation import validate_document
+from yotplan.yamlio import YamlProblem, parse_yaml
+
+_LINE_REF = re.compile(r"(\.ya?ml):\d+")
+
+
+@dataclass
+class _OpenFile:
+    doc: Document
+    path: Path
+    raw: bytes
+    editable: RoundTripDocument
+
+
+class EditSession:
+    """The plans folder `root`, locked and loaded, ready for one file's edit."""
+
+    def __init__(self, root: Path, today: date, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+        self.root = root
+        self.today = today
+        self._lock_timeout = lock_timeout
+        self._stack = ExitStack()
+        self._locked = False
+        self._open: dict[str, _OpenFile] = {}
+        self.plans = PlanSet(display_path(root))
+        self.load_problems: list[Problem] = []
+
+    def __enter__(self) -> Self:
+        shown = display_path(self.root)
+        if not self.root.is_dir():
+            what = "not a folder" if self.root.exists() else "no such folder"
+            raise EditRefused(f"{shown}: {what}; pass --plans DIR (or set YOTPLAN_PLANS), or run `yotplan init`")
+        self._locked = self._stack.enter_context(plans_lock(self.root, timeout=self._lock_timeout, shown=shown))
+        try:
+            result = load_plans(self.root)
+        except BaseException:
+            self._stack.close()
+            raise
+        self.plans = result.plans
+        self.load_problems = result.problems
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._stack.close()
+
+    def editable(self, doc: Document) -> RoundTripDocument:
+        """The round-trip tree of a loaded document's file, read now and checked against the load."""
+        opened = self._open.get(doc.path)
+        if opened is not None:
+            return opened.editable
+        path = Path(doc.path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise EditRefused(f"cannot read {doc.path}: {exc.strerror or exc}") from None
+        if not _same_as_loaded(raw, doc):
+            raise FileChangedOnDisk(f"{doc.path} changed on disk while it was being read; run the command again")
+        try:
+            editable = RoundTripDocument(raw)
+        except EditError as exc:
+            raise EditRefused(f"{doc.path}: cannot be edited safely: {exc}") from None
+        self._open[doc.path] = _OpenFile(doc, path, raw, editable)
+        return editable
+
+    def commit(self) -> list[str]:
+        """Validate the plans as they would be and write the changed files; returns their paths.
+
+        Raises EditWouldBreakPlans (nothing written) when the edit adds errors.
+        """
+        changed: dict[str, tuple[_OpenFile, str]] = {}
+        for shown, opened in self._open.items():
+            text = opened.editable.render()
+            if text != opened.editable.original:
+                changed[shown] = (opened, text)
+        if not changed:
+            return []
+        self._refuse_new_errors({shown: text for shown, (_, text) in changed.items()})
+        for shown, (opened, text) in changed.items():
+            if self._locked:  # no other edit can be writing one now
+                remove_stale_temp_files(opened.path)
+            replace_file(opened.path, opened.editable.encode(text), expected_digest=digest(opened.raw), shown=shown)
+        return list(changed)
+
+    def _refuse_new_errors(self, texts: dict[str, str]) -> None:
+        before = [*self.load_problems, *check_plans(self.plans, self.today)]
+        after_set = PlanSet(self.plans.root, list(self.plans.plans), self.plans.owners_doc)
+        after_load = [p for p in self.load_problems if p.path not in texts]
+        for shown, text in texts.items():
+            old = self._open[shown].doc
+            is_owners = old is self.plans.owners_doc
+            new, problems = _document_from_text(shown, text, OwnersFile if is_owners else PlanFile)
+            after_load.extend(problems)
+            if is_owners:
+                after_set.owners_doc = new
+            else:
+                index = next(i for i, doc in enumerate(after_set.plans) if doc is old)
+                if new is None:
+                    del after_set.plans[index]
+                else:
+                    after_set.plans[index] = new
+        new_errors = _new_errors(before, [*after_load, *check_plans(after_set, self.today)])
+        if new_errors:
+            # The edited file's own problems first: they are the cause of any in other files.
+            raise EditWouldBreakPlans(sorted(new_errors, key=lambda p: (p.path not in texts, p.sort_key)))
+
+
+def _same_as_loaded(raw: bytes, doc: Document) -> bool:
+    try:
+        return bool(parse_yaml(raw.decode("utf-8-sig")) == doc.data)
+    except (UnicodeDecodeError, YamlProblem):
+        return False
+
+
+def _document_from_text(
+    shown: str, text: str, model: type[PlanFile] | type[OwnersFile]
+) -> tuple[Document | None, list[Problem]]:
+    """A file's would-be text parsed and validated as the loader would do it."""
+    try:
+        data = parse_yaml(text)
+    except YamlProblem as exc:
+        return None, [Problem(shown, exc.line, exc.col, "error", exc.code, exc.message)]
+    if data is None:
+        return None, [Problem(shown, 1, 1, "error", "YP007", "file is empty")]
+    doc = Document(shown, data, None)
+    problems = validate_document(doc, model)
+    return (doc if not problems else None), problems
+
+
+def _key(problem: Problem) -> tuple[str, str, str]:
+    return (problem.path, problem.code, _LINE_REF.sub(r"\1", problem.message))
+
+
+def _new_errors(before: list[Problem], after: list[Problem]) -> list[Problem]:
+    """The errors in `after` that `before` did not have (as a multiset: a second copy is new)."""
+    remaining = Counter(_key(p) for p in before if p.severity == "error")
+    new: list[Problem] = []
+    for problem in sorted((p for p in after if p.severity == "error"), key=lambda p: p.sort_key):
+        key = _key(problem)
+        if remaining[key]:
+            remaining[key] -= 1
+        else:
+            new.append(problem)
+    return new

@@ -1,0 +1,362 @@
+"""What the editing commands do to a plan: update, log, add action / recommendation / owner.
+
+Each function makes its change in the round-trip tree of one file of an open
+`EditSession` and returns a one-line summary; `apply_edit` runs one of them in a session
+and writes the result only if the plans stay valid (see `yotplan.edit_session`).
+
+Choices where the plan format leaves room:
+- `completed` belongs to done actions only: setting any other status removes it (git
+  keeps the old date). `--status done` without `--completed` records today.
+- Moving a due date later needs a reason, which is logged as an update ("Due date moved
+  from X to Y: reason"), so slippage is never silent; any other change takes an optional
+  reason, logged the same way.
+- Recommendations have no `updates` in the plan format: progress is logged on actions, and
+  `log` on a recommendation id says which actions it has.
+- Ids: a new action is `<recommendation id>.<n+1>` after the highest number used; a new
+  recommendation continues its source's pattern (HMIP-8 -> HMIP-9, LGA-j -> LGA-k), and
+  needs an explicit id when the existing ids follow no single pattern.
+- A recommendation without actions is an error (YP102), so `add recommendation` adds its
+  first action too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from yotplan.edit_session import EditSession
+from yotplan.editing import add_entry, append_item, new_list, new_mapping, remove_key, set_value
+from yotplan.errors import EditRefused, FileChangedOnDisk, UnknownId, UnknownOwner
+from yotplan.models import Action, Owner, PlanFile, Recommendation
+from yotplan.planset import ActionRef, Document, RecommendationRef
+from yotplan.views import find_item
+
+ACTION_KEYS = tuple(Action.model_fields)
+RECOMMENDATION_KEYS = tuple(Recommendation.model_fields)
+PLAN_KEYS = tuple(PlanFile.model_fields)
+OWNER_KEYS = tuple(Owner.model_fields)
+
+
+@dataclass(frozen=True, slots=True)
+class EditOutcome:
+    summary: str
+    written: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionChanges:
+    """What `yotplan update` asks for; None leaves a field as it is."""
+
+    status: str | None = None
+    due: date | None = None
+    owner: str | None = None
+    completed: date | None = None
+    measure: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewAction:
+    title: str
+    owner: str
+    due: date
+    measure: str | None = None
+    status: str = "not-started"
+    id: str | None = None
+
+
+def apply_edit(root: Path, today: date, edit: Callable[[EditSession], str]) -> EditOutcome:
+    """Run `edit` on the plans folder `root` under its lock; write only if the plans stay valid."""
+    with EditSession(root, today) as session:
+        summary = edit(session)
+        written = session.commit()
+    return EditOutcome(summary, written)
+
+
+# update --------------------------------------------------------------------------------
+
+
+def update_action(session: EditSession, action_id: str, changes: ActionChanges) -> str:
+    """Change an action's fields; see the module docstring for the rules on dates and reasons."""
+    ref = _find_action(session, action_id, command="update")
+    action = ref.action
+    node = _action_node(session, ref)
+    done: list[str] = []  # what changed, for the summary and the logged reason
+    status = changes.status or action.status
+
+    if changes.status and changes.status != action.status:
+        set_value(node, "status", changes.status, ACTION_KEYS)
+        done.append(f"status changed from {action.status} to {changes.status}")
+    if status == "done":
+        completed = changes.completed or action.completed or session.today
+        if completed != action.completed:
+            set_value(node, "completed", completed, ACTION_KEYS)
+            done.append(f"completed on {completed}")
+    elif changes.completed:
+        raise EditRefused(f"{action.id} is {status}: --completed records when an action was done; add --status done")
+    elif action.completed is not None and "completed" in node:
+        remove_key(node, "completed")
+        done.append("completion date removed")
+
+    if changes.due and changes.due != action.due:
+        if action.due is not None and changes.due > action.due and not changes.reason:
+            raise EditRefused(
+                f"moving the due date of {action.id} later ({action.due} -> {changes.due}) needs "
+                '--reason "why"; the reason is logged as an update, so slippage is never silent'
+            )
+        set_value(node, "due", changes.due, ACTION_KEYS)
+        done.insert(0, f"due date moved from {action.due} to {changes.due}" if action.due else f"due {changes.due}")
+    if changes.owner and changes.owner != action.owner:
+        _require_owner(session, changes.owner)
+        set_value(node, "owner", changes.owner, ACTION_KEYS)
+        done.append(f"owner changed from {action.owner} to {changes.owner}")
+    if changes.measure is not None and changes.measure != (action.measure or ""):
+        if changes.measure:
+            set_value(node, "measure", changes.measure, ACTION_KEYS)
+        else:
+            remove_key(node, "measure")
+        done.append("measure changed")
+
+    if not done:
+        return f"{action.id}: nothing to change"
+    if changes.reason:
+        note = "; ".join(done)
+        append_item(
+            node,
+            "updates",
+            new_mapping([("date", session.today), ("note", f"{_capital(note)}: {changes.reason}")]),
+            ACTION_KEYS,
+        )
+    return f"updated {action.id} in {ref.rec.doc.path}: {'; '.join(done)}" + (
+        " (reason logged)" if changes.reason else ""
+    )
+
+
+# log -----------------------------------------------------------------------------------
+
+
+def log_progress(session: EditSession, item_id: str, note: str, on: date | None = None) -> str:
+    """Append `{date, note}` to an action's updates (dated today unless `on` is given)."""
+    ref = _find_action(session, item_id, command="log")
+    day = on or session.today
+    append_item(_action_node(session, ref), "updates", new_mapping([("date", day), ("note", note)]), ACTION_KEYS)
+    return f"logged an update on {ref.action.id} in {ref.rec.doc.path} ({day})"
+
+
+# add -----------------------------------------------------------------------------------
+
+
+def add_action(session: EditSession, rec_id: str, new: NewAction) -> str:
+    """Append an action to a recommendation, with the next free id unless `new.id` is given."""
+    ref = _find(session, rec_id)
+    if isinstance(ref, ActionRef):
+        raise EditRefused(
+            f"{ref.action.id} is an action; add actions to its recommendation {ref.rec.recommendation.id}"
+        )
+    _require_owner(session, new.owner)
+    action_id = _new_id(session, new.id) if new.id else next_action_id(ref.recommendation, _all_ids(session))
+    rec_node = _recommendation_node(session, ref)
+    append_item(rec_node, "actions", _action_mapping(action_id, new, session.today), RECOMMENDATION_KEYS)
+    return f"added action {action_id} to {ref.recommendation.id} in {ref.doc.path}"
+
+
+def add_recommendation(
+    session: EditSession,
+    source_id: str,
+    text: str,
+    owner: str,
+    first_action: NewAction,
+    *,
+    to: str | None = None,
+    rec_id: str | None = None,
+) -> str:
+    """Append a recommendation (with its first action) to the plan file of `source_id`."""
+    doc = _find_source(session, source_id)
+    _require_owner(session, owner)
+    _require_owner(session, first_action.owner)
+    plan: PlanFile = doc.model
+    if rec_id:
+        rec_id = _new_id(session, rec_id)
+    else:
+        inferred = next_recommendation_id(plan.source.id, [r.id for r in plan.recommendations])
+        if inferred is None or inferred.casefold() in _all_ids(session):
+            existing = ", ".join(r.id for r in plan.recommendations[-3:])
+            raise EditRefused(
+                f"cannot tell the next recommendation id of {plan.source.id} from its ids ({existing}); pass --id"
+            )
+        rec_id = inferred
+    action_id = _new_id(session, first_action.id) if first_action.id else f"{rec_id}.1"
+    if action_id.casefold() == rec_id.casefold():
+        raise EditRefused(f"the first action cannot have the recommendation's id {rec_id!r}")
+    rec = new_mapping(
+        [
+            ("id", rec_id),
+            ("text", text),
+            ("to", to),
+            ("owner", owner),
+            ("actions", new_list([_action_mapping(action_id, first_action, session.today)])),
+        ]
+    )
+    append_item(session.editable(doc).data, "recommendations", rec, PLAN_KEYS)
+    return f"added recommendation {rec_id} (first action {action_id}) to {doc.path}"
+
+
+def add_owner(session: EditSession, key: str, role: str, agency: str, contact: str | None = None) -> str:
+    """Add an owner to owners.yaml; the key must be new."""
+    owners_doc = session.plans.owners_doc
+    if owners_doc is None:
+        raise EditRefused(
+            "the owners file is missing or does not load; fix it first (`yotplan check` says how), "
+            "or start a plans folder with `yotplan init`"
+        )
+    for known in session.plans.owners:
+        if known.casefold() == key.casefold():
+            raise EditRefused(f"owner {known!r} already exists in {owners_doc.path}")
+    data = session.editable(owners_doc).data
+    entry = new_mapping([("role", role), ("agency", agency), ("contact", contact)])
+    add_entry(data, "owners", key, entry)
+    return f"added owner {key} to {owners_doc.path}"
+
+
+# ids -----------------------------------------------------------------------------------
+
+
+def next_action_id(rec: Recommendation, taken: set[str]) -> str:
+    """`<rec id>.<n>` with n one more than the highest number after `<rec id>.`, and unused."""
+    pattern = re.compile(re.escape(rec.id) + r"\.(\d+)", re.IGNORECASE)
+    numbers = [int(m.group(1)) for a in rec.actions if (m := pattern.fullmatch(a.id))]
+    n = max(numbers, default=0) + 1
+    while f"{rec.id}.{n}".casefold() in taken:
+        n += 1
+    return f"{rec.id}.{n}"
+
+
+_NUMBERED = re.compile(r"(.*?)(\d+)")
+_LETTERED = re.compile(r"(.*[^A-Za-z])([A-Za-z])")
+
+
+def next_recommendation_id(source_id: str, existing: list[str]) -> str | None:
+    """The id after the source's existing ones (HMIP-8 -> HMIP-9, LGA-j -> LGA-k, none -> HMIP-1).
+
+    None when the ids do not share one prefix and one kind of suffix, or the letters ran out.
+    """
+    if not existing:
+        return f"{source_id}-1"
+    numbered = [m for rid in existing if (m := _NUMBERED.fullmatch(rid))]
+    if len(numbered) == len(existing) and len({m.group(1) for m in numbered}) == 1:
+        digits = [m.group(2) for m in numbered]
+        width = max(len(d) for d in digits) if any(len(d) > 1 and d.startswith("0") for d in digits) else 0
+        return f"{numbered[0].group(1)}{max(int(d) for d in digits) + 1:0{width}d}"
+    lettered = [m for rid in existing if (m := _LETTERED.fullmatch(rid))]
+    if len(lettered) == len(existing) and len({m.group(1) for m in lettered}) == 1:
+        letters = [m.group(2) for m in lettered]
+        alphabet = string.ascii_lowercase if all(c.islower() for c in letters) else string.ascii_uppercase
+        if not all(c in alphabet for c in letters):
+            return None
+        last = max(alphabet.index(c) for c in letters)
+        return f"{lettered[0].group(1)}{alphabet[last + 1]}" if last + 1 < len(alphabet) else None
+    return None
+
+
+# helpers -------------------------------------------------------------------------------
+
+
+def _find(session: EditSession, item_id: str) -> RecommendationRef | ActionRef:
+    try:
+        return find_item(session.plans, item_id)
+    except UnknownId as exc:
+        broken = {p.path for p in session.load_problems if p.severity == "error"}
+        if broken:
+            raise UnknownId(
+                f"{exc} ({len(broken)} file{'s' * (len(broken) > 1)} did not load: `yotplan check` says why)"
+            ) from None
+        raise
+
+
+def _find_action(session: EditSession, item_id: str, *, command: str) -> ActionRef:
+    ref = _find(session, item_id)
+    if isinstance(ref, ActionRef):
+        return ref
+    rec = ref.recommendation
+    if not rec.actions:
+        raise EditRefused(
+            f"{rec.id} is a recommendation with no actions yet; add one with `yotplan add action {rec.id} ...`"
+        )
+    ids = ", ".join(a.id for a in rec.actions)
+    what = "progress is logged on its actions" if command == "log" else "`update` changes its actions"
+    return_hint = f"`yotplan {command} {rec.actions[0].id} ...`"
+    raise EditRefused(f"{rec.id} is a recommendation; {what}: {ids} (e.g. {return_hint})")
+
+
+def _find_source(session: EditSession, source_id: str) -> Document:
+    known = [doc.model.source.id for doc in session.plans.plans]
+    for doc in session.plans.plans:
+        if doc.model.source.id.casefold() == source_id.strip().casefold():
+            return doc
+    close = difflib.get_close_matches(source_id, known, n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known)) or 'none'}"
+    raise EditRefused(f"no plan file has source {source_id!r} ({hint})")
+
+
+def _require_owner(session: EditSession, key: str) -> None:
+    owners = session.plans.owners
+    if key in owners:
+        return
+    owners_doc = session.plans.owners_doc
+    if owners_doc is None:
+        raise UnknownOwner(f"owner {key!r} cannot be checked: the owners file is missing or does not load")
+    close = difflib.get_close_matches(key, sorted(owners), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"add it first: yotplan add owner {key} --role ... --agency ..."
+    raise UnknownOwner(f"owner {key!r} is not in {owners_doc.path} ({hint})")
+
+
+def _all_ids(session: EditSession) -> set[str]:
+    ids = {r.recommendation.id.casefold() for r in session.plans.recommendations()}
+    return ids | {a.action.id.casefold() for a in session.plans.actions()}
+
+
+def _new_id(session: EditSession, item_id: str) -> str:
+    item_id = item_id.strip()
+    if item_id.casefold() in _all_ids(session):
+        ref = find_item(session.plans, item_id)
+        where = ref.doc.path if isinstance(ref, RecommendationRef) else ref.rec.doc.path
+        raise EditRefused(f"id {item_id!r} is already used in {where}; ids must be unique")
+    return item_id
+
+
+def _action_mapping(action_id: str, new: NewAction, today: date) -> Any:
+    return new_mapping(
+        [
+            ("id", action_id),
+            ("title", new.title),
+            ("owner", new.owner),
+            ("due", new.due),
+            ("status", new.status),
+            ("completed", today if new.status == "done" else None),
+            ("measure", new.measure),
+        ]
+    )
+
+
+def _recommendation_node(session: EditSession, ref: RecommendationRef) -> Any:
+    node = session.editable(ref.doc).data["recommendations"][ref.index]
+    if str(node.get("id", "")).strip().casefold() != ref.recommendation.id.casefold():
+        raise FileChangedOnDisk(f"{ref.doc.path} changed on disk while it was being read; run the command again")
+    return node
+
+
+def _action_node(session: EditSession, ref: ActionRef) -> Any:
+    node = _recommendation_node(session, ref.rec)["actions"][ref.index]
+    if str(node.get("id", "")).strip().casefold() != ref.action.id.casefold():
+        raise FileChangedOnDisk(f"{ref.rec.doc.path} changed on disk while it was being read; run the command again")
+    return node
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,97 @@
+"""`yotplan init`: a new plans folder that `yotplan check` passes, whatever the date.
+
+It holds an owners file, one example plan file and, in `schema/`, the JSON Schemas that
+the files' `# yaml-language-server: $schema=...` lines point at, for completion and
+checking in editors. The example's only action is not started and has no completion
+date, so no error rule depends on the day (it becomes overdue, a warning, after its due
+date).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from yotplan.errors import EditRefused
+from yotplan.loader import OWNERS_FILE, PLAN_SUFFIXES, display_path
+from yotplan.safe_write import create_file
+from yotplan.schema import owners_schema, plan_schema, render_schema
+
+EXAMPLE_FILE = "self-assessment.yaml"
+SCHEMA_FOLDER = "schema"
+
+_OWNERS = """\
+# yaml-language-server: $schema=schema/owners.schema.json
+# Owners are roles in agencies, never named people or children: the plan holds no personal
+# data. Plan files refer to an owner by its key (yot-manager). Add one with:
+#   yotplan add owner KEY --role "..." --agency "..."
+owners:
+  yot-manager:
+    role: YOT Manager
+    agency: Example Council
+
+  board-chair:
+    role: YOT Management Board Chair
+    agency: YOT Management Board
+"""
+
+_EXAMPLE = """\
+# yaml-language-server: $schema=schema/plan.schema.json
+# One plan file per report (inspection, peer review, self-assessment, ...). Quote each
+# recommendation in the report's own words, give it an owner, and actions with due dates.
+# Change it with `yotplan update`, `yotplan log` and `yotplan add`, or by hand, then run
+# `yotplan check`. Replace this example with your own report.
+source:
+  id: SA
+  title: Example self-assessment
+  kind: self-assessment
+  date: {today}
+recommendations:
+  - id: SA-1
+    text: Agree an action plan for every recommendation, with an owner and a due date for each action.
+    to: YOT Management Board
+    owner: board-chair
+    actions:
+      - id: SA-1.1
+        title: Record the report's recommendations and their actions in this plans folder
+        owner: yot-manager
+        due: {due}
+        status: not-started
+        measure: Every recommendation has an owner and at least one action with a due date.
+"""
+
+
+def starter_files(today: date) -> dict[str, str]:
+    """The files of a new plans folder, by path relative to it."""
+    return {
+        OWNERS_FILE: _OWNERS,
+        EXAMPLE_FILE: _EXAMPLE.format(today=today, due=today + timedelta(days=30)),
+        f"{SCHEMA_FOLDER}/plan.schema.json": render_schema(plan_schema()),
+        f"{SCHEMA_FOLDER}/owners.schema.json": render_schema(owners_schema()),
+    }
+
+
+def create_plans_folder(folder: Path, today: date) -> list[Path]:
+    """Create the starter files in `folder` (made if missing); returns the paths created.
+
+    Refuses, creating nothing, when the folder already holds YAML files or any starter file.
+    """
+    files = {folder / name: text for name, text in starter_files(today).items()}
+    if folder.exists() and not folder.is_dir():
+        raise EditRefused(f"{display_path(folder)} is a file; `yotplan init` makes a new plans folder")
+    existing_yaml = sorted(p.name for p in folder.glob("*") if p.suffix in PLAN_SUFFIXES) if folder.is_dir() else []
+    clashes = [display_path(p) for p in files if p.exists()]
+    if existing_yaml or clashes:
+        found = ", ".join(existing_yaml or clashes)
+        raise EditRefused(f"{display_path(folder)} already has {found}; `yotplan init` never overwrites a plan")
+    created: list[Path] = []
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            create_file(path, text.encode("utf-8"))
+        except FileExistsError:
+            raise EditRefused(f"{display_path(path)} appeared while `init` was running; it was left as it is") from None
+        except OSError as exc:
+            raise EditRefused(f"cannot create {display_path(path)}: {exc.strerror or exc}") from None
+        created.append(path)
+    return created

@@ -1,0 +1,40 @@
+"""JSON Schemas of the plan and owners files, generated from the models so they cannot drift.
+
+Editors read them through yaml-language-server (VS Code's YAML extension and others), which
+understands JSON Schema draft-07 and older: pydantic writes 2020-12 style `$defs`, which
+this module renames to draft-07's `definitions`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from yotplan.models import OwnersFile, PlanFile
+
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+
+
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The draft-07 JSON Schema of `model`."""
+    schema = model.model_json_schema(ref_template="#/definitions/{model}")
+    definitions = schema.pop("$defs", None)
+    result: dict[str, Any] = {"$schema": DRAFT_07, **schema}
+    if definitions:
+        result["definitions"] = definitions
+    return result
+
+
+def plan_schema() -> dict[str, Any]:
+    return json_schema(PlanFile)
+
+
+def owners_schema() -> dict[str, Any]:
+    return json_schema(OwnersFile)
+
+
+def render_schema(schema: dict[str, Any]) -> str:
+    """The schema as the file kept in the repository holds it: indented JSON and a final newline."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

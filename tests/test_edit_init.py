@@ -1,0 +1,87 @@
+"""`yotplan init`: a new plans folder that passes `check` on any date, and never overwrites."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from yotplan.schema import owners_schema, plan_schema
+
+from conftest import TODAY, Invoke
+
+
+def test_init_creates_a_folder_that_check_passes(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "new" / "plans"
+    result = cli("init", folder, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"created {folder}/owners.yaml\n"
+        f"created {folder}/self-assessment.yaml\n"
+        f"created {folder}/schema/plan.schema.json\n"
+        f"created {folder}/schema/owners.schema.json\n"
+        f"next: edit {folder}/owners.yaml, then run `yotplan check --plans {folder}`\n"
+    )
+    check = cli("check", "--plans", folder, "--today", TODAY, "--strict")
+    assert check.exit_code == 0, check.stdout
+    assert check.stdout == ""
+
+
+@pytest.mark.parametrize("day", ["1990-01-01", "2022-06-01", "2099-12-31"])
+def test_the_example_has_no_errors_on_any_date(cli: Invoke, tmp_path: Path, day: str) -> None:
+    folder = tmp_path / "plans"
+    assert cli("init", folder, "--today", TODAY).exit_code == 0
+    assert cli("check", "--plans", folder, "--today", day).exit_code == 0
+
+
+def test_the_schema_lines_point_at_the_schemas_it_writes(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    assert cli("init", folder, "--today", TODAY).exit_code == 0
+    for name, schema in (("self-assessment.yaml", plan_schema()), ("owners.yaml", owners_schema())):
+        first = (folder / name).read_text(encoding="utf-8").splitlines()[0]
+        target = first.removeprefix("# yaml-language-server: $schema=")
+        assert json.loads((folder / target).read_text(encoding="utf-8")) == schema
+
+
+def test_init_then_edit(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    assert cli("init", folder, "--today", TODAY).exit_code == 0
+    steps = [
+        ("add", "owner", "camhs-lead", "--role", "CAMHS lead", "--agency", "NHS"),
+        ("add", "action", "SA-1", "--title", "Second step", "--owner", "camhs-lead", "--due", "2022-09-30"),
+        ("update", "SA-1.1", "--status", "done"),
+        ("log", "SA-1.2", "Started."),
+    ]
+    for step in steps:
+        result = cli(*step, "--plans", folder, "--today", TODAY)
+        assert result.exit_code == 0, (step, result.stderr)
+    assert cli("check", "--plans", folder, "--today", TODAY).exit_code == 0
+
+
+def test_init_never_overwrites(cli: Invoke, tmp_path: Path, plans: Path) -> None:
+    before = {p.name: p.read_bytes() for p in plans.iterdir()}
+    result = cli("init", plans, "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"yotplan: error: {plans} already has hmip-inspection.yaml, improvement-review.yaml, lga-peer-review.yaml, "
+        "owners.yaml; `yotplan init` never overwrites a plan\n"
+    )
+    assert {p.name: p.read_bytes() for p in plans.iterdir()} == before
+
+
+def test_init_refuses_when_a_schema_file_exists(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    (folder / "schema").mkdir(parents=True)
+    (folder / "schema" / "plan.schema.json").write_text("{}", encoding="utf-8")
+    result = cli("init", folder, "--today", TODAY)
+    assert result.exit_code == 1
+    assert "already has" in result.stderr
+    assert sorted(p.name for p in folder.rglob("*")) == ["plan.schema.json", "schema"]
+
+
+def test_init_on_a_file_is_refused(cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "plans").write_text("x", encoding="utf-8")
+    result = cli("init", tmp_path / "plans", "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr == f"yotplan: error: {tmp_path / 'plans'} is a file; `yotplan init` makes a new plans folder\n"

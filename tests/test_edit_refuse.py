@@ -1,0 +1,147 @@
+"""An edit is written only if the plan set stays valid; errors that were already there do not block it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from yotplan.edit_session import EditSession
+from yotplan.editing import remove_key, set_value
+from yotplan.errors import EditRefused, EditWouldBreakPlans
+
+from conftest import TODAY, Invoke
+
+DAY = date.fromisoformat(TODAY)
+HMIP = "hmip-inspection.yaml"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def edit_tree(plans: Path, change: object) -> None:
+    """Change the hmip plan's tree with `change(tree)` and commit, as a command would."""
+    with EditSession(plans, DAY) as session:
+        doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
+        change(session.editable(doc).data)  # type: ignore[operator]
+        session.commit()
+
+
+def test_an_edit_that_adds_an_error_is_refused_and_writes_nothing(plans: Path) -> None:
+    before = snapshot(plans)
+    with pytest.raises(EditWouldBreakPlans) as caught:
+        edit_tree(plans, lambda tree: remove_key(tree["recommendations"][0], "owner"))
+    assert [p.code for p in caught.value.problems] == ["YP101"]
+    assert str(caught.value) == (
+        f"edit refused, nothing written: it would make the plans invalid: {plans / HMIP}:23:5: error YP101 "
+        "recommendation HMIP-1 has no owner; add `owner:` with a key from owners.yaml"
+    )
+    assert snapshot(plans) == before
+
+
+def test_an_edit_that_breaks_the_format_is_refused(plans: Path) -> None:
+    before = snapshot(plans)
+    with pytest.raises(EditWouldBreakPlans) as caught:
+        edit_tree(plans, lambda tree: set_value(tree["recommendations"][0]["actions"][0], "status", "finished"))
+    # The file no longer loads, so its ids vanish and other files' `related:` break too: the cause comes first.
+    assert caught.value.problems[0].code == "YP010"
+    assert "'finished' is not a valid status" in str(caught.value)
+    assert {p.code for p in caught.value.problems[1:]} == {"YP109"}
+    assert snapshot(plans) == before
+
+
+def test_several_new_errors_are_counted_in_one_line(plans: Path) -> None:
+    def break_two(tree: dict[str, list[dict[str, object]]]) -> None:
+        remove_key(tree["recommendations"][0], "owner")  # type: ignore[arg-type]
+        remove_key(tree["recommendations"][1], "owner")  # type: ignore[arg-type]
+
+    with pytest.raises(EditWouldBreakPlans) as caught:
+        edit_tree(plans, break_two)
+    assert str(caught.value).endswith("(and 1 more new problem)")
+    assert "\n" not in str(caught.value)
+
+
+def break_other_file(plans: Path) -> None:
+    """An error in another plan file: an owner that owners.yaml does not have."""
+    path = plans / "improvement-review.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("owner: council-chief-executive", "owner: ceo", 1))
+
+
+def test_errors_already_in_another_file_do_not_block_an_edit(cli: Invoke, plans: Path) -> None:
+    break_other_file(plans)
+    assert cli("check", "--plans", plans, "--today", TODAY).exit_code == 1
+    result = cli("update", "HMIP-1.1", "--status", "in-progress", "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert "status: in-progress" in (plans / HMIP).read_text(encoding="utf-8")
+
+
+def test_errors_already_in_the_same_file_do_not_block_an_unrelated_edit(cli: Invoke, plans: Path) -> None:
+    path = plans / HMIP
+    path.write_text(path.read_text(encoding="utf-8").replace("        completed: 2022-05-06\n", "", 1))  # YP106
+    result = cli("update", "HMIP-1.1", "--status", "in-progress", "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_an_edit_may_fix_an_existing_error(cli: Invoke, plans: Path) -> None:
+    path = plans / HMIP
+    path.write_text(path.read_text(encoding="utf-8").replace("        completed: 2022-05-06\n", "", 1))
+    result = cli(
+        "update", "HMIP-3.1", "--status", "done", "--completed", "2022-05-06", "--plans", plans, "--today", TODAY
+    )
+    assert result.exit_code == 0, result.stderr
+    assert cli("check", "--plans", plans, "--today", TODAY).exit_code == 0
+
+
+def test_a_second_error_of_the_same_kind_is_new(plans: Path) -> None:
+    path = plans / HMIP
+    path.write_text(path.read_text(encoding="utf-8").replace("        completed: 2022-05-06\n", "", 1))  # YP106 on 3.1
+    with pytest.raises(EditWouldBreakPlans) as caught:
+        edit_tree(plans, lambda tree: set_value(tree["recommendations"][0]["actions"][0], "status", "done"))
+    assert [p.message for p in caught.value.problems] == [
+        "action HMIP-1.1 is done but has no completion date; add `completed: YYYY-MM-DD`"
+    ]
+
+
+def test_an_existing_error_that_moves_down_the_file_is_not_new(cli: Invoke, plans: Path) -> None:
+    # A duplicate id: its message names the line of the first use, which an insertion above moves.
+    path = plans / "improvement-review.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("- id: IR-1.1\n", "- id: HMIP-3.1\n", 1))
+    first = cli("check", "--plans", plans, "--today", TODAY).stdout
+    assert "YP108 id 'HMIP-3.1' is already used at" in first
+    result = cli("log", "HMIP-1.1", "A note that moves HMIP-3.1 down.", "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert cli("check", "--plans", plans, "--today", TODAY).stdout != first  # the line number did move
+
+
+def test_a_file_that_does_not_load_does_not_block_others(cli: Invoke, plans: Path) -> None:
+    (plans / "lga-peer-review.yaml").write_text("source: [unclosed\n", encoding="utf-8")
+    result = cli("update", "HMIP-1.1", "--status", "in-progress", "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_an_id_in_a_file_that_does_not_load_says_so(cli: Invoke, plans: Path) -> None:
+    (plans / "lga-peer-review.yaml").write_text("source: [unclosed\n", encoding="utf-8")
+    result = cli("update", "LGA-a.1", "--status", "in-progress", "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("yotplan: error: no recommendation or action has id 'LGA-a.1'")
+    assert result.stderr.endswith("(1 file did not load: `yotplan check` says why)\n")
+
+
+def test_a_missing_plans_folder_is_one_line(cli: Invoke, tmp_path: Path) -> None:
+    result = cli("update", "X-1.1", "--status", "done", "--plans", tmp_path / "nowhere", "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"yotplan: error: {tmp_path / 'nowhere'}: no such folder; pass --plans DIR (or set YOTPLAN_PLANS), "
+        "or run `yotplan init`\n"
+    )
+
+
+def test_the_session_refuses_a_file_that_changed_since_it_was_loaded(plans: Path) -> None:
+    with EditSession(plans, DAY) as session:
+        doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
+        path = plans / HMIP
+        path.write_text(path.read_text(encoding="utf-8").replace("status: not-started", "status: blocked", 1))
+        with pytest.raises(EditRefused, match="changed on disk while it was being read"):
+            session.editable(doc)

@@ -1,0 +1,275 @@
+"""Edits keep the file as it was: byte-identical no-ops, and one changed field = one changed line."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from edit_support import EDIT_FIXTURES, FIXTURE_FILES, SHIPPED_FILES, TARGET_ACTION, fixture_folder, line_index
+from yotplan.editing import (
+    FOLD_WIDTH,
+    Indentation,
+    RoundTripDocument,
+    _transplant,
+    append_item,
+    detect_indentation,
+    needs_quotes,
+    new_mapping,
+    scalar,
+    set_value,
+)
+from yotplan.yamlio import parse_yaml
+
+from conftest import SHIPPED_PLANS, TODAY, Invoke
+
+ALL_FILES = [EDIT_FIXTURES / name for name in [*FIXTURE_FILES, "owners.yaml"]] + [
+    SHIPPED_PLANS / name for name in SHIPPED_FILES
+]
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_no_op_load_and_render_is_byte_identical(path: Path) -> None:
+    raw = path.read_bytes()
+    doc = RoundTripDocument(raw)
+    assert doc.encode(doc.render()) == raw
+
+
+# ruamel alone writes these back byte for byte; the others it would change (comments before
+# `---` dropped, wrapped plain texts joined, `...` and extra spaces lost), which is why edits
+# are carried over onto the original text rather than written as ruamel renders them.
+RUAMEL_CANNOT_KEEP = {"explicit-start.yaml", "messy.yaml"}
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_ruamel_alone_round_trips_every_file_but_the_messy_ones(path: Path) -> None:
+    doc = RoundTripDocument(path.read_bytes())
+    assert (doc._baseline == doc.original) is (path.name not in RUAMEL_CANNOT_KEEP)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("comments.yaml", Indentation(2, 4, 2)),
+        ("indent4.yaml", Indentation(4, 4, 0)),
+        ("flush.yaml", Indentation(2, 2, 0)),
+        ("crlf.yaml", Indentation(2, 4, 2)),
+    ],
+)
+def test_indentation_is_detected_from_the_file(name: str, expected: Indentation) -> None:
+    text = (EDIT_FIXTURES / name).read_text(encoding="utf-8").replace("\r\n", "\n")
+    assert detect_indentation(text) == expected
+
+
+@pytest.mark.parametrize("name", FIXTURE_FILES)
+def test_changing_one_status_changes_exactly_that_line(cli: Invoke, tmp_path: Path, name: str) -> None:
+    folder = fixture_folder(tmp_path, name)
+    before = (folder / name).read_bytes()
+    lines = before.splitlines(keepends=True)
+    i = line_index(lines, TARGET_ACTION[name], b"status")
+    expected = b"".join([*lines[:i], lines[i].replace(b"not-started", b"in-progress", 1), *lines[i + 1 :]])
+    assert expected != before
+
+    result = cli("update", TARGET_ACTION[name], "--status", "in-progress", "--plans", folder, "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    assert (folder / name).read_bytes() == expected
+
+
+@pytest.mark.parametrize("name", FIXTURE_FILES)
+def test_moving_a_due_date_earlier_changes_exactly_that_line(cli: Invoke, tmp_path: Path, name: str) -> None:
+    folder = fixture_folder(tmp_path, name)
+    before = (folder / name).read_bytes()
+    lines = before.splitlines(keepends=True)
+    i = line_index(lines, TARGET_ACTION[name], b"due")
+    expected = b"".join([*lines[:i], lines[i].replace(b"2022-07-31", b"2022-07-15", 1), *lines[i + 1 :]])
+    assert expected != before
+
+    result = cli("update", TARGET_ACTION[name], "--due", "2022-07-15", "--plans", folder, "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    assert (folder / name).read_bytes() == expected
+
+
+def only_inserted(before: bytes, after: bytes) -> list[bytes]:
+    """The lines added by an edit that only inserts one block; fails if anything else changed."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    changes = [op for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
+    assert [op[0] for op in changes] == ["insert"], changes
+    _, _, _, j1, j2 = changes[0]
+    return new[j1:j2]
+
+
+@pytest.mark.parametrize("name", FIXTURE_FILES)
+def test_logging_an_update_only_inserts_its_lines(cli: Invoke, tmp_path: Path, name: str) -> None:
+    folder = fixture_folder(tmp_path, name)
+    before = (folder / name).read_bytes()
+
+    result = cli("log", TARGET_ACTION[name], "Met the Board.", "--plans", folder, "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    inserted = b"".join(only_inserted(before, (folder / name).read_bytes()))
+    assert b"date: 2022-06-01" in inserted
+    assert b"note: Met the Board." in inserted
+
+
+@pytest.mark.parametrize("name", FIXTURE_FILES)
+def test_adding_an_action_only_inserts_its_lines(cli: Invoke, tmp_path: Path, name: str) -> None:
+    folder = fixture_folder(tmp_path, name)
+    rec_id = TARGET_ACTION[name].rsplit(".", 1)[0]
+    before = (folder / name).read_bytes()
+
+    result = cli(
+        "add", "action", rec_id, "--title", "Another step", "--owner", "yot-manager", "--due", "2022-10-31",
+        "--plans", folder, "--today", TODAY,
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.stderr
+    inserted = b"".join(only_inserted(before, (folder / name).read_bytes()))
+    assert b"title: Another step" in inserted
+    assert b"due: 2022-10-31" in inserted
+
+
+def test_comments_and_blank_lines_stay_above_what_they_introduce(cli: Invoke, tmp_path: Path) -> None:
+    folder = fixture_folder(tmp_path, "comments.yaml")
+    result = cli(
+        "add", "action", "CMT-1", "--title", "Third", "--owner", "camhs-lead", "--due", "2022-10-31",
+        "--plans", folder, "--today", TODAY,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    text = (folder / "comments.yaml").read_text(encoding="utf-8")
+    assert (
+        '          - "A quote."\n'
+        "      - id: CMT-1.3\n"
+        "        title: Third\n"
+        "        owner: camhs-lead\n"
+        "        due: 2022-10-31\n"
+        "        status: not-started\n"
+        "\n"
+        "  # Second recommendation, after a blank line.\n"
+        "  - id: CMT-2\n"
+    ) in text
+
+
+def test_a_new_list_item_keeps_the_blank_line_between_items(cli: Invoke, tmp_path: Path) -> None:
+    folder = fixture_folder(tmp_path, "crlf.yaml")
+    result = cli(
+        "add", "action", "CRLF-1", "--title", "Third", "--owner", "camhs-lead", "--due", "2022-10-31",
+        "--plans", folder, "--today", TODAY,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    raw = (folder / "crlf.yaml").read_bytes()
+    assert raw.endswith(
+        b"        status: not-started\r\n"
+        b"\r\n"
+        b"      - id: CRLF-1.3\r\n"
+        b"        title: Third\r\n"
+        b"        owner: camhs-lead\r\n"
+        b"        due: 2022-10-31\r\n"
+        b"        status: not-started\r\n"
+    )
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+
+
+def test_a_byte_order_mark_and_crlf_survive_an_insertion(cli: Invoke, tmp_path: Path) -> None:
+    folder = fixture_folder(tmp_path, "notepad.yaml")
+    result = cli("log", "BOM-1.1", "Café opened, naïvely.", "--plans", folder, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    raw = (folder / "notepad.yaml").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfsource:\r\n")
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    assert "note: Café opened, naïvely.\r\n" in raw.decode("utf-8-sig")
+
+
+def test_the_first_update_creates_updates_after_the_measure(cli: Invoke, tmp_path: Path) -> None:
+    folder = fixture_folder(tmp_path, "folded.yaml")
+    result = cli("log", "FOLD-1.1", "Started.", "--plans", folder, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "          disturbed when the status changes.\n"
+        "        updates:\n"
+        "          - date: 2022-06-01\n"
+        "            note: Started.\n"
+        "        evidence:\n"
+    ) in (folder / "folded.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("word", ["no", "yes", "on", "off", "true", "False", "null", "~", "12", "1.10", "0777", "1:30",
+                                  "2024-06-30", ".inf", ""])  # fmt: skip
+def test_texts_that_other_yaml_readers_misread_are_quoted(word: str) -> None:
+    assert needs_quotes(word)
+    doc = RoundTripDocument(b"owners:\n  a:\n    role: r\n    agency: x\n")
+    set_value(doc.data["owners"]["a"], "agency", word)
+    text = doc.render()
+    assert yaml.safe_load(text)["owners"]["a"]["agency"] == word  # PyYAML's default loader reads YAML 1.1
+    assert parse_yaml(text)["owners"]["a"]["agency"] == word
+
+
+@pytest.mark.parametrize("word", ["yot-manager", "HMIP-3.1", "Board met", "a: b", "# not a comment"])
+def test_ordinary_texts_stay_as_they_are_and_read_back(word: str) -> None:
+    doc = RoundTripDocument(b"owners:\n  a:\n    role: r\n    agency: x\n")
+    set_value(doc.data["owners"]["a"], "agency", word)
+    assert yaml.safe_load(doc.render())["owners"]["a"]["agency"] == word
+
+
+def test_replacing_a_quoted_value_keeps_its_quotes() -> None:
+    doc = RoundTripDocument(b"a:\n  b: \"x\"\n  c: 'y'\n")
+    set_value(doc.data["a"], "b", "p")
+    set_value(doc.data["a"], "c", "q")
+    assert doc.render() == "a:\n  b: \"p\"\n  c: 'q'\n"
+
+
+def test_long_texts_are_folded_and_read_back_exactly() -> None:
+    text = " ".join(f"word{i}" for i in range(60))
+    doc = RoundTripDocument(b"items:\n  - a: 1\n")
+    append_item(doc.data, "items", new_mapping([("note", text)]))
+    rendered = doc.render()
+    assert "note: >-\n" in rendered
+    assert all(len(line.strip()) <= FOLD_WIDTH for line in rendered.splitlines())
+    assert parse_yaml(rendered)["items"][1]["note"] == text
+    assert yaml.safe_load(rendered)["items"][1]["note"] == text
+
+
+def test_texts_that_cannot_fold_cleanly_stay_on_one_line() -> None:
+    text = "x" * (FOLD_WIDTH + 50)
+    assert scalar(text) == text
+    spaced = "a  " * 60  # double spaces would not survive folding
+    assert not hasattr(scalar(spaced.strip()), "fold_pos")
+
+
+def test_a_leading_document_marker_and_the_comments_above_it_are_kept() -> None:
+    raw = (EDIT_FIXTURES / "explicit-start.yaml").read_bytes()
+    doc = RoundTripDocument(raw)
+    set_value(doc.data["source"], "title", "Renamed")
+    new = doc.render()
+    assert new == raw.decode().replace("title: Explicit start fixture", "title: Renamed")
+
+
+def test_the_edit_is_carried_over_onto_the_original_formatting() -> None:
+    original = ["a: 1\n", "b:   2\n", "k: 0\n", "c: 3\n", "k2: 0\n", "d: [ x ]\n"]
+    baseline = ["a: 1\n", "b: 2\n", "k: 0\n", "c: 3\n", "k2: 0\n", "d: [x]\n"]
+    edited = ["a: 1\n", "b: 2\n", "k: 0\n", "c: 4\n", "k2: 0\n", "d: [x]\n"]
+    assert _transplant(original, baseline, edited) == [
+        "a: 1\n",
+        "b:   2\n",
+        "k: 0\n",
+        "c: 4\n",
+        "k2: 0\n",
+        "d: [ x ]\n",
+    ]
+
+
+def test_an_edit_inside_reformatted_lines_takes_ruamels_version_of_just_that_part() -> None:
+    original = ["a: 1\n", "t: wrapped\n", "  text\n", "z: 9\n"]
+    baseline = ["a: 1\n", "t: wrapped text\n", "z: 9\n"]
+    edited = ["a: 1\n", "t: new text\n", "z: 9\n"]
+    assert _transplant(original, baseline, edited) == ["a: 1\n", "t: new text\n", "z: 9\n"]
+
+
+def test_a_wrapped_title_next_to_the_edit_stays_wrapped() -> None:
+    raw = (EDIT_FIXTURES / "messy.yaml").read_bytes()
+    doc = RoundTripDocument(raw)
+    set_value(doc.data["recommendations"][1]["actions"][0], "owner", "yot-manager")
+    assert doc.render() == raw.decode().replace("owner:   camhs-lead", "owner: yot-manager")

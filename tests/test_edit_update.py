@@ -1,0 +1,219 @@
+"""`yotplan update`: what changes, what is recorded, and what is refused (nothing written)."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+from yotplan.cli.edit import StatusChoice
+from yotplan.models import STATUSES
+
+from conftest import TODAY, Invoke
+
+HMIP = "hmip-inspection.yaml"
+
+
+def diff(before: str, after: str) -> tuple[list[str], list[str]]:
+    """(removed lines, added lines) between two texts."""
+    removed: list[str] = []
+    added: list[str] = []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        if line.startswith("- "):
+            removed.append(line[2:])
+        elif line.startswith("+ "):
+            added.append(line[2:])
+    return removed, added
+
+
+def run_update(cli: Invoke, plans: Path, *args: str) -> tuple[int, str, str, tuple[list[str], list[str]]]:
+    before = (plans / HMIP).read_text(encoding="utf-8")
+    result = cli("update", *args, "--plans", plans, "--today", TODAY)
+    return result.exit_code, result.stdout, result.stderr, diff(before, (plans / HMIP).read_text(encoding="utf-8"))
+
+
+def test_the_cli_offers_exactly_the_model_statuses() -> None:
+    assert tuple(s.value for s in StatusChoice) == STATUSES
+
+
+def test_status_change_is_one_line(cli: Invoke, plans: Path) -> None:
+    code, out, err, changes = run_update(cli, plans, "HMIP-1.1", "--status", "in-progress")
+    assert (code, err) == (0, "")
+    assert changes == (["        status: not-started"], ["        status: in-progress"])
+    assert out == f"updated HMIP-1.1 in {plans / HMIP}: status changed from not-started to in-progress\n"
+
+
+def test_ids_match_in_any_case(cli: Invoke, plans: Path) -> None:
+    code, _, _, changes = run_update(cli, plans, "hmip-1.1", "--status", "blocked")
+    assert code == 0
+    assert changes == (["        status: not-started"], ["        status: blocked"])
+
+
+def test_done_records_today_as_the_completion_date(cli: Invoke, plans: Path) -> None:
+    code, _, _, changes = run_update(cli, plans, "HMIP-1.2", "--status", "done")
+    assert code == 0
+    assert changes == (["        status: in-progress"], ["        status: done", "        completed: 2022-06-01"])
+
+
+def test_done_takes_the_completion_date_given(cli: Invoke, plans: Path) -> None:
+    code, _, _, changes = run_update(cli, plans, "HMIP-1.2", "--status", "done", "--completed", "2022-05-20")
+    assert code == 0
+    assert changes == (["        status: in-progress"], ["        status: done", "        completed: 2022-05-20"])
+
+
+def test_the_completion_date_of_a_done_action_can_be_corrected(cli: Invoke, plans: Path) -> None:
+    code, _, _, changes = run_update(cli, plans, "HMIP-3.1", "--completed", "2022-05-01")
+    assert code == 0
+    assert changes == (["        completed: 2022-05-06"], ["        completed: 2022-05-01"])
+
+
+def test_reopening_a_done_action_removes_its_completion_date(cli: Invoke, plans: Path) -> None:
+    code, out, _, changes = run_update(cli, plans, "HMIP-3.1", "--status", "in-progress")
+    assert code == 0
+    assert changes == (["        status: done", "        completed: 2022-05-06"], ["        status: in-progress"])
+    assert "completion date removed" in out
+
+
+def test_moving_due_later_logs_the_reason_as_an_update(cli: Invoke, plans: Path) -> None:
+    code, _, _, changes = run_update(cli, plans, "HMIP-3.2", "--due", "2023-03-31", "--reason", "Waiting for the plan")
+    assert code == 0
+    assert changes == (
+        ["        due: 2022-12-31"],
+        [
+            "        due: 2023-03-31",
+            "        updates:",
+            "          - date: 2022-06-01",
+            "            note: 'Due date moved from 2022-12-31 to 2023-03-31: Waiting for the plan'",
+        ],
+    )
+
+
+def test_moving_due_later_without_a_reason_is_refused(cli: Invoke, plans: Path) -> None:
+    before = (plans / HMIP).read_bytes()
+    result = cli("update", "HMIP-3.2", "--due", "2023-03-31", "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'yotplan: error: moving the due date of HMIP-3.2 later (2022-12-31 -> 2023-03-31) needs --reason "why"; '
+        "the reason is logged as an update, so slippage is never silent\n"
+    )
+    assert (plans / HMIP).read_bytes() == before
+
+
+def test_moving_due_earlier_needs_no_reason(cli: Invoke, plans: Path) -> None:
+    code, _, _, changes = run_update(cli, plans, "HMIP-3.2", "--due", "2022-10-31")
+    assert code == 0
+    assert changes == (["        due: 2022-12-31"], ["        due: 2022-10-31"])
+
+
+def test_any_change_can_carry_a_reason(cli: Invoke, plans: Path) -> None:
+    code, _, _, (removed, added) = run_update(
+        cli, plans, "HMIP-3.2", "--status", "blocked", "--reason", "No budget until April"
+    )
+    assert code == 0
+    assert removed == ["        status: not-started"]
+    assert added[-1] == "            note: 'Status changed from not-started to blocked: No budget until April'"
+
+
+def test_owner_and_measure_change_in_place(cli: Invoke, plans: Path) -> None:
+    code, _, _, changes = run_update(
+        cli, plans, "HMIP-3.2", "--owner", "yot-manager", "--measure", "A written review is agreed."
+    )
+    assert code == 0
+    assert changes == (
+        [
+            "        owner: director-childrens-services",
+            "        measure: The Board has considered a written review of management capacity and agreed any changes.",
+        ],
+        ["        owner: yot-manager", "        measure: A written review is agreed."],
+    )
+
+
+def test_an_unchanged_value_writes_nothing(cli: Invoke, plans: Path) -> None:
+    before = (plans / HMIP).stat().st_mtime_ns
+    result = cli("update", "HMIP-1.1", "--status", "not-started", "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 0
+    assert result.stdout == "HMIP-1.1: nothing to change (nothing written)\n"
+    assert (plans / HMIP).stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["HMIP-1.9", "--status", "done"],
+            "no recommendation or action has id 'HMIP-1.9'; did you mean HMIP-1.3, HMIP-1.2, HMIP-1.1?",
+        ),
+        (
+            ["HMIP-1", "--status", "done"],
+            "HMIP-1 is a recommendation; `update` changes its actions: HMIP-1.1, HMIP-1.2, HMIP-1.3 "
+            "(e.g. `yotplan update HMIP-1.1 ...`)",
+        ),
+        (
+            ["HMIP-1.1", "--owner", "yot-manger"],
+            "owner 'yot-manger' is not in {plans}/owners.yaml (did you mean 'yot-manager'?)",
+        ),
+        (
+            ["HMIP-1.1", "--owner", "nobody"],
+            "owner 'nobody' is not in {plans}/owners.yaml "
+            "(add it first: yotplan add owner nobody --role ... --agency ...)",
+        ),
+        (
+            ["HMIP-1.1", "--completed", "2022-05-01"],
+            "HMIP-1.1 is not-started: --completed records when an action was done; add --status done",
+        ),
+    ],
+)
+def test_mistakes_are_one_line_and_write_nothing(cli: Invoke, plans: Path, args: list[str], message: str) -> None:
+    before = {p.name: p.read_bytes() for p in plans.iterdir()}
+    result = cli("update", *args, "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr == f"yotplan: error: {message.format(plans=plans)}\n"
+    assert {p.name: p.read_bytes() for p in plans.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["HMIP-1.1", "--due", "2022-13-01"],
+        ["HMIP-1.1", "--due", "31/07/2022"],
+        ["HMIP-1.1", "--completed", "yesterday"],
+        ["HMIP-1.1", "--status", "finished"],
+        ["HMIP-1.1"],
+        ["HMIP-1.1", "--status", "blocked", "--reason", "  "],
+    ],
+)
+def test_bad_command_lines_are_usage_errors(cli: Invoke, plans: Path, args: list[str]) -> None:
+    before = (plans / HMIP).read_bytes()
+    result = cli("update", *args, "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 2
+    assert (plans / HMIP).read_bytes() == before
+
+
+def test_an_impossible_completion_is_refused_by_validation(cli: Invoke, plans: Path) -> None:
+    before = (plans / HMIP).read_bytes()
+    result = cli(
+        "update", "HMIP-1.3", "--status", "done", "--completed", "2030-01-01", "--plans", plans, "--today", TODAY
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith("yotplan: error: edit refused, nothing written: it would make the plans invalid: ")
+    assert "error YP107 action HMIP-1.3 is completed on 2030-01-01, after today (2022-06-01)" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert (plans / HMIP).read_bytes() == before
+
+
+def test_the_date_comes_from_yotplan_today(cli: Invoke, plans: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YOTPLAN_TODAY", "2022-05-30")
+    result = cli("update", "HMIP-1.2", "--status", "done", "--plans", plans)
+    assert result.exit_code == 0
+    assert "        completed: 2022-05-30\n" in (plans / HMIP).read_text(encoding="utf-8")
+
+
+def test_the_edited_plans_still_pass_check(cli: Invoke, plans: Path) -> None:
+    assert cli("update", "HMIP-1.2", "--status", "done", "--plans", plans, "--today", TODAY).exit_code == 0
+    assert (
+        cli("update", "HMIP-3.2", "--due", "2023-01-31", "--reason", "x", "--plans", plans, "--today", TODAY).exit_code
+        == 0
+    )
+    result = cli("check", "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 0, result.stdout

@@ -1,0 +1,166 @@
+"""Atomic replacement: the old file or the new one, never a torn one, and no stray temporary files."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from yotplan import safe_write
+from yotplan.errors import FileChangedOnDisk, WriteFailed
+from yotplan.safe_write import TEMP_SUFFIX, create_file, digest, remove_stale_temp_files, replace_file
+
+from conftest import TODAY, Invoke
+
+OLD = b"owners:\n  a:\n    role: r\n    agency: x\n"
+NEW = b"owners:\n  a:\n    role: r\n    agency: y\n"
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Path:
+    path = tmp_path / "owners.yaml"
+    path.write_bytes(OLD)
+    return path
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(TEMP_SUFFIX))
+
+
+def test_replace_writes_the_new_bytes_and_leaves_nothing_else(target: Path) -> None:
+    replace_file(target, NEW, expected_digest=digest(OLD))
+    assert target.read_bytes() == NEW
+    assert sorted(p.name for p in target.parent.iterdir()) == ["owners.yaml"]
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664])
+def test_replace_keeps_the_permissions(target: Path, mode: int) -> None:
+    target.chmod(mode)
+    replace_file(target, NEW, expected_digest=digest(OLD))
+    assert target.stat().st_mode & 0o777 == mode
+
+
+def test_a_symlinked_plan_stays_a_symlink(tmp_path: Path, target: Path) -> None:
+    link = tmp_path / "linked.yaml"
+    link.symlink_to(target)
+    replace_file(link, NEW, expected_digest=digest(OLD))
+    assert link.is_symlink()
+    assert target.read_bytes() == NEW
+
+
+def test_a_file_changed_on_disk_is_not_overwritten(target: Path) -> None:
+    target.write_bytes(b"owners: {}\n")  # someone saved it after we read OLD
+    with pytest.raises(FileChangedOnDisk, match="changed on disk while this edit was being made"):
+        replace_file(target, NEW, expected_digest=digest(OLD), shown="plans/owners.yaml")
+    assert target.read_bytes() == b"owners: {}\n"
+    assert leftovers(target.parent) == []
+
+
+def test_a_failing_rename_leaves_the_original(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_rename(*args: Any) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(safe_write.os, "replace", no_rename)
+    with pytest.raises(
+        WriteFailed, match=r"cannot write .*owners\.yaml: Invalid cross-device link; the file is unchanged"
+    ):
+        replace_file(target, NEW, expected_digest=digest(OLD))
+    monkeypatch.undo()
+    assert target.read_bytes() == OLD
+    assert leftovers(target.parent) == []
+
+
+class HalfWriter:
+    """A file whose disk fills up half-way through the write."""
+
+    def __init__(self, fd: int, mode: str) -> None:
+        self.fd = fd
+
+    def __enter__(self) -> HalfWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)
+
+    def write(self, data: bytes) -> int:
+        os.write(self.fd, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_write_that_fails_part_way_leaves_the_original(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(safe_write.os, "fdopen", HalfWriter)
+    with pytest.raises(WriteFailed, match="No space left on device; the file is unchanged"):
+        replace_file(target, NEW, expected_digest=digest(OLD))
+    monkeypatch.undo()
+    assert target.read_bytes() == OLD
+    assert leftovers(target.parent) == []
+
+
+def test_an_interrupt_inside_the_write_leaves_the_original(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(safe_write.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        replace_file(target, NEW, expected_digest=digest(OLD))
+    monkeypatch.undo()
+    assert target.read_bytes() == OLD
+    assert leftovers(target.parent) == []
+
+
+def test_a_failed_write_through_the_cli_is_one_line(cli: Invoke, plans: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = (plans / "hmip-inspection.yaml").read_bytes()
+
+    def no_rename(*args: Any) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(safe_write.os, "replace", no_rename)
+    result = cli("update", "HMIP-1.1", "--status", "blocked", "--plans", plans, "--today", TODAY)
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"yotplan: error: cannot write {plans}/hmip-inspection.yaml: Read-only file system; the file is unchanged\n"
+    )
+    assert (plans / "hmip-inspection.yaml").read_bytes() == before
+    assert leftovers(plans) == []
+
+
+def test_temporary_files_are_never_read_as_plans(cli: Invoke, plans: Path) -> None:
+    stray = plans / f".hmip-inspection.yaml.k3j4h5{TEMP_SUFFIX}"
+    stray.write_bytes(b"half a pla")
+    result = cli("check", "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 0
+    assert result.stderr == "4 files checked: no problems\n"
+
+
+def test_an_edit_clears_the_temporary_files_a_killed_edit_left(cli: Invoke, plans: Path) -> None:
+    stray = plans / f".hmip-inspection.yaml.k3j4h5{TEMP_SUFFIX}"
+    other = plans / f".owners.yaml.zz{TEMP_SUFFIX}"
+    stray.write_bytes(b"half a pla")
+    other.write_bytes(b"x")
+    assert cli("update", "HMIP-1.1", "--status", "blocked", "--plans", plans, "--today", TODAY).exit_code == 0
+    assert not stray.exists()
+    assert other.exists()  # another file's leftovers are that file's edit's business
+    assert remove_stale_temp_files(plans / "owners.yaml") == [other]
+
+
+def test_create_file_never_overwrites(tmp_path: Path) -> None:
+    path = tmp_path / "new.yaml"
+    create_file(path, b"a: 1\n")
+    assert path.read_bytes() == b"a: 1\n"
+    with pytest.raises(FileExistsError):
+        create_file(path, b"b: 2\n")
+    assert path.read_bytes() == b"a: 1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.yaml"]
+
+
+def test_the_test_hook_is_off_unless_it_names_an_existing_folder(
+    target: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for value in ("1", "yes", "relative/folder", str(tmp_path / "missing")):
+        monkeypatch.setenv(safe_write.TEST_PAUSE_ENV, value)
+        replace_file(target, NEW, expected_digest=digest(target.read_bytes()))
+    assert not (tmp_path / "paused").exists()

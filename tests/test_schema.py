@@ -1,0 +1,134 @@
+"""`yotplan schema`: draft-07 JSON Schemas from the models, kept in the repo for editors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edit_support import EDIT_FIXTURES
+from yotplan.schema import DRAFT_07, owners_schema, plan_schema
+from yotplan.yamlio import parse_yaml
+
+from conftest import REPO, SHIPPED_PLANS, Invoke
+
+SCHEMA_DIR = REPO / "schema"
+MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
+
+# Every keyword JSON Schema draft-07 defines; anything else (2019-09's `$defs`,
+# `prefixItems`, `unevaluatedProperties`...) yaml-language-server would ignore.
+DRAFT_07_KEYWORDS = {
+    "$schema", "$id", "$ref", "$comment", "title", "description", "default", "readOnly", "writeOnly", "examples",
+    "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern",
+    "additionalItems", "items", "maxItems", "minItems", "uniqueItems", "contains", "maxProperties", "minProperties",
+    "required", "additionalProperties", "definitions", "properties", "patternProperties", "dependencies",
+    "propertyNames", "const", "enum", "type", "format", "contentMediaType", "contentEncoding", "if", "then", "else",
+    "allOf", "anyOf", "oneOf", "not",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "name"), [((), "plan.schema.json"), (("--owners",), "owners.schema.json")])
+def test_the_schema_files_in_the_repo_are_what_yotplan_schema_prints(
+    cli: Invoke, args: tuple[str, ...], name: str
+) -> None:
+    result = cli("schema", *args)
+    assert result.exit_code == 0
+    assert (SCHEMA_DIR / name).read_text(encoding="utf-8") == result.stdout, (
+        f"schema/{name} is stale: run `yotplan schema {' '.join(args)} > schema/{name}`"
+    )
+
+
+@pytest.mark.parametrize("path", sorted(SHIPPED_PLANS.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_file_points_at_its_schema(path: Path) -> None:
+    match = MODELINE.match(path.read_text(encoding="utf-8").splitlines()[0])
+    assert match, f"{path.name} does not start with a yaml-language-server line"
+    expected = "owners.schema.json" if path.name == "owners.yaml" else "plan.schema.json"
+    assert (path.parent / match.group(1)).resolve() == SCHEMA_DIR / expected
+
+
+def walk_keywords(schema: Any, found: set[str]) -> None:
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            found.add(key)
+            if key in ("properties", "definitions"):
+                for sub in value.values():
+                    walk_keywords(sub, found)
+            elif key not in ("enum", "const", "default", "examples", "required"):
+                walk_keywords(value, found)
+    elif isinstance(schema, list):
+        for item in schema:
+            walk_keywords(item, found)
+
+
+@pytest.mark.parametrize("schema", [plan_schema(), owners_schema()], ids=["plan", "owners"])
+def test_schemas_are_draft_07(schema: dict[str, Any]) -> None:
+    assert schema["$schema"] == DRAFT_07
+    found: set[str] = set()
+    walk_keywords(schema, found)
+    assert found <= DRAFT_07_KEYWORDS, found - DRAFT_07_KEYWORDS
+    refs = re.findall(r'"\$ref": "([^"]+)"', json.dumps(schema))
+    assert refs
+    assert all(ref.startswith("#/definitions/") and ref.split("/")[-1] in schema["definitions"] for ref in refs)
+
+
+def errors(value: Any, schema: dict[str, Any], root: dict[str, Any], where: str = "") -> list[str]:
+    """A small draft-07 validator for the keywords these schemas use, to test them against real files."""
+    if "$ref" in schema:
+        return errors(value, root["definitions"][schema["$ref"].split("/")[-1]], root, where)
+    if "anyOf" in schema:
+        options = [errors(value, option, root, where) for option in schema["anyOf"]]
+        return [] if any(not found for found in options) else [f"{where}: matches no option"]
+    kinds = {"object": dict, "array": list, "string": str, "null": type(None), "boolean": bool, "integer": int}
+    kind = schema.get("type")
+    if kind and not isinstance(value, kinds[kind]):
+        return [f"{where}: not {kind}"]
+    found: list[str] = []
+    if "enum" in schema and value not in schema["enum"]:
+        found.append(f"{where}: {value!r} not in enum")
+    if isinstance(value, str):
+        if len(value) < schema.get("minLength", 0):
+            found.append(f"{where}: too short")
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            found.append(f"{where}: does not match {schema['pattern']}")
+    if isinstance(value, list) and "items" in schema:
+        for i, item in enumerate(value):
+            found += errors(item, schema["items"], root, f"{where}[{i}]")
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        found += [f"{where}: {key} missing" for key in schema.get("required", []) if key not in value]
+        for key, item in value.items():
+            if key in properties:
+                found += errors(item, properties[key], root, f"{where}.{key}")
+            elif schema.get("additionalProperties") is False:
+                found.append(f"{where}: unknown key {key}")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                found += errors(item, schema["additionalProperties"], root, f"{where}.{key}")
+    return found
+
+
+PLAN_FILES = [*sorted(SHIPPED_PLANS.glob("*.yaml")), *sorted(EDIT_FIXTURES.glob("*.yaml"))]
+
+
+@pytest.mark.parametrize("path", PLAN_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_valid_files_pass_the_schema(path: Path) -> None:
+    schema = owners_schema() if path.name == "owners.yaml" else plan_schema()
+    data = parse_yaml(path.read_text(encoding="utf-8-sig"))
+    assert errors(data, schema, schema) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("status: not-started", "status: finished"), "'finished' not in enum"),
+        (("due: 2022-07-31", "due: 31/07/2022"), "matches no option"),
+        (("\n    owner: yot-board-chair\n", "\n    owner: yot-board-chair\n    colour: red\n"), "unknown key colour"),
+        (("kind: inspection", "kind: 3"), "not string"),
+    ],
+)
+def test_invalid_files_fail_the_schema(change: tuple[str, str], expected: str) -> None:
+    text = (SHIPPED_PLANS / "hmip-inspection.yaml").read_text(encoding="utf-8").replace(*change, 1)
+    schema = plan_schema()
+    assert any(expected in e for e in errors(parse_yaml(text), schema, schema))
