@@ -2,26 +2,62 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from yotplan.models import Action, Owner, OwnersFile, PlanFile, Recommendation
 from yotplan.problems import Problem, Severity
-from yotplan.yamlio import locate
 
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(slots=True)
 class Document:
-    """One file as read: its display path, its marked YAML data and its model."""
+    """One file as read: its display path, its marked YAML data and its model.
 
-    path: str
-    data: Any
-    model: Any
+    A document served from the cache (`Document.lazy`) has its model at once and reads its
+    data (parsing the file's bytes again) only when something asks for it, which is usually
+    a problem that needs a line number.
+    """
+
+    __slots__ = ("_data", "_read_data", "model", "path")
+
+    def __init__(self, path: str, data: Any, model: Any) -> None:
+        self.path = path
+        self._data = data
+        self.model = model
+        self._read_data: Callable[[], Any] | None = None
+
+    @classmethod
+    def lazy(cls, path: str, model: Any, read_data: Callable[[], Any]) -> Document:
+        doc = cls(path, None, model)
+        doc._read_data = read_data
+        return doc
+
+    @property
+    def data(self) -> Any:
+        if self._read_data is not None:
+            self._data, self._read_data = self._read_data(), None
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data, self._read_data = value, None
+
+    def __repr__(self) -> str:
+        return f"Document(path={self.path!r}, data={self.data!r}, model={self.model!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Document)
+        return (self.path, self.data, self.model) == (other.path, other.data, other.model)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
     def problem(self, where: Path_, severity: Severity, code: str, message: str, *, at_key: bool = False) -> Problem:
+        from yotplan.yamlio import locate  # PyYAML is not imported at all when every file came from the cache
+
         line, col = locate(self.data, where, at_key=at_key)
         return Problem(self.path, line, col, severity, code, message)
 

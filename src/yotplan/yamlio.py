@@ -28,11 +28,8 @@ try:  # libyaml's scanner and parser are C: about 4x faster than the pure-Python
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-"""Plan files larger than this are refused before parsing (a plan of 20,000 actions is ~8 MB)."""
-
-MAX_DEPTH = 100
-"""Plans nest six levels deep; deeper YAML is refused (with its line) long before Python's recursion limit."""
+from yotplan.limits import MAX_DEPTH as MAX_DEPTH
+from yotplan.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
 
 Mark = tuple[int, int]  # 1-based line and column
 
