@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from edit_support import EDIT_FIXTURES, FIXTURE_FILES, SHIPPED_FILES, TARGET_ACTION, fixture_folder, line_index
 from yotplan.editing import (
@@ -261,6 +264,20 @@ def test_the_edit_is_carried_over_onto_the_original_formatting() -> None:
     ]
 
 
+def test_an_edit_next_to_a_reformatted_line_leaves_that_line_alone() -> None:
+    original = ["a: 1\n", "b:   2\n", "c: 3\n", "d: [ x ]\n"]
+    baseline = ["a: 1\n", "b: 2\n", "c: 3\n", "d: [x]\n"]
+    edited = ["a: 1\n", "b: 2\n", "c: 4\n", "d: [x]\n"]
+    assert _transplant(original, baseline, edited) == ["a: 1\n", "b:   2\n", "c: 4\n", "d: [ x ]\n"]
+
+
+def test_an_insertion_goes_after_the_line_before_it_even_at_the_end() -> None:
+    original = ["a: 1\n", "b:   2\n", "c: 3\n", "...\n"]
+    baseline = ["a: 1\n", "b: 2\n", "c: 3\n"]
+    edited = ["a: 1\n", "b: 2\n", "c: 3\n", "d: 4\n"]
+    assert _transplant(original, baseline, edited) == ["a: 1\n", "b:   2\n", "c: 3\n", "d: 4\n", "...\n"]
+
+
 def test_an_edit_inside_reformatted_lines_takes_ruamels_version_of_just_that_part() -> None:
     original = ["a: 1\n", "t: wrapped\n", "  text\n", "z: 9\n"]
     baseline = ["a: 1\n", "t: wrapped text\n", "z: 9\n"]
@@ -273,3 +290,49 @@ def test_a_wrapped_title_next_to_the_edit_stays_wrapped() -> None:
     doc = RoundTripDocument(raw)
     set_value(doc.data["recommendations"][1]["actions"][0], "owner", "yot-manager")
     assert doc.render() == raw.decode().replace("owner:   camhs-lead", "owner: yot-manager")
+
+
+PLAN_FILES = [p for p in ALL_FILES if p.name != "owners.yaml"]
+
+
+@pytest.mark.parametrize("path", PLAN_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_status_and_due_of_every_action_is_a_one_line_change(path: Path) -> None:
+    raw = path.read_bytes()
+    count = 0
+    for r, rec in enumerate(RoundTripDocument(raw).data["recommendations"]):
+        for a, action in enumerate(rec["actions"]):
+            for key, value in (("status", "blocked" if action.get("status") != "blocked" else "done"),
+                               ("due", date(2031, 1, 2))):  # fmt: skip
+                doc = RoundTripDocument(raw)
+                set_value(doc.data["recommendations"][r]["actions"][a], key, value, ("id", "title", "owner", "due"))
+                old, new = doc.original.splitlines(), doc.render().splitlines()
+                changed = [i for i, (x, y) in enumerate(zip(old, new, strict=True)) if x != y]
+                assert len(changed) == 1, (action["id"], key, changed)
+                written = new[changed[0]].split("  #")[0].strip()  # an end-of-line comment keeps its column
+                assert written in (f"{key}: {value}", f"{key}: '{value}'", f'{key}: "{value}"')
+                count += 1
+    assert count >= 2
+
+
+def test_a_document_that_starts_with_dashes_keeps_them() -> None:
+    raw = b"---\nsource:\n  id: X   # id\n  title: T\n  kind: other\n"
+    doc = RoundTripDocument(raw)
+    assert doc.encode(doc.render()) == raw
+    set_value(doc.data["source"], "title", "New")
+    assert doc.render() == "---\nsource:\n  id: X   # id\n  title: New\n  kind: other\n"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from([p.name for p in PLAN_FILES if p.parent == EDIT_FIXTURES]),
+    text=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=160),
+)
+def test_any_title_is_written_so_that_every_reader_gets_it_back(name: str, text: str) -> None:
+    doc = RoundTripDocument((EDIT_FIXTURES / name).read_bytes())
+    set_value(doc.data["recommendations"][0]["actions"][0], "title", text)
+    rendered = doc.render()
+    assert parse_yaml(rendered)["recommendations"][0]["actions"][0]["title"] == text
+    assert yaml.safe_load(rendered)["recommendations"][0]["actions"][0]["title"] == text
+    old, new = doc.original.splitlines(keepends=True), rendered.splitlines(keepends=True)
+    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    assert [op[0] for op in opcodes if op[0] != "equal"] == ["replace"]

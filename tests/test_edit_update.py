@@ -217,3 +217,32 @@ def test_the_edited_plans_still_pass_check(cli: Invoke, plans: Path) -> None:
     )
     result = cli("check", "--plans", plans, "--today", TODAY)
     assert result.exit_code == 0, result.stdout
+
+
+def test_a_folded_measure_replaced_by_a_short_one_stays_folded(cli: Invoke, plans: Path) -> None:
+    code, _, _, changes = run_update(cli, plans, "HMIP-1.3", "--measure", "Every member is briefed.")
+    assert code == 0
+    assert changes == (
+        [
+            "          Each Board member has had a briefing on the YOT cohort's needs and names the advocacy steps "
+            "taken in",
+            "          their own agency.",
+        ],
+        ["          Every member is briefed."],
+    )
+    assert "        measure: >-\n          Every member is briefed.\n\n  - id: HMIP-2\n" in (plans / HMIP).read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_plain_measure_replaced_by_a_long_one_is_folded_and_keeps_the_blank_line(cli: Invoke, plans: Path) -> None:
+    long = "The Board has considered a written review of management capacity, " * 2 + "and agreed the changes."
+    code, _, _, (removed, added) = run_update(cli, plans, "HMIP-3.2", "--measure", long)
+    assert code == 0
+    assert removed == [
+        "        measure: The Board has considered a written review of management capacity and agreed any changes."
+    ]
+    assert added[0] == "        measure: >-"
+    assert len(added) == 3
+    text = (plans / HMIP).read_text(encoding="utf-8")
+    assert f"{added[-1]}\n\n  - id: HMIP-4\n" in text

@@ -41,6 +41,7 @@ from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
     LiteralScalarString,
+    PlainScalarString,
     SingleQuotedScalarString,
 )
 from ruamel.yaml.tokens import CommentToken
@@ -54,6 +55,8 @@ _STR_TAG = "tag:yaml.org,2002:str"
 # A text that YAML 1.1 or 1.2 would resolve to a bool, null, number or date must be quoted.
 _RESOLVERS = (VersionedResolver(version=(1, 1)), VersionedResolver(version=(1, 2)))
 _BLOCK_SCALARS = (FoldedScalarString, LiteralScalarString)
+# Characters that YAML does not allow as they are, or reads as line breaks (NEL, U+2028, U+2029).
+_UNPRINTABLE = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _QUOTED_SCALARS = (SingleQuotedScalarString, DoubleQuotedScalarString)
 
 
@@ -131,7 +134,7 @@ class RoundTripDocument:
         self._yaml = _make_yaml(self.indentation, explicit_start, explicit_end)
         try:
             self.data: Any = self._yaml.load(self.original)
-        except YAMLError as exc:
+        except Exception as exc:  # YAMLError, or anything else ruamel trips on: refuse, never crash
             raise EditError(f"the round-trip YAML reader cannot read this file: {exc}") from None
         self._baseline = self._dump()
 
@@ -178,29 +181,69 @@ def _line_map(a: Sequence[str], b: Sequence[str]) -> dict[int, int]:
 
 
 def _transplant(original: list[str], baseline: list[str], edited: list[str]) -> list[str]:
-    """`original` with the changes that turn `baseline` into `edited` (a three-way merge).
+    """`original` with the changes that turn `baseline` into `edited`: a three-way merge.
 
     `baseline` is ruamel's rendering of `original` (the same data, maybe formatted
-    differently). Lines found unchanged in all three are anchors; between two anchors,
-    the original's lines are kept unless the edit changed something there.
+    differently in places). Each change of the edit is made on the original's own lines
+    when those lines are ones ruamel rendered unchanged; a change that touches a line ruamel
+    reformatted takes ruamel's rendering of just the stretch between the nearest lines that
+    are the same in all three.
     """
     if baseline == original:
         return edited
     to_original = _line_map(baseline, original)
     to_edited = _line_map(baseline, edited)
-    anchors = [(b, to_original[b], to_edited[b]) for b in range(len(baseline)) if b in to_original and b in to_edited]
-    anchors.append((len(baseline), len(original), len(edited)))
-    out: list[str] = []
-    prev_b = prev_o = prev_e = -1
-    for b, o, e in anchors:
-        if baseline[prev_b + 1 : b] == edited[prev_e + 1 : e]:
-            out.extend(original[prev_o + 1 : o])
+    size = len(baseline)
+    stable = [b for b in range(size) if b in to_original and b in to_edited]
+
+    def in_original(b: int) -> int:  # -1 and `size` stand for the start and the end of the file
+        return -1 if b < 0 else len(original) if b >= size else to_original[b]
+
+    def in_edited(b: int) -> int:
+        return -1 if b < 0 else len(edited) if b >= size else to_edited[b]
+
+    matcher = difflib.SequenceMatcher(None, baseline, edited, autojunk=False)
+    direct: list[tuple[int, int, int, int, list[str]]] = []  # baseline range, original range, new lines
+    windows: list[list[int]] = []  # [a, z]: stable lines around changes that touch reformatted lines
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        span = _span_in_original(i1, i2, to_original, size)
+        if span is not None:
+            direct.append((i1, i2, *span, edited[j1:j2]))
+            continue
+        a = max((b for b in stable if b < i1), default=-1)
+        z = min((b for b in stable if b >= i2), default=size)
+        if windows and a < windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], z)
         else:
-            out.extend(edited[prev_e + 1 : e])
-        if b < len(baseline):
-            out.append(original[o])
-        prev_b, prev_o, prev_e = b, o, e
+            windows.append([a, z])
+    regions = [(in_original(a) + 1, in_original(z), edited[in_edited(a) + 1 : in_edited(z)]) for a, z in windows]
+    regions += [(o1, o2, lines) for i1, i2, o1, o2, lines in direct if not any(a < i1 and i2 <= z for a, z in windows)]
+    out: list[str] = []
+    position = 0
+    for start, stop, lines in sorted(regions, key=lambda region: (region[0], region[1])):
+        out.extend(original[position:start])
+        out.extend(lines)
+        position = stop
+    out.extend(original[position:])
     return out
+
+
+def _span_in_original(i1: int, i2: int, to_original: dict[int, int], size: int) -> tuple[int, int] | None:
+    """Where the baseline lines [i1, i2) are in the original, if ruamel rendered them unchanged
+    (for an insertion, i1 == i2: the place after the line before it). None if not."""
+    if i1 < i2:
+        if all(b in to_original for b in range(i1, i2)) and to_original[i2 - 1] - to_original[i1] == i2 - 1 - i1:
+            return to_original[i1], to_original[i2 - 1] + 1
+        return None
+    if i1 == 0:
+        return 0, 0
+    if i1 - 1 in to_original:
+        return to_original[i1 - 1] + 1, to_original[i1 - 1] + 1
+    if i1 < size and i1 in to_original:
+        return to_original[i1], to_original[i1]
+    return None
 
 
 # Values --------------------------------------------------------------------------------
@@ -212,20 +255,23 @@ def needs_quotes(text: str) -> bool:
 
 
 def scalar(value: Any, like: Any = None) -> Any:
-    """A value ready to put in the tree. `like` is the value it replaces, whose style it keeps."""
+    """A value ready to put in the tree. `like` is the value it replaces, whose style it keeps
+    (quotes, or a `>-`/`|` block), so that a changed value changes as few lines as it can."""
     if isinstance(value, date) and isinstance(like, _QUOTED_SCALARS):
         return type(like)(value.isoformat())  # `due: '2022-07-31'` stays quoted
     if not isinstance(value, str):
         return value
-    if "\n" not in value and len(value) > FOLD_WIDTH:
+    if _UNPRINTABLE.search(value) or ("\n" in value and not isinstance(like, LiteralScalarString)):
+        return DoubleQuotedScalarString(value)  # the one style that escapes anything
+    if len(value) > FOLD_WIDTH and "\n" not in value:
         folded = _folded(value)
         if folded is not None:
             return folded
-    if isinstance(like, _QUOTED_SCALARS) and "\n" not in value:
+    if isinstance(like, (*_QUOTED_SCALARS, *_BLOCK_SCALARS)):
         return type(like)(value)
     if needs_quotes(value):
         return SingleQuotedScalarString(value)
-    return value
+    return PlainScalarString(value) if isinstance(like, PlainScalarString) else value
 
 
 def _folded(text: str) -> FoldedScalarString | None:
@@ -355,12 +401,16 @@ def set_value(mapping: CommentedMap, key: str, value: Any, order: Sequence[str] 
     that comes before it in `order` (at the end when none does)."""
     if key in mapping:
         old = mapping[key]
-        if isinstance(old, (CommentedMap, CommentedSeq)) or isinstance(value, (CommentedMap, CommentedSeq)):
-            following = _take_following(mapping, key)
-            mapping[key] = scalar(value, old)
-            _give_following(mapping, key, following)
-        else:
-            mapping[key] = scalar(value, old)
+        new = scalar(value, old)
+        # What follows a value is stored differently after a block text, a plain one and a
+        # list, so it is taken off and given back in the new value's way.
+        following = _take_following(mapping, key)
+        if isinstance(new, _BLOCK_SCALARS) and not isinstance(old, _BLOCK_SCALARS):
+            slot = _slot(mapping, key)
+            if slot:
+                slot[2] = None  # an end-of-line comment cannot follow a block text
+        mapping[key] = new
+        _give_following(mapping, key, following)
         return
     keys = list(mapping)
     rank = {name: i for i, name in enumerate(order)}

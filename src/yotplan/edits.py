@@ -290,8 +290,8 @@ def _find_action(session: EditSession, item_id: str, *, command: str) -> ActionR
         )
     ids = ", ".join(a.id for a in rec.actions)
     what = "progress is logged on its actions" if command == "log" else "`update` changes its actions"
-    return_hint = f"`yotplan {command} {rec.actions[0].id} ...`"
-    raise EditRefused(f"{rec.id} is a recommendation; {what}: {ids} (e.g. {return_hint})")
+    example = f"`yotplan {command} {rec.actions[0].id} ...`"
+    raise EditRefused(f"{rec.id} is a recommendation; {what}: {ids} (e.g. {example})")
 
 
 def _find_source(session: EditSession, source_id: str) -> Document:
