@@ -225,4 +225,58 @@ def main() -> None:
     # Python's cyclic collector would walk them again and again (40 % of `check` on 10,000
     # actions); a run makes next to no cyclic garbage, so it is switched off for the process.
     gc.disable()
-    app(prog_name="yotplan")
+    saved = app.registered_commands, app.registered_groups
+    try:
+        _register_only_what_runs(sys.argv[1:])
+        app(prog_name="yotplan")
+    finally:
+        app.registered_commands, app.registered_groups = saved
+
+
+_ROOT_HELP = ("--help", "-h")
+
+
+def _register_only_what_runs(args: list[str]) -> None:
+    """Leave on `app` only the command this run invokes.
+
+    Before it runs anything, Typer turns the signature of every registered command into click
+    options: 13 ms for our 17 commands, the largest part of yotplan's start-up above a
+    one-command Typer app. A run invokes one command, and the top-level help shows only each
+    command's name and docstring, so: the invoked command alone, or for the top-level help
+    every command with its parameters left out. Anything else (an unknown command, so that
+    Typer can suggest a close one; shell completion) keeps them all.
+    """
+    if "_YOTPLAN_COMPLETE" in os.environ:  # Typer's shell completion: it completes command names too
+        return
+    commands = {
+        info.name or typer.main.get_command_name(info.callback.__name__): info
+        for info in app.registered_commands
+        if info.callback
+    }
+    groups = {info.name: info for info in app.registered_groups}
+    for arg in args:
+        if arg in _ROOT_HELP:
+            break
+        if arg == "--":
+            return
+        if arg.startswith("-"):
+            continue
+        if arg in commands:
+            app.registered_commands, app.registered_groups = [commands[arg]], []
+        elif arg in groups:
+            app.registered_commands, app.registered_groups = [], [groups[arg]]
+        return
+    app.registered_commands = [_for_help_only(name, info) for name, info in commands.items()]
+
+
+def _for_help_only(name: str, info: Any) -> Any:
+    """A copy of a command's registration without its parameters, for the top-level help."""
+    import copy
+
+    def listed() -> None:  # pragma: no cover - never run: only its name and docstring are shown
+        """"""
+
+    listed.__doc__ = info.callback.__doc__
+    light = copy.copy(info)
+    light.name, light.callback = name, listed
+    return light
