@@ -220,3 +220,31 @@ def test_shipped_plans_load_the_same_with_and_without_cache(cache_dir: Path) -> 
     with_cache = load_plans(SHIPPED_PLANS)
     assert [d.model for d in with_cache.plans.plans] == [d.model for d in without.plans.plans]
     assert with_cache.plans.owners == without.plans.owners
+
+
+def test_positions_are_cached_for_files_that_had_problems(plans: Path, cli: Invoke, cache_dir: Path) -> None:
+    check = ("check", "--plans", plans, "--today", "2023-06-01")
+    cold = cli(*check).stdout
+    assert len(entries(cache_dir)) == 4  # models only: positions come from the parse in memory
+    assert cli(*check).stdout == cold  # warm: files with problems parsed again, their positions stored
+    with_problems = {line.split(":")[0] for line in cold.splitlines()}
+    assert len(entries(cache_dir)) == 4 + len(with_problems)
+    for entry in entries(cache_dir):  # positions read back, or parsed again when an entry is damaged
+        if entry.stat().st_size > 100 and entry.name < "8":
+            entry.write_bytes(entry.read_bytes()[:100])
+    assert cli(*check).stdout == cold
+    assert cli(*check).stdout == cold
+
+
+def test_flattened_marked_data_comes_back_with_the_same_positions() -> None:
+    from yotplan.yamlio import flatten, locate, parse_yaml, unflatten
+
+    data = parse_yaml((SHIPPED_PLANS / "lga-peer-review.yaml").read_text())
+    back = unflatten(flatten(data))
+    assert back == data
+    for path in [("source", "id"), ("recommendations", 3, "actions", 1, "due"), ("recommendations", 0, "related", 1)]:
+        assert locate(back, path) == locate(data, path)
+        assert locate(back, path, at_key=True) == locate(data, path, at_key=True)
+    assert back["recommendations"].item_marks == data["recommendations"].item_marks
+    with pytest.raises(ValueError, match="not flattened"):
+        unflatten([7, 1, (1, 1)])

@@ -16,9 +16,13 @@ simply misses; nothing is ever invalidated in place.
 Entry: a header (magic, the full key, a hash of the payload) and the pickled pydantic model.
 An entry that is truncated, corrupt or from another key is ignored and rewritten; entries
 are written to a temporary file and renamed into place, so a reader never sees half of one.
-The positions of keys (for problem lines) are not stored: a file that has a problem is parsed
-again when the problem asks for its line (see `Document.lazy`), which costs less than
-storing the positions for every file (measured: 140-210 ms per 10,000 actions to write them).
+
+Positions (the lines and columns that problems point at) are a second kind of entry, the
+file's marked data flattened into one marshalled list, written only for a file that has had
+a problem: a run that finds no problem in a file never reads them. The first run that needs
+them parses the file again (`Document.lazy`) and stores them; later runs read them back in a
+sixth of the parse time. Storing them for every file on the first load would cost every
+cold run 120 ms per 10,000 actions for positions most files never need.
 
 Safe to delete at any time, even while yotplan runs: `rm -rf ~/.cache/yotplan`.
 Disabled by `YOTPLAN_NO_CACHE=1` or `yotplan --no-cache ...`.
@@ -27,6 +31,7 @@ Disabled by `YOTPLAN_NO_CACHE=1` or `yotplan --no-cache ...`.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import pickle
 import sys
@@ -99,18 +104,18 @@ class PlanCache:
         self.writes = 0
         self.hits = 0
 
-    def key(self, raw: bytes, model: type) -> bytes:
+    def key(self, raw: bytes, kind: type | str) -> bytes:
+        """The entry key of a file's bytes read as `kind` (a model class, or "positions")."""
         digest = hashlib.blake2b(self._environment, digest_size=KEY_BYTES)
-        digest.update(model.__qualname__.encode() + b"\0")
+        digest.update((kind if isinstance(kind, str) else kind.__qualname__).encode() + b"\0")
         digest.update(raw)
         return digest.digest()
 
     def _entry(self, key: bytes) -> Path:
         return self.folder / key.hex()
 
-    def get(self, raw: bytes, model: type) -> Any | None:
-        """The model validated from exactly these bytes before, or None."""
-        key = self.key(raw, model)
+    def _read(self, key: bytes) -> memoryview | None:
+        """The payload of the entry `key`, if it is whole and really that entry."""
         try:
             blob = self._entry(key).read_bytes()
         except OSError:
@@ -120,22 +125,9 @@ class PlanCache:
         payload = memoryview(blob)[HEADER_BYTES:]
         if hashlib.blake2b(payload, digest_size=KEY_BYTES).digest() != blob[len(MAGIC) + KEY_BYTES : HEADER_BYTES]:
             return None
-        try:
-            value = pickle.loads(payload)
-        except Exception:  # a damaged entry is a miss; the next write replaces it
-            return None
-        if not isinstance(value, model):
-            return None
-        self.hits += 1
-        return value
+        return payload
 
-    def put(self, raw: bytes, model: type, value: Any) -> None:
-        """Remember `value` as the model of these bytes."""
-        key = self.key(raw, model)
-        try:
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # pragma: no cover - our models always pickle; never fail a load for it
-            return
+    def _write(self, key: bytes, payload: bytes) -> None:
         header = MAGIC + key + hashlib.blake2b(payload, digest_size=KEY_BYTES).digest()
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -151,6 +143,46 @@ class PlanCache:
         except OSError:
             return
         self.writes += 1
+
+    def get(self, raw: bytes, model: type) -> Any | None:
+        """The model validated from exactly these bytes before, or None."""
+        payload = self._read(self.key(raw, model))
+        if payload is None:
+            return None
+        try:
+            value = pickle.loads(payload)
+        except Exception:  # a damaged entry is a miss; the next write replaces it
+            return None
+        if not isinstance(value, model):
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, raw: bytes, model: type, value: Any) -> None:
+        """Remember `value` as the model of these bytes."""
+        try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # pragma: no cover - our models always pickle; never fail a load for it
+            return
+        self._write(self.key(raw, model), payload)
+
+    def get_positions(self, raw: bytes) -> Any | None:
+        """The marked data (with positions) parsed from exactly these bytes before, or None."""
+        from yotplan.yamlio import unflatten
+
+        payload = self._read(self.key(raw, "positions"))
+        if payload is None:
+            return None
+        try:
+            return unflatten(marshal.loads(payload))
+        except Exception:
+            return None
+
+    def put_positions(self, raw: bytes, data: Any) -> None:
+        """Remember the marked data of these bytes: written only for files that had a problem."""
+        from yotplan.yamlio import flatten
+
+        self._write(self.key(raw, "positions"), marshal.dumps(flatten(data)))
 
     def prune(self) -> None:
         """Delete the oldest entries when there are too many or they take too much space."""

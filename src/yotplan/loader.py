@@ -105,14 +105,20 @@ def read_yaml_file(path: Path) -> Any:
     return _parse_bytes(raw)
 
 
-def _reparse(raw: bytes) -> Any:
-    """The data of bytes that parsed before (a cached file), for the positions of its problems."""
+def _positions(raw: bytes, cache: PlanCache) -> Any:
+    """The marked data of a file served from the cache, asked for by a problem that needs a line:
+    from the cache if that file had a problem before, else parsed again (and then cached)."""
     from yotplan.yamlio import YamlProblem
 
+    data = cache.get_positions(raw)
+    if data is not None:
+        return data
     try:
-        return _parse_bytes(raw)
+        data = _parse_bytes(raw)
     except YamlProblem:  # cannot happen for bytes that loaded before; without data, problems point at 1:1
         return None
+    cache.put_positions(raw, data)
+    return data
 
 
 def load_document(
@@ -130,7 +136,7 @@ def load_document(
     if raw and cache is not None:
         model_value = cache.get(raw, model)
         if model_value is not None:
-            return Document.lazy(shown, model_value, lambda: _reparse(raw)), []
+            return Document.lazy(shown, model_value, lambda: _positions(raw, cache)), []
 
     from yotplan.validation import validate_document
     from yotplan.yamlio import YamlProblem

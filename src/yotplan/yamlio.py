@@ -410,6 +410,79 @@ _SYNTAX_HINTS = {
 }
 
 
+_SCALAR, _MAPPING, _SEQUENCE = -3, -1, -2
+
+
+def flatten(data: Any) -> list[Any]:
+    """Marked data as one flat list of plain values and 1-based positions (marshal can store it).
+
+    Pre-order: a mapping is `-1, size, start, (key, key position, value position, value)...`,
+    a list `-2, size, start, (item position, item)...`, a scalar `-3, value`.
+    """
+    out: list[Any] = []
+    add = out.append
+
+    def walk(node: Any) -> None:
+        if node.__class__ is MarkedDict:
+            add(_MAPPING)
+            add(len(node))
+            add(_position(node._start))
+            key_marks, value_marks = node._key_marks, node._value_marks
+            for key, value in node.items():
+                add(key)
+                add(_position(key_marks[key]))
+                add(_position(value_marks[key]))
+                walk(value)
+        elif node.__class__ is MarkedList:
+            add(_SEQUENCE)
+            add(len(node))
+            add(_position(node._start))
+            for mark, value in zip(node._item_marks, node, strict=True):
+                add(_position(mark))
+                walk(value)
+        else:
+            add(_SCALAR)
+            add(node)
+
+    walk(data)
+    return out
+
+
+def unflatten(flat: list[Any]) -> Any:
+    """The marked data `flatten` made `flat` from."""
+    take = iter(flat).__next__
+
+    def read() -> Any:
+        kind = take()
+        if kind == _SCALAR:
+            return take()
+        size = take()
+        if kind == _MAPPING:
+            mapping = MarkedDict()
+            mapping._start = take()
+            key_marks: dict[str, Any] = {}
+            value_marks: dict[str, Any] = {}
+            for _ in range(size):
+                key = take()
+                key_marks[key] = take()
+                value_marks[key] = take()
+                mapping[key] = read()
+            mapping._key_marks, mapping._value_marks = key_marks, value_marks
+            return mapping
+        if kind != _SEQUENCE:
+            raise ValueError(f"not flattened marked data: {kind!r}")
+        items = MarkedList()
+        items._start = take()
+        item_marks = []
+        for _ in range(size):
+            item_marks.append(take())
+            items.append(read())
+        items._item_marks = item_marks
+        return items
+
+    return read()
+
+
 def locate(data: Any, path: tuple[str | int, ...], *, at_key: bool = False) -> Mark:
     """The line and column of `path` inside marked data, or of its closest marked ancestor.
 
