@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,9 +18,21 @@ TODAY = "2022-06-01"
 """A fixed 'today' for CLI tests: after the review (2022-05-06), before most due dates."""
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The plan cache in a temporary folder for the whole run (module-scoped fixtures and
+    subprocesses included), never the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("yotplan-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("YOTPLAN_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(autouse=True)
-def pinned_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Same output everywhere: fixed width, no colour, not CI, no date or plans from the env."""
+def pinned_terminal(monkeypatch: pytest.MonkeyPatch, cache_folder: Path) -> None:
+    """Same output everywhere: fixed width, no colour, not CI, no date or plans from the env,
+    and the plan cache in a temporary folder rather than the user's ~/.cache."""
+    monkeypatch.setenv("YOTPLAN_CACHE_DIR", str(cache_folder))
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")

@@ -66,7 +66,10 @@ def git(repo: Path, *args: str, when: str = "2022-06-01T09:00:00") -> str:
 
 def yotplan_process(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """Start `python -m yotplan ARGS` as a real process (same interpreter as the tests)."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("YOTPLAN_", "_YOTPLAN_"))}
+    # A clean yotplan environment, except the test run's cache folder (conftest), not ~/.cache.
+    full_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("YOTPLAN_", "_YOTPLAN_")) or k == "YOTPLAN_CACHE_DIR"
+    }
     full_env.update(env or {})
     return subprocess.Popen(
         [sys.executable, "-m", "yotplan", *map(str, args)],

@@ -13,7 +13,7 @@ from conftest import REPO
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("yotplan", path=os.path.dirname(sys.executable)) or shutil.which("yotplan")
     command = [exe] if exe else [sys.executable, "-m", "yotplan"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YOTPLAN_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YOTPLAN_") or k == "YOTPLAN_CACHE_DIR"}
     return subprocess.run([*command, *args], cwd=REPO, capture_output=True, text=True, env=env, timeout=60)
 
 
