@@ -140,3 +140,14 @@ def test_a_bug_is_one_line_and_exit_3(cli: Invoke, monkeypatch: pytest.MonkeyPat
     assert result.stderr == "yotplan: internal error: RuntimeError: planted (re-run with --traceback and report it)\n"
     with pytest.raises(RuntimeError, match="planted"):
         cli("--traceback", "status", "--today", "2022-06-01")
+
+
+def test_a_broken_file_does_not_make_links_to_it_errors_too(cli: Invoke, plans: Path) -> None:
+    """HMIP and IR link to LGA recommendations; with the LGA file broken, only its own line is wrong."""
+    lga = plans / "lga-peer-review.yaml"
+    lga.write_text(lga.read_text(encoding="utf-8") + "  - id: X\n   bad: indent\n", encoding="utf-8")
+    result = cli("check", "--plans", plans, "--today", "2022-05-06")
+    assert result.exit_code == 1
+    [problem] = result.stdout.splitlines()
+    assert problem.startswith(f"{lga}:")
+    assert " error YP002 YAML syntax error" in problem

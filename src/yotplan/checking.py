@@ -34,5 +34,5 @@ def check_folders(folders: Iterable[Path], today: date) -> tuple[list[Problem], 
         result = load_plans(folder)
         files += result.files
         problems.extend(result.problems)
-        problems.extend(check_plans(result.plans, today))
+        problems.extend(check_plans(result.plans, today, every_file_loaded=not result.problems))
     return sorted(problems, key=lambda p: p.sort_key), files

@@ -257,7 +257,13 @@ RULES: dict[str, Rule] = {
 }
 
 
-def check_plans(plans: PlanSet, today: date) -> list[Problem]:
+NEEDS_EVERY_FILE = frozenset({"YP109"})
+"""Rules that can only judge the whole set: when a plan file failed to load, the ids it holds
+are unknown, and every `related` link to them would be reported as a second, false error."""
+
+
+def check_plans(plans: PlanSet, today: date, *, every_file_loaded: bool = True) -> list[Problem]:
     """Every rule's problems, in file and line order."""
-    problems = [p for rule in RULES.values() for p in rule(plans, today)]
+    rules = [rule for code, rule in RULES.items() if every_file_loaded or code not in NEEDS_EVERY_FILE]
+    problems = [p for rule in rules for p in rule(plans, today)]
     return sorted(problems, key=lambda p: p.sort_key)
