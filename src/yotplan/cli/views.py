@@ -114,12 +114,12 @@ def overdue(
 
     Example: yotplan overdue --owner yot-manager --fail
     """
-    from yotplan.render.columns import OVERDUE_COLUMNS, overdue_json
+    from yotplan.render.columns import OVERDUE_COLUMNS, actions_json
     from yotplan.views import overdue_actions
 
     plans = load_or_fail(plans_dir)
     actions = overdue_actions(plans, resolve_today(today), _filters(plans, source, owner))
-    _emit(fmt, OVERDUE_COLUMNS, actions, overdue_json(actions), "No overdue actions.")
+    _emit(fmt, OVERDUE_COLUMNS, actions, actions_json(actions, "days_overdue"), "No overdue actions.")
     if fail and actions:
         raise typer.Exit(1)
 
@@ -137,12 +137,14 @@ def upcoming(
 
     Example: yotplan upcoming --within 14 --format markdown
     """
-    from yotplan.render.columns import UPCOMING_COLUMNS, upcoming_json
+    from yotplan.render.columns import UPCOMING_COLUMNS, actions_json
     from yotplan.views import upcoming_actions
 
     plans = load_or_fail(plans_dir)
     actions = upcoming_actions(plans, resolve_today(today), within, _filters(plans, source, owner))
-    _emit(fmt, UPCOMING_COLUMNS, actions, upcoming_json(actions), f"No open actions due within {within} days.")
+    _emit(
+        fmt, UPCOMING_COLUMNS, actions, actions_json(actions, "days_left"), f"No open actions due within {within} days."
+    )
 
 
 @app.command()

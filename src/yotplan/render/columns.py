@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from yotplan.views import ActionView, OwnerView
 
@@ -78,30 +78,15 @@ OWNER_COLUMNS = [
 ]
 
 
-def overdue_json(actions: list[ActionView]) -> list[dict[str, Any]]:
+def actions_json(actions: list[ActionView], days: Literal["days_overdue", "days_left"]) -> list[dict[str, Any]]:
+    """The json of `overdue` (with days_overdue) and `upcoming` (with days_left)."""
     return [
         {
             "id": a.id,
             "title": a.title,
             "owner": a.owner,
             "due": _day(a.due),
-            "days_overdue": a.days_overdue,
-            "status": a.status,
-            "recommendation": a.recommendation,
-            "source": a.source,
-        }
-        for a in actions
-    ]
-
-
-def upcoming_json(actions: list[ActionView]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": a.id,
-            "title": a.title,
-            "owner": a.owner,
-            "due": _day(a.due),
-            "days_left": a.days_left,
+            days: getattr(a, days),
             "status": a.status,
             "recommendation": a.recommendation,
             "source": a.source,
