@@ -1,6 +1,7 @@
 """The command-line interface. Importing this registers every command on `app`."""
 
-from yotplan.cli import check, edit, report, schema, views  # noqa: F401  (registers the commands)
+# The order of registration is the order of `yotplan --help`: views, checking, editing, reports.
+from yotplan.cli import views, check, edit, schema, report  # noqa: F401, I001  (registers the commands)
 from yotplan.cli.app import app, main
 
 __all__ = ["app", "main"]

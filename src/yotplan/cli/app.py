@@ -75,7 +75,7 @@ def _traceback_wanted(ctx: Any) -> bool:
 app = typer.Typer(
     cls=GuardedGroup,
     help="Track improvement action plans kept as YAML files in git.",
-    epilog="Example: yotplan status --plans plans/   ·   Docs: README.md in the yotplan repository",
+    epilog="Example: yotplan status --plans plans/    Docs: README.md",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -95,13 +95,11 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
     traceback: Annotated[
-        bool, typer.Option("--traceback", help="Show the Python traceback of an internal error.")
+        bool, typer.Option("--traceback", hidden=True, help="Show the Python traceback of an internal error.")
     ] = False,
     no_cache: Annotated[
         bool,
-        typer.Option(
-            "--no-cache", help="Read every plan file afresh, without the cache of unchanged files (YOTPLAN_NO_CACHE=1)."
-        ),
+        typer.Option("--no-cache", help="Read every file afresh (or set YOTPLAN_NO_CACHE=1)."),
     ] = False,
 ) -> None:
     ctx.obj = {"traceback": traceback}

@@ -31,7 +31,7 @@ def check(
         CheckFormat.text
     ),
 ) -> None:
-    """Validate the plans: exit 0 when clean (warnings allowed), 1 when there are errors.
+    """Validate the plans; exit 1 on errors (warnings allowed).
 
     Each problem is one line: path:line:col: severity code message.
 

@@ -96,7 +96,7 @@ def update(
     plans_dir: PlansDir = DEFAULT_PLANS,
     today: Today = None,
 ) -> None:
-    """Change an action's status, due date, owner, completion date or measure.
+    """Change an action's status, due date, owner, completion or measure.
 
     --status done records today as the completion date unless --completed gives one; any other status removes it.
     Moving the due date later needs --reason, which is logged as a dated update. Only the changed lines change.
@@ -162,7 +162,9 @@ def add_action(
     plans_dir: PlansDir = DEFAULT_PLANS,
     today: Today = None,
 ) -> None:
-    """Append an action to a recommendation, with the next free id (HMIP-3.4 after HMIP-3.3).
+    """Append an action to a recommendation, with the next free id.
+
+    HMIP-3.4 follows HMIP-3.3.
 
     Example: yotplan add action HMIP-3 --title "Audit ten case files" --owner yot-manager --due 2022-09-30
     """
@@ -193,7 +195,9 @@ def add_recommendation(
     plans_dir: PlansDir = DEFAULT_PLANS,
     today: Today = None,
 ) -> None:
-    """Append a recommendation, with its first action (a recommendation needs one), to a source's plan file.
+    """Append a recommendation, with its first action, to a source's plan file.
+
+    A recommendation needs at least one action, so the first one is added with it.
 
     Its id continues the source's pattern (HMIP-9 after HMIP-8, LGA-k after LGA-j); give --id when there is none.
 
@@ -233,7 +237,9 @@ def init(
     folder: Annotated[Path, typer.Argument(metavar="[DIR]", help="The new plans folder.")] = DEFAULT_PLANS,
     today: Today = None,
 ) -> None:
-    """Start a plans folder: an owners file, one example plan and the editors' JSON Schemas.
+    """Start a plans folder that passes check.
+
+    It holds an owners file, one example plan and the editors' JSON Schemas.
 
     Never overwrites anything; `yotplan check` passes on the result.
 

@@ -81,8 +81,10 @@ def report(
         str | None, typer.Option("--since", metavar="REV", help="Add the changes since this git revision.")
     ] = None,
 ) -> None:
-    """The Board report: summary and chart by source and RAG, overdue and due-soon actions,
-    owners' workload, every recommendation in full, and with --since the changes since a revision.
+    """The Board report, as one HTML page or as Markdown.
+
+    A summary and chart by source and RAG, overdue and due-soon actions, owners' workload,
+    every recommendation in full, and with --since the changes since a revision.
 
     Example: yotplan report --since v1.0 -o board-report.html
     """
@@ -109,8 +111,9 @@ def diff(
     plans_dir: PlansDir = DEFAULT_PLANS,
     fmt: ChangesFormatOption = ChangesFormat.table,
 ) -> None:
-    """What changed in the plans between two git revisions: actions added or removed, status,
-    owners, updates, and due dates moved (slipped ones first).
+    """What changed in the plans between two git revisions.
+
+    Actions added or removed, status, owners, updates, and due dates moved (slipped ones first).
 
     Example: yotplan diff v1.0 --to HEAD --format markdown
     """
@@ -135,8 +138,9 @@ def history(
     plans_dir: PlansDir = DEFAULT_PLANS,
     fmt: ChangesFormatOption = ChangesFormat.table,
 ) -> None:
-    """Each commit that changed one action or recommendation (and, for a recommendation, its
-    actions): date, author, commit and what changed.
+    """Every commit that changed one action or recommendation.
+
+    For each: date, author, commit and what changed (for a recommendation, its actions too).
 
     Example: yotplan history HMIP-1.1
     """
@@ -161,8 +165,10 @@ def calendar(
     today: Today = None,
     output: Output = None,
 ) -> None:
-    """An iCalendar (.ics) file of open actions' due dates, one all-day event each, for owners
-    to import or subscribe to. Event ids are stable: re-importing updates, never duplicates.
+    """Open actions' due dates as an iCalendar (.ics) file.
+
+    One all-day event each, for owners to import or subscribe to. Event ids are stable:
+    re-importing updates the events, never duplicates them.
 
     Example: yotplan calendar -o due.ics
     """

@@ -15,7 +15,9 @@ def schema(
         bool, typer.Option("--owners", help="The owners file's schema instead of the plan files'.")
     ] = False,
 ) -> None:
-    """Print the JSON Schema (draft-07) of plan files, generated from the plan models.
+    """Print the JSON Schema (draft-07) of plan files, for editors.
+
+    Generated from the plan models, so it cannot drift from what yotplan accepts.
 
     Editors with yaml-language-server (VS Code's YAML extension, and others) read it from the first line of a file:
     `# yaml-language-server: $schema=path`, to complete and check plans as you type.

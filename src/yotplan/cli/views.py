@@ -83,7 +83,7 @@ def status(
     soon: Annotated[int, typer.Option(min=0, help="Not-started actions due within this many days are amber.")] = 14,
     fmt: Format = ListFormat.table,
 ) -> None:
-    """One row per recommendation: owner, actions done, next due date and RAG, with a summary.
+    """One row per recommendation: owner, progress, next due, RAG.
 
     Example: yotplan status --source HMIP --rag red --today 2022-06-01
     """
@@ -133,7 +133,7 @@ def upcoming(
     owner: OwnerFilter = None,
     fmt: Format = ListFormat.table,
 ) -> None:
-    """Open actions due in the next N days (today included), soonest first.
+    """Open actions due in the next N days, soonest first.
 
     Example: yotplan upcoming --within 14 --format markdown
     """
@@ -153,7 +153,7 @@ def owners(
     today: Today = None,
     fmt: Format = ListFormat.table,
 ) -> None:
-    """Per owner: role, agency, open actions, overdue, and due within 30 days.
+    """Per owner: open actions, overdue, and due within 30 days.
 
     Example: yotplan owners --format csv > owners.csv
     """
@@ -174,7 +174,7 @@ def show(
     plans_dir: PlansDir = DEFAULT_PLANS,
     today: Today = None,
 ) -> None:
-    """One recommendation or action in full: text, owner, related, actions, updates, evidence.
+    """One recommendation or action in full, with updates and evidence.
 
     Example: yotplan show hmip-3
     """
