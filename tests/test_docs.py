@@ -49,3 +49,14 @@ def test_every_problem_code_is_documented() -> None:
     assert codes
     for code in sorted(codes):
         assert f"| {code} |" in FORMAT, f"{code} is not in docs/plan-format.md"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_readme_says_which_commands_take_plans_and_today(command: str) -> None:
+    """README: reading commands take --plans; all but diff, history and schema take --today."""
+    click_command = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
+    subcommands = getattr(click_command, "commands", {}).values() or [click_command]
+    for sub in subcommands:
+        options = {opt for param in sub.params for opt in getattr(param, "opts", [])}
+        assert ("--today" in options) == (command not in ("diff", "history", "schema")), (command, sub.name)
+        assert ("--plans" in options) == (command not in ("schema", "init")), (command, sub.name)

@@ -44,16 +44,8 @@ class Document:
     def data(self, value: Any) -> None:
         self._data, self._read_data = value, None
 
-    def __repr__(self) -> str:
-        return f"Document(path={self.path!r}, data={self.data!r}, model={self.model!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, Document)
-        return (self.path, self.data, self.model) == (other.path, other.data, other.model)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+    def __repr__(self) -> str:  # never forces a lazy document to parse its file
+        return f"Document(path={self.path!r})"
 
     def problem(self, where: Path_, severity: Severity, code: str, message: str, *, at_key: bool = False) -> Problem:
         from yotplan.yamlio import locate  # PyYAML is not imported at all when every file came from the cache
