@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import yotplan.cache
-from yotplan.cache import KEY_BYTES, MAGIC, PlanCache, cache_folder, open_cache
-from yotplan.loader import load_plans
-from yotplan.models import PlanFile
-from yotplan.rules import check_plans
+import yotplan.plans.cache
+from yotplan.plans.cache import KEY_BYTES, MAGIC, PlanCache, cache_folder, open_cache
+from yotplan.plans.loader import load_plans
+from yotplan.plans.models import PlanFile
+from yotplan.rules.plan_rules import check_plans
 
 from conftest import SHIPPED_PLANS, Invoke
 
@@ -24,7 +24,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("YOTPLAN_CACHE_DIR", str(folder))
     monkeypatch.delenv("YOTPLAN_NO_CACHE", raising=False)
-    yotplan.cache.disable_for_run(False)
+    yotplan.plans.cache.disable_for_run(False)
     return folder
 
 
@@ -136,9 +136,9 @@ def test_another_version_does_not_see_the_entries(
     load_plans(plans)
     raw = (plans / "hmip-inspection.yaml").read_bytes()
     assert PlanCache(cache_dir).get(raw, PlanFile) is not None
-    monkeypatch.setattr(yotplan.cache, "__version__", "999.0")
+    monkeypatch.setattr(yotplan.plans.cache, "__version__", "999.0")
     assert PlanCache(cache_dir).get(raw, PlanFile) is None
-    monkeypatch.setattr(yotplan.cache.sys, "version", "3.99.0 (other build)")
+    monkeypatch.setattr(yotplan.plans.cache.sys, "version", "3.99.0 (other build)")
     assert PlanCache(cache_dir).get(raw, PlanFile) is None
 
 
@@ -203,7 +203,7 @@ def test_broken_files_are_not_cached(plans: Path, cache_dir: Path) -> None:
 
 
 def test_old_entries_are_pruned(plans: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yotplan.cache, "MAX_ENTRIES", 8)
+    monkeypatch.setattr(yotplan.plans.cache, "MAX_ENTRIES", 8)
     path = plans / "hmip-inspection.yaml"
     text = path.read_text()
     for i in range(12):
@@ -237,7 +237,7 @@ def test_positions_are_cached_for_files_that_had_problems(plans: Path, cli: Invo
 
 
 def test_flattened_marked_data_comes_back_with_the_same_positions() -> None:
-    from yotplan.yamlio import flatten, locate, parse_yaml, unflatten
+    from yotplan.plans.strict_yaml import flatten, locate, parse_yaml, unflatten
 
     data = parse_yaml((SHIPPED_PLANS / "lga-peer-review.yaml").read_text())
     back = unflatten(flatten(data))

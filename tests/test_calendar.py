@@ -8,8 +8,8 @@ from pathlib import Path
 from icalendar import Calendar
 
 from gitrepo import REPORT_PLANS
-from yotplan.calendar_ics import event_uid
-from yotplan.loader import load_plans
+from yotplan.plans.loader import load_plans
+from yotplan.report.ics import event_uid
 
 from conftest import SHIPPED_PLANS, TODAY, Invoke
 

@@ -129,12 +129,12 @@ def test_missing_plans_folder(cli: Invoke, tmp_path: Path) -> None:
 
 def test_a_bug_is_one_line_and_exit_3(cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     """No user input can cause a bug on demand, so one is planted to prove the guard."""
-    import yotplan.views
+    import yotplan.views.queries
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("planted")
 
-    monkeypatch.setattr(yotplan.views, "status_view", broken)
+    monkeypatch.setattr(yotplan.views.queries, "status_view", broken)
     result = cli("status", "--today", "2022-06-01")
     assert result.exit_code == 3
     assert result.stderr == "yotplan: internal error: RuntimeError: planted (re-run with --traceback and report it)\n"

@@ -23,7 +23,7 @@ from yotplan.cli.completion import (
     scan_owner_keys,
     scan_plan_ids,
 )
-from yotplan.loader import load_plans
+from yotplan.plans.loader import load_plans
 
 from conftest import SHIPPED_PLANS
 
@@ -144,7 +144,7 @@ def test_completion_in_a_real_process_loads_nothing_heavy() -> None:
         "import sys\n"
         "from yotplan.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = ['yaml', 'ruamel', 'rich', 'yotplan.models', 'yotplan.loader']\n"
+        "heavy = ['yaml', 'ruamel', 'rich', 'yotplan.plans.models', 'yotplan.plans.loader']\n"
         "print('heavy:' + ','.join(m for m in heavy if m in sys.modules))\n"
     )
     env = {

@@ -1,6 +1,6 @@
 """Concurrent and interrupted edits, with real processes: no change is lost silently, no file is torn.
 
-The pause inside the write uses the documented test hook of yotplan.safe_write: the
+The pause inside the write uses the documented test hook of yotplan.edit.safe_write: the
 process stops after its temporary file is complete and before the re-check and rename,
 holding the plans folder's lock, until the test lets it go (or kills it).
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from edit_support import yotplan_process
-from yotplan.edit_session import EditSession
+from yotplan.edit.safe_write import TEMP_SUFFIX, TEST_PAUSE_ENV
+from yotplan.edit.session import EditSession
 from yotplan.errors import PlansLocked
-from yotplan.safe_write import TEMP_SUFFIX, TEST_PAUSE_ENV
 
 from conftest import TODAY, Invoke
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from yotplan.checking import check_folders
-from yotplan.loader import load_plans
-from yotplan.rules import RULES
+from yotplan.plans.loader import load_plans
+from yotplan.rules.checker import check_folders
+from yotplan.rules.plan_rules import RULES
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())

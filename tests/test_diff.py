@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gitrepo import REPORT_PLANS, Repo, plan_history
-from yotplan.loader import load_plans
-from yotplan.plandiff import Change, compare_plans
+from yotplan.history.compare import Change, compare_plans
+from yotplan.plans.loader import load_plans
 
 from conftest import Invoke
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from yotplan.edits import next_action_id, next_recommendation_id
-from yotplan.models import Action, Recommendation
-from yotplan.yamlio import parse_yaml
+from yotplan.edit.operations import next_action_id, next_recommendation_id
+from yotplan.plans.models import Action, Recommendation
+from yotplan.plans.strict_yaml import parse_yaml
 
 from conftest import TODAY, Invoke
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from yotplan.schema import owners_schema, plan_schema
+from yotplan.plans.json_schema import owners_schema, plan_schema
 
 from conftest import TODAY, Invoke
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from yotplan.yamlio import parse_yaml
+from yotplan.plans.strict_yaml import parse_yaml
 
 from conftest import TODAY, Invoke
 

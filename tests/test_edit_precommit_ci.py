@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from yotplan.yamlio import parse_yaml
+from yotplan.plans.strict_yaml import parse_yaml
 
 from conftest import REPO, SHIPPED_PLANS
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from yotplan.edit_session import EditSession
-from yotplan.editing import remove_key, set_value
+from yotplan.edit.roundtrip import remove_key, set_value
+from yotplan.edit.session import EditSession
 from yotplan.errors import EditRefused, EditWouldBreakPlans
 
 from conftest import TODAY, Invoke

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edit_support import EDIT_FIXTURES, FIXTURE_FILES, SHIPPED_FILES, TARGET_ACTION, fixture_folder, line_index
-from yotplan.editing import (
+from yotplan.edit.roundtrip import (
     FOLD_WIDTH,
     Indentation,
     RoundTripDocument,
@@ -24,7 +24,7 @@ from yotplan.editing import (
     scalar,
     set_value,
 )
-from yotplan.yamlio import parse_yaml
+from yotplan.plans.strict_yaml import parse_yaml
 
 from conftest import SHIPPED_PLANS, TODAY, Invoke
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from yotplan.cli.edit import StatusChoice
-from yotplan.models import STATUSES
+from yotplan.plans.models import STATUSES
 
 from conftest import TODAY, Invoke
 

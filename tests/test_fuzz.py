@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from yotplan.loader import load_plans
+from yotplan.plans.loader import load_plans
+from yotplan.plans.strict_yaml import YamlProblem, parse_yaml
 from yotplan.problems import Problem
-from yotplan.rules import check_plans
-from yotplan.views import overdue_actions, owner_workload, status_view, upcoming_actions
-from yotplan.yamlio import YamlProblem, parse_yaml
+from yotplan.rules.plan_rules import check_plans
+from yotplan.views.queries import overdue_actions, owner_workload, status_view, upcoming_actions
 
 from conftest import SHIPPED_PLANS
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from yotplan.limits import MAX_DEPTH, MAX_FILE_BYTES
-from yotplan.loader import load_plans
+from yotplan.plans.limits import MAX_DEPTH, MAX_FILE_BYTES
+from yotplan.plans.loader import load_plans
+from yotplan.plans.strict_yaml import YamlProblem, parse_yaml
 from yotplan.problems import Problem
-from yotplan.yamlio import YamlProblem, parse_yaml
 
 from conftest import SHIPPED_PLANS, Invoke
 
@@ -66,7 +66,7 @@ def test_billion_laughs_is_refused_before_anything_expands(tmp_path: Path) -> No
 def test_aliases_hidden_from_the_quick_scan_are_still_refused_when_built() -> None:
     # parse_yaml scans for anchors only when `&` or `*` can start one; the builder refuses a
     # shared node anyway, so even a gap in that scan could not expand anything.
-    from yotplan.yamlio import StrictLoader
+    from yotplan.plans.strict_yaml import StrictLoader
 
     loader = StrictLoader(billion_laughs(3))
     node = loader.get_single_node()

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from yotplan.models import Action, OwnersFile, PlanFile, Update, parse_iso_date
+from yotplan.plans.models import Action, OwnersFile, PlanFile, Update, parse_iso_date
 
 
 @pytest.mark.parametrize("value", ["2024-06-30", date(2024, 6, 30)])

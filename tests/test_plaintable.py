@@ -15,7 +15,7 @@ from rich.text import Text
 from yotplan.render.columns import OVERDUE_COLUMNS, OWNER_COLUMNS, STATUS_COLUMNS, UPCOMING_COLUMNS
 from yotplan.render.plaintable import plain_text
 from yotplan.render.tables import list_table
-from yotplan.views import ActionView, OwnerView, RecommendationView
+from yotplan.views.queries import ActionView, OwnerView, RecommendationView
 
 BOUNDED = settings(
     max_examples=150,

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from yotplan.models import Action, Recommendation
-from yotplan.rag import action_rag, recommendation_rag
+from yotplan.plans.models import Action, Recommendation
+from yotplan.rules.rag import action_rag, recommendation_rag
 
 TODAY = date(2022, 6, 1)
 

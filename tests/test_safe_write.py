@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from yotplan import safe_write
+from yotplan.edit import safe_write
+from yotplan.edit.safe_write import TEMP_SUFFIX, create_file, digest, remove_stale_temp_files, replace_file
 from yotplan.errors import FileChangedOnDisk, WriteFailed
-from yotplan.safe_write import TEMP_SUFFIX, create_file, digest, remove_stale_temp_files, replace_file
 
 from conftest import TODAY, Invoke
 

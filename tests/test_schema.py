@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from edit_support import EDIT_FIXTURES
-from yotplan.schema import DRAFT_07, owners_schema, plan_schema
-from yotplan.yamlio import parse_yaml
+from yotplan.plans.json_schema import DRAFT_07, owners_schema, plan_schema
+from yotplan.plans.strict_yaml import parse_yaml
 
 from conftest import REPO, SHIPPED_PLANS, Invoke
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from yotplan.checking import check_folders
-from yotplan.loader import load_plans
-from yotplan.planset import PlanSet
+from yotplan.plans.loader import load_plans
+from yotplan.plans.planset import PlanSet
+from yotplan.rules.checker import check_folders
 
 from conftest import REPO, SHIPPED_PLANS
 

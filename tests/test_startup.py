@@ -64,7 +64,8 @@ def test_a_run_from_the_cache_imports_no_yaml_validation_or_rich(plans: Path, tm
     code = (
         "import sys; from yotplan.cli import main; sys.argv[0] = 'yotplan'\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'rich') or m == 'yotplan.validation'))"
+        "print(sorted(m for m in sys.modules\n"
+        "             if m.split('.')[0] in ('yaml', 'rich') or m == 'yotplan.plans.validation'))"
     )
     base = {k: v for k, v in os.environ.items() if not k.startswith("YOTPLAN_")}
     done = subprocess.run(

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from yotplan.errors import UnknownId
-from yotplan.loader import load_plans
-from yotplan.planset import ActionRef, PlanSet, RecommendationRef
-from yotplan.views import Filters, find_item, overdue_actions, owner_workload, status_view, upcoming_actions
+from yotplan.plans.loader import load_plans
+from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
+from yotplan.views.queries import Filters, find_item, overdue_actions, owner_workload, status_view, upcoming_actions
 
 from conftest import SHIPPED_PLANS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from yotplan.yamlio import MarkedDict, MarkedList, YamlProblem, locate, parse_yaml
+from yotplan.plans.strict_yaml import MarkedDict, MarkedList, YamlProblem, locate, parse_yaml
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from yotplan.cli.completion import complete_folders, complete_owner_keys, comple
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from yotplan.planset import PlanSet
+    from yotplan.plans.planset import PlanSet
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -103,8 +103,8 @@ def _root(
     ] = False,
 ) -> None:
     ctx.obj = {"traceback": traceback}
-    if no_cache or "yotplan.cache" in sys.modules:  # set, or reset for this run, without importing it needlessly
-        from yotplan.cache import disable_for_run
+    if no_cache or "yotplan.plans.cache" in sys.modules:  # set, or reset for this run, without importing it needlessly
+        from yotplan.plans.cache import disable_for_run
 
         disable_for_run(no_cache)
 
@@ -163,7 +163,7 @@ def resolve_today(value: datetime | None) -> date:
 def load_or_fail(plans_dir: Path) -> PlanSet:
     """The plan set of a folder; raises PlansInvalid (exit 1) when any file fails to load."""
     from yotplan.errors import PlansInvalid
-    from yotplan.loader import load_plans
+    from yotplan.plans.loader import load_plans
 
     result = load_plans(plans_dir)
     if result.problems:

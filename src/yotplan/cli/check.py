@@ -37,9 +37,9 @@ def check(
 
     Example: yotplan check --strict --format github
     """
-    from yotplan.checking import check_folders, plans_folders_of
     from yotplan.problems import as_errors, has_errors
     from yotplan.render import problems as render
+    from yotplan.rules.checker import check_folders, plans_folders_of
 
     folders = plans_folders_of(files) if files else [plans_dir]
     problems, file_count = check_folders(folders, resolve_today(today))

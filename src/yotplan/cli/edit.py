@@ -24,11 +24,11 @@ from yotplan.cli.completion import (
 )
 
 if TYPE_CHECKING:
-    from yotplan.edit_session import EditSession
+    from yotplan.edit.session import EditSession
 
 
 class StatusChoice(StrEnum):
-    """The statuses of yotplan.models.STATUSES (a test keeps them equal)."""
+    """The statuses of yotplan.plans.models.STATUSES (a test keeps them equal)."""
 
     not_started = "not-started"
     in_progress = "in-progress"
@@ -62,7 +62,7 @@ app.add_typer(add_app, name="add")
 
 def _apply(plans_dir: Path, today: datetime | None, edit: Callable[[EditSession], str]) -> None:
     """Run one edit under the plans folder's lock and say what it did."""
-    from yotplan.edits import apply_edit
+    from yotplan.edit.operations import apply_edit
 
     outcome = apply_edit(plans_dir, resolve_today(today), edit)
     print_text(outcome.summary + ("" if outcome.written else " (nothing written)") + "\n")
@@ -105,7 +105,7 @@ def update(
     """
     if status is None and due is None and owner is None and completed is None and measure is None:
         usage_error("nothing to change: give --status, --due, --owner, --completed or --measure", "ACTION_ID")
-    from yotplan.edits import ActionChanges, update_action
+    from yotplan.edit.operations import ActionChanges, update_action
 
     changes = ActionChanges(
         status=status.value if status else None,
@@ -134,7 +134,7 @@ def log(
 
     Example: yotplan log HMIP-1.1 "CAMHS attended the June Board" --date 2022-06-14
     """
-    from yotplan.edits import log_progress
+    from yotplan.edit.operations import log_progress
 
     text = _text(note, "NOTE")
     day = on.date() if on else None
@@ -168,8 +168,8 @@ def add_action(
 
     Example: yotplan add action HMIP-3 --title "Audit ten case files" --owner yot-manager --due 2022-09-30
     """
-    from yotplan.edits import NewAction
-    from yotplan.edits import add_action as add
+    from yotplan.edit.operations import NewAction
+    from yotplan.edit.operations import add_action as add
 
     new = NewAction(_text(title, "--title"), owner, due.date(), _optional(measure), status.value, action_id)
     _apply(plans_dir, today, lambda session: add(session, rec_id, new))
@@ -203,8 +203,8 @@ def add_recommendation(
 
     Example: yotplan add recommendation -s HMIP --text "..." -o yot-manager --action-title "..." --action-due 2022-10-31
     """
-    from yotplan.edits import NewAction
-    from yotplan.edits import add_recommendation as add
+    from yotplan.edit.operations import NewAction
+    from yotplan.edit.operations import add_recommendation as add
 
     first = NewAction(_text(action_title, "--action-title"), action_owner or owner, action_due.date())
     body = _text(text, "--text")
@@ -224,7 +224,7 @@ def add_owner(
 
     Example: yotplan add owner youth-worker-lead --role "Lead Youth Worker" --agency "Torbay Council"
     """
-    from yotplan.edits import add_owner as add
+    from yotplan.edit.operations import add_owner as add
 
     if not re.fullmatch(_OWNER_KEY, key):
         usage_error(f"{key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager", "KEY")
@@ -245,8 +245,8 @@ def init(
 
     Example: yotplan init plans
     """
-    from yotplan.loader import display_path
-    from yotplan.scaffold import create_plans_folder
+    from yotplan.edit.scaffold import create_plans_folder
+    from yotplan.plans.loader import display_path
 
     created = create_plans_folder(folder, resolve_today(today))
     print_text("".join(f"created {display_path(path)}\n" for path in created))

@@ -88,12 +88,12 @@ def report(
 
     Example: yotplan report --since v1.0 -o board-report.html
     """
-    from yotplan.report import build_report, render_report
+    from yotplan.report.board import build_report, render_report
 
     plans = load_or_fail(plans_dir)
     changes = None
     if since is not None:
-        from yotplan.history import compare_revisions
+        from yotplan.history.revisions import compare_revisions
 
         changes = compare_revisions(plans_dir, since, plans=plans)
         _warn(changes.problems, changes.skipped)
@@ -117,7 +117,7 @@ def diff(
 
     Example: yotplan diff v1.0 --to HEAD --format markdown
     """
-    from yotplan.history import compare_revisions
+    from yotplan.history.revisions import compare_revisions
     from yotplan.render import changes as render
 
     comparison = compare_revisions(plans_dir, rev, to)
@@ -144,7 +144,7 @@ def history(
 
     Example: yotplan history HMIP-1.1
     """
-    from yotplan.history import item_history
+    from yotplan.history.revisions import item_history
     from yotplan.render import changes as render
 
     timeline = item_history(plans_dir, item_id)
@@ -172,6 +172,6 @@ def calendar(
 
     Example: yotplan calendar -o due.ics
     """
-    from yotplan.calendar_ics import build_calendar
+    from yotplan.report.ics import build_calendar
 
     _write(build_calendar(load_or_fail(plans_dir), resolve_today(today)), output)

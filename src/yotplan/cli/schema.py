@@ -24,6 +24,6 @@ def schema(
 
     Example: yotplan schema > schema/plan.schema.json && yotplan schema --owners > schema/owners.schema.json
     """
-    from yotplan.schema import owners_schema, plan_schema, render_schema
+    from yotplan.plans.json_schema import owners_schema, plan_schema, render_schema
 
     print_text(render_schema(owners_schema() if owners else plan_schema()))

@@ -26,9 +26,9 @@ from yotplan.cli.app import (
 from yotplan.cli.completion import complete_item_ids
 
 if TYPE_CHECKING:
-    from yotplan.planset import PlanSet
+    from yotplan.plans.planset import PlanSet
     from yotplan.render.columns import Column
-    from yotplan.views import Filters
+    from yotplan.views.queries import Filters
 
 
 class RagChoice(StrEnum):
@@ -40,7 +40,7 @@ class RagChoice(StrEnum):
 
 
 def _filters(plans: PlanSet, sources: list[str] | None, owners: list[str] | None, rags: Sequence[str] = ()) -> Filters:
-    from yotplan.views import Filters
+    from yotplan.views.queries import Filters
 
     known_sources = [doc.model.source.id for doc in plans.plans]
     known_owners = sorted({*plans.owners, *(a.action.owner for a in plans.actions() if a.action.owner)})
@@ -88,7 +88,7 @@ def status(
     Example: yotplan status --source HMIP --rag red --today 2022-06-01
     """
     from yotplan.render.columns import STATUS_COLUMNS
-    from yotplan.views import status_view
+    from yotplan.views.queries import status_view
 
     plans = load_or_fail(plans_dir)
     filters = _filters(plans, source, owner, [r.value for r in rag or ()])
@@ -115,7 +115,7 @@ def overdue(
     Example: yotplan overdue --owner yot-manager --fail
     """
     from yotplan.render.columns import OVERDUE_COLUMNS, actions_json
-    from yotplan.views import overdue_actions
+    from yotplan.views.queries import overdue_actions
 
     plans = load_or_fail(plans_dir)
     actions = overdue_actions(plans, resolve_today(today), _filters(plans, source, owner))
@@ -138,7 +138,7 @@ def upcoming(
     Example: yotplan upcoming --within 14 --format markdown
     """
     from yotplan.render.columns import UPCOMING_COLUMNS, actions_json
-    from yotplan.views import upcoming_actions
+    from yotplan.views.queries import upcoming_actions
 
     plans = load_or_fail(plans_dir)
     actions = upcoming_actions(plans, resolve_today(today), within, _filters(plans, source, owner))
@@ -158,7 +158,7 @@ def owners(
     Example: yotplan owners --format csv > owners.csv
     """
     from yotplan.render.columns import OWNER_COLUMNS, owners_json
-    from yotplan.views import owner_workload
+    from yotplan.views.queries import owner_workload
 
     plans = load_or_fail(plans_dir)
     rows = owner_workload(plans, resolve_today(today))
@@ -178,9 +178,9 @@ def show(
 
     Example: yotplan show hmip-3
     """
-    from yotplan.planset import RecommendationRef
+    from yotplan.plans.planset import RecommendationRef
     from yotplan.render import tables
-    from yotplan.views import action_view, find_item, recommendation_view
+    from yotplan.views.queries import action_view, find_item, recommendation_view
 
     plans = load_or_fail(plans_dir)
     day = resolve_today(today)

@@ -8,7 +8,7 @@ what the first wrote, so both changes apply.
 The lock is an advisory `flock` on the plans folder itself, so there is no lock file to
 leave behind, commit by mistake or clean up after a crash (the kernel drops the lock when
 the process ends, however it ends). Where `fcntl` does not exist (Windows) there is no
-lock; the re-check of the file's bytes before the rename (`yotplan.safe_write`) still
+lock; the re-check of the file's bytes before the rename (`yotplan.edit.safe_write`) still
 refuses an edit whose file changed underneath it.
 """
 

@@ -2,7 +2,7 @@
 
 Each function makes its change in the round-trip tree of one file of an open
 `EditSession` and returns a one-line summary; `apply_edit` runs one of them in a session
-and writes the result only if the plans stay valid (see `yotplan.edit_session`).
+and writes the result only if the plans stay valid (see `yotplan.edit.session`).
 
 Choices where the plan format leaves room:
 - `completed` belongs to done actions only: setting any other status removes it (git
@@ -30,12 +30,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from yotplan.edit_session import EditSession
-from yotplan.editing import add_entry, append_item, new_list, new_mapping, remove_key, set_value
+from yotplan.edit.roundtrip import add_entry, append_item, new_list, new_mapping, remove_key, set_value
+from yotplan.edit.session import EditSession
 from yotplan.errors import EditRefused, FileChangedOnDisk, UnknownId, UnknownOwner
-from yotplan.models import Action, Owner, PlanFile, Recommendation
-from yotplan.planset import ActionRef, Document, RecommendationRef
-from yotplan.views import find_item
+from yotplan.plans.models import Action, Owner, PlanFile, Recommendation
+from yotplan.plans.planset import ActionRef, Document, RecommendationRef
+from yotplan.views.queries import find_item
 
 ACTION_KEYS = tuple(Action.model_fields)
 RECOMMENDATION_KEYS = tuple(Recommendation.model_fields)

@@ -46,7 +46,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tokens import CommentToken
 
-from yotplan.yamlio import YamlProblem, parse_yaml
+from yotplan.plans.strict_yaml import YamlProblem, parse_yaml
 
 FOLD_WIDTH = 100
 """New texts longer than this are written as folded blocks with lines of at most this many characters."""

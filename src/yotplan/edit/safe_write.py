@@ -9,7 +9,7 @@ over the target and fsyncs the folder so the rename itself survives a power cut.
 - Temporary files are named `.<name>.<random>.yotplan-tmp`: hidden, and not `*.yaml`, so
   a process killed between writing and renaming never leaves a file that `yotplan check`
   or the loader would read. `remove_stale_temp_files` deletes such leftovers; call it only
-  while holding the plans folder lock (`yotplan.locking`), when no other edit can be
+  while holding the plans folder lock (`yotplan.edit.locking`), when no other edit can be
   writing one.
 - The check-then-rename leaves a window of microseconds in which a program that does not
   take yotplan's lock (an editor) could save the file and lose that save; yotplan's own

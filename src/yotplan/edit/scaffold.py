@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from yotplan.edit.safe_write import create_file
 from yotplan.errors import EditRefused
-from yotplan.loader import OWNERS_FILE, PLAN_SUFFIXES, display_path
-from yotplan.safe_write import create_file
-from yotplan.schema import owners_schema, plan_schema, render_schema
+from yotplan.plans.json_schema import owners_schema, plan_schema, render_schema
+from yotplan.plans.loader import OWNERS_FILE, PLAN_SUFFIXES, display_path
 
 EXAMPLE_FILE = "self-assessment.yaml"
 SCHEMA_FOLDER = "schema"

@@ -1,7 +1,7 @@
 """One edit of a plans folder from start to finish: lock, load, change, validate, write.
 
     with EditSession(Path("plans"), today) as session:
-        tree = session.editable(doc).data   # change it with yotplan.editing's helpers
+        tree = session.editable(doc).data   # change it with yotplan.edit.roundtrip's helpers
         session.commit()                    # validates the whole plan set, then writes
 
 Nothing is written unless the plan set as it would be after the edit has no error that
@@ -23,17 +23,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from yotplan.editing import EditError, RoundTripDocument
+from yotplan.edit.locking import LOCK_TIMEOUT, plans_lock
+from yotplan.edit.roundtrip import EditError, RoundTripDocument
+from yotplan.edit.safe_write import digest, remove_stale_temp_files, replace_file
 from yotplan.errors import EditRefused, EditWouldBreakPlans, FileChangedOnDisk
-from yotplan.loader import display_path, load_plans
-from yotplan.locking import LOCK_TIMEOUT, plans_lock
-from yotplan.models import OwnersFile, PlanFile
-from yotplan.planset import Document, PlanSet
+from yotplan.plans.loader import display_path, load_plans
+from yotplan.plans.models import OwnersFile, PlanFile
+from yotplan.plans.planset import Document, PlanSet
+from yotplan.plans.strict_yaml import YamlProblem, parse_yaml
+from yotplan.plans.validation import validate_document
 from yotplan.problems import Problem
-from yotplan.rules import check_plans
-from yotplan.safe_write import digest, remove_stale_temp_files, replace_file
-from yotplan.validation import validate_document
-from yotplan.yamlio import YamlProblem, parse_yaml
+from yotplan.rules.plan_rules import check_plans
 
 _LINE_REF = re.compile(r"(\.ya?ml):\d+")
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
-from yotplan.models import Action, Recommendation
-from yotplan.planset import Document
+from yotplan.plans.models import Action, Recommendation
+from yotplan.plans.planset import Document
 
 ItemKind = Literal["recommendation", "action"]
 

@@ -1,6 +1,6 @@
 """The plans across git history: a diff between two revisions, and the timeline of one item.
 
-Plan files at a revision are read with git (see `gitrevs`) and parsed by the same strict
+Plan files at a revision are read with git (see `yotplan.history.git`) and parsed by the same strict
 loader as files on disk. A file that fails to parse or validate at one side is reported as
 a Problem and its items are left out of that comparison on both sides, so a broken file
 never shows up as "every action removed"; the other files are still compared.
@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yotplan.errors import UnknownId
-from yotplan.gitrevs import (
+from yotplan.history.compare import Change, compare_plans
+from yotplan.history.git import (
     Commit,
     GitRepo,
     default_base,
@@ -24,13 +25,12 @@ from yotplan.gitrevs import (
     resolve_commit,
     short_hash,
 )
-from yotplan.loader import OWNERS_FILE, PLAN_SUFFIXES, load_plans
-from yotplan.models import PlanFile
-from yotplan.plandiff import Change, compare_plans
-from yotplan.planset import Document, PlanSet
+from yotplan.plans.loader import OWNERS_FILE, PLAN_SUFFIXES, load_plans
+from yotplan.plans.models import PlanFile
+from yotplan.plans.planset import Document, PlanSet
+from yotplan.plans.strict_yaml import MAX_FILE_BYTES, YamlProblem, parse_yaml
+from yotplan.plans.validation import validate_document
 from yotplan.problems import Problem
-from yotplan.validation import validate_document
-from yotplan.yamlio import MAX_FILE_BYTES, YamlProblem, parse_yaml
 
 WORKING_TREE = "working tree"
 
@@ -248,7 +248,7 @@ def item_history(folder: Path, item_id: str) -> ItemHistory:
         if mine:
             entries.append(HistoryEntry(commit, mine))
     if wanted not in known:
-        from yotplan.views import unknown_id_message
+        from yotplan.views.queries import unknown_id_message
 
         raise UnknownId(unknown_id_message(item_id, sorted({shown for shown, _ in known.values()})))
     shown_id, kind = known[wanted]

@@ -53,7 +53,7 @@ MAX_ENTRIES = 2000
 MAX_TOTAL_BYTES = 256 * 2**20
 """Past either limit, the oldest entries are deleted until the cache is at three quarters of it."""
 
-_KEYED_MODULES = ("cache.py", "loader.py", "models.py", "validation.py", "yamlio.py")
+_KEYED_MODULES = ("cache.py", "loader.py", "models.py", "strict_yaml.py", "validation.py")
 """The modules whose code decides what a cached model is; their source is part of every key."""
 
 _disabled_for_run = False
@@ -168,7 +168,7 @@ class PlanCache:
 
     def get_positions(self, raw: bytes) -> Any | None:
         """The marked data (with positions) parsed from exactly these bytes before, or None."""
-        from yotplan.yamlio import unflatten
+        from yotplan.plans.strict_yaml import unflatten
 
         payload = self._read(self.key(raw, "positions"))
         if payload is None:
@@ -180,7 +180,7 @@ class PlanCache:
 
     def put_positions(self, raw: bytes, data: Any) -> None:
         """Remember the marked data of these bytes: written only for files that had a problem."""
-        from yotplan.yamlio import flatten
+        from yotplan.plans.strict_yaml import flatten
 
         self._write(self.key(raw, "positions"), marshal.dumps(flatten(data)))
 

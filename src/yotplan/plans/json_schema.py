@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from yotplan.models import OwnersFile, PlanFile
+from yotplan.plans.models import OwnersFile, PlanFile
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 

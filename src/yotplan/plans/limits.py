@@ -1,6 +1,6 @@
 """Hard limits on what yotplan reads, so that no input can make it hang or eat memory.
 
-Kept apart from `yotplan.yamlio` so the loader can check them without importing PyYAML:
+Kept apart from `yotplan.plans.strict_yaml` so the loader can check them without importing PyYAML:
 a run served entirely from the cache never imports it.
 """
 

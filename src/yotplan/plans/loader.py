@@ -1,6 +1,6 @@
 """Finding and loading a plans folder into a PlanSet, collecting every problem on the way.
 
-A file whose bytes were loaded before comes from the cache (`yotplan.cache`) without being
+A file whose bytes were loaded before comes from the cache (`yotplan.plans.cache`) without being
 parsed or validated; PyYAML and the validation code are imported only when a file is not.
 """
 
@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from yotplan.limits import MAX_FILE_BYTES
-from yotplan.models import OwnersFile, PlanFile
-from yotplan.planset import Document, PlanSet
+from yotplan.plans.limits import MAX_FILE_BYTES
+from yotplan.plans.models import OwnersFile, PlanFile
+from yotplan.plans.planset import Document, PlanSet
 from yotplan.problems import Problem
 
 if TYPE_CHECKING:
-    from yotplan.cache import PlanCache
+    from yotplan.plans.cache import PlanCache
 
 OWNERS_FILE = "owners.yaml"
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -74,7 +74,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def _parse_bytes(raw: bytes) -> Any:
     """Decode and strictly parse a plan file's bytes. Raises YamlProblem for anything a user must fix."""
-    from yotplan.yamlio import YamlProblem, parse_yaml
+    from yotplan.plans.strict_yaml import YamlProblem, parse_yaml
 
     try:
         text = raw.decode("utf-8-sig")
@@ -92,7 +92,7 @@ def _parse_bytes(raw: bytes) -> Any:
 
 def read_yaml_file(path: Path) -> Any:
     """Read and strictly parse one file. Raises YamlProblem for anything a user must fix."""
-    from yotplan.yamlio import YamlProblem
+    from yotplan.plans.strict_yaml import YamlProblem
 
     try:
         raw = _read_bytes(path)
@@ -108,7 +108,7 @@ def read_yaml_file(path: Path) -> Any:
 def _positions(raw: bytes, cache: PlanCache) -> Any:
     """The marked data of a file served from the cache, asked for by a problem that needs a line:
     from the cache if that file had a problem before, else parsed again (and then cached)."""
-    from yotplan.yamlio import YamlProblem
+    from yotplan.plans.strict_yaml import YamlProblem
 
     data = cache.get_positions(raw)
     if data is not None:
@@ -138,8 +138,8 @@ def load_document(
         if model_value is not None:
             return Document.lazy(shown, model_value, lambda: _positions(raw, cache)), []
 
-    from yotplan.validation import validate_document
-    from yotplan.yamlio import YamlProblem
+    from yotplan.plans.strict_yaml import YamlProblem
+    from yotplan.plans.validation import validate_document
 
     try:
         data = _parse_bytes(raw) if raw else read_yaml_file(path)
@@ -177,7 +177,7 @@ def load_plans(root: Path, *, use_cache: bool = True) -> LoadResult:
     """
     cache = None
     if use_cache:
-        from yotplan.cache import open_cache
+        from yotplan.plans.cache import open_cache
 
         cache = open_cache()
     with _collector_paused():

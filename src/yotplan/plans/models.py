@@ -1,7 +1,7 @@
 """The plan format as pydantic models: the contract for plan files and owners.yaml.
 
 Models only describe shape and types. Whether a plan is *good* (every recommendation
-owned, owners known, dates consistent) is judged by `yotplan.rules`, so that each
+owned, owners known, dates consistent) is judged by `yotplan.rules.plan_rules`, so that each
 judgement gets its own stable code and message. That is why `owner`, `due` and
 `actions` are optional here.
 """

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from yotplan.models import Action, Owner, OwnersFile, PlanFile, Recommendation
+from yotplan.plans.models import Action, Owner, OwnersFile, PlanFile, Recommendation
 from yotplan.problems import Problem, Severity
 
 Path_ = tuple[str | int, ...]
@@ -48,7 +48,9 @@ class Document:
         return f"Document(path={self.path!r})"
 
     def problem(self, where: Path_, severity: Severity, code: str, message: str, *, at_key: bool = False) -> Problem:
-        from yotplan.yamlio import locate  # PyYAML is not imported at all when every file came from the cache
+        from yotplan.plans.strict_yaml import (
+            locate,  # PyYAML is not imported at all when every file came from the cache
+        )
 
         line, col = locate(self.data, where, at_key=at_key)
         return Problem(self.path, line, col, severity, code, message)

@@ -29,8 +29,8 @@ try:  # libyaml's scanner and parser are C: about 4x faster than the pure-Python
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-from yotplan.limits import MAX_DEPTH as MAX_DEPTH
-from yotplan.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
+from yotplan.plans.limits import MAX_DEPTH as MAX_DEPTH
+from yotplan.plans.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
 
 Mark = tuple[int, int]  # 1-based line and column
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from yotplan.planset import Document
+from yotplan.plans.planset import Document
 from yotplan.problems import Problem
 
 SCHEMA_CODE = "YP010"

@@ -6,8 +6,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from yotplan.history import Comparison, ItemHistory
-from yotplan.plandiff import Change
+from yotplan.history.compare import Change
+from yotplan.history.revisions import Comparison, ItemHistory
 from yotplan.render.data import markdown_cell
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from yotplan.views import ActionView, OwnerView
+from yotplan.views.queries import ActionView, OwnerView
 
 SHORT_TEXT = 70
 

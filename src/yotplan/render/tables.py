@@ -9,11 +9,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from yotplan.models import Action, Owner
-from yotplan.planset import ActionRef, PlanSet, RecommendationRef
-from yotplan.rag import RAGS
+from yotplan.plans.models import Action, Owner
+from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
 from yotplan.render.columns import ALWAYS, Column, shorten
-from yotplan.views import ActionView, RecommendationView, StatusView
+from yotplan.rules.rag import RAGS
+from yotplan.views.queries import ActionView, RecommendationView, StatusView
 
 MIN_WRAP_WIDTH = 20
 

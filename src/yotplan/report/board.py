@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from yotplan.charts import rag_bar_chart
-from yotplan.models import PlanFile, Update
-from yotplan.planset import PlanSet
-from yotplan.rag import DEFAULT_SOON_DAYS, RAGS, Rag
+from yotplan.plans.models import PlanFile, Update
+from yotplan.plans.planset import PlanSet
 from yotplan.render.data import markdown_cell
-from yotplan.views import (
+from yotplan.report.charts import rag_bar_chart
+from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAGS, Rag
+from yotplan.views.queries import (
     ActionView,
     OwnerView,
     RecommendationView,
@@ -33,7 +33,7 @@ from yotplan.views import (
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from yotplan.history import Comparison
+    from yotplan.history.revisions import Comparison
 
 ReportFormat = Literal["html", "markdown"]
 TEMPLATES: dict[ReportFormat, str] = {"html": "report.html.j2", "markdown": "report.md.j2"}
@@ -182,7 +182,7 @@ def _environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(
-        loader=PackageLoader("yotplan", "templates"),
+        loader=PackageLoader("yotplan.report", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Calendar, Event
 
 from yotplan import __version__
-from yotplan.planset import PlanSet
+from yotplan.plans.planset import PlanSet
 
 CALENDAR_NAME = "Action plan due dates"
 _UNSAFE_UID = re.compile(r"[^A-Za-z0-9._-]+")

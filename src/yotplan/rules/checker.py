@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from yotplan.loader import PLAN_SUFFIXES, load_plans
+from yotplan.plans.loader import PLAN_SUFFIXES, load_plans
 from yotplan.problems import Problem
-from yotplan.rules import check_plans
+from yotplan.rules.plan_rules import check_plans
 
 
 def plans_folders_of(files: Iterable[Path]) -> list[Path]:

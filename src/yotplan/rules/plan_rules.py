@@ -1,7 +1,7 @@
 """The rules that judge a loaded plan set. Each is a plain function that returns problems.
 
 Codes are stable: tools and people grep for them. YP0xx are loading problems (see
-`yotplan.yamlio`, `yotplan.loader`, `yotplan.validation`); YP1xx are errors found here;
+`yotplan.plans.strict_yaml`, `yotplan.plans.loader`, `yotplan.plans.validation`); YP1xx are errors found here;
 YP2xx are warnings, which `check --strict` turns into errors.
 """
 
@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 
-from yotplan.planset import Document, PlanSet
+from yotplan.plans.planset import Document, PlanSet
 from yotplan.problems import Problem
-from yotplan.rag import is_overdue
+from yotplan.rules.rag import is_overdue
 
 STALE_DAYS = 90
 """An open action with no update for longer than this is flagged (YP202)."""

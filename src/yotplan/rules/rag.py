@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from yotplan.models import Action, Recommendation
+from yotplan.plans.models import Action, Recommendation
 
 Rag = Literal["red", "amber", "green", "complete", "dropped"]
 RAGS: tuple[Rag, ...] = ("red", "amber", "green", "complete", "dropped")

@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 from yotplan.errors import UnknownId
-from yotplan.models import Action
-from yotplan.planset import ActionRef, PlanSet, RecommendationRef
-from yotplan.rag import DEFAULT_SOON_DAYS, RAGS, Rag, action_rag, days_until, is_overdue, recommendation_rag
+from yotplan.plans.models import Action
+from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
+from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAGS, Rag, action_rag, days_until, is_overdue, recommendation_rag
 
 
 @dataclass(frozen=True, slots=True)
