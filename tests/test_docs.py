@@ -8,8 +8,8 @@ import pytest
 import typer.main
 
 from yotplan.cli import app
-from yotplan.models import OwnersFile, PlanFile
-from yotplan.yamlio import parse_yaml
+from yotplan.plans.models import OwnersFile, PlanFile
+from yotplan.plans.strict_yaml import parse_yaml
 
 from conftest import REPO
 
@@ -60,3 +60,21 @@ def test_readme_says_which_commands_take_plans_and_today(command: str) -> None:
         options = {opt for param in sub.params for opt in getattr(param, "opts", [])}
         assert ("--today" in options) == (command not in ("diff", "history", "schema")), (command, sub.name)
         assert ("--plans" in options) == (command not in ("schema", "init")), (command, sub.name)
+
+
+def test_readme_links_work_outside_the_repository() -> None:
+    """PyPI shows the README without the repository around it: every link and image is absolute."""
+    targets = re.findall(r"\]\(([^)\s]+)\)", README)
+    assert targets
+    relative = [t for t in targets if not t.startswith(("https://", "http://", "#"))]
+    assert relative == []
+
+
+def test_the_architecture_doc_names_every_module() -> None:
+    doc = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    src = REPO / "src" / "yotplan"
+    for path in sorted(src.rglob("*.py")):
+        relative = path.relative_to(src)
+        if path.name in ("__init__.py", "__main__.py") or relative.parts[0] == "cli":
+            continue
+        assert relative.as_posix() in doc, f"docs/architecture.md does not mention {relative.as_posix()}"
