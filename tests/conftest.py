@@ -20,11 +20,13 @@ TODAY = "2022-06-01"
 
 @pytest.fixture(scope="session", autouse=True)
 def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The plan cache in a temporary folder for the whole run (module-scoped fixtures and
-    subprocesses included), never the user's ~/.cache."""
+    """The plan cache and its key in temporary folders for the whole run (module-scoped fixtures
+    and subprocesses included), never the user's ~/.cache or ~/.local/state."""
     folder = tmp_path_factory.mktemp("yotplan-cache")
+    state = tmp_path_factory.mktemp("yotplan-state")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("YOTPLAN_CACHE_DIR", str(folder))
+        patch.setenv("XDG_STATE_HOME", str(state))
         yield folder
 
 

@@ -1,18 +1,34 @@
-"""The cache of validated plan files: keyed by content, never trusted blindly, safe to delete."""
+"""The cache of validated plan files: keyed by content, plain data, trusted only when this user's
+yotplan wrote it, safe to delete, and never deleting anything it did not write."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 import yotplan.plans.cache
-from yotplan.plans.cache import KEY_BYTES, MAGIC, PlanCache, cache_folder, open_cache
+from yotplan.plans.cache import (
+    HEADER,
+    KEY_BYTES,
+    MAGIC,
+    SUBFOLDER,
+    PlanCache,
+    cache_folder,
+    cache_key_path,
+    from_plain,
+    open_cache,
+    to_plain,
+)
 from yotplan.plans.loader import load_plans
-from yotplan.plans.models import PlanFile
+from yotplan.plans.models import OwnersFile, PlanFile
 from yotplan.rules.plan_rules import check_plans
 
 from conftest import SHIPPED_PLANS, Invoke
@@ -20,16 +36,24 @@ from conftest import SHIPPED_PLANS, Invoke
 
 @pytest.fixture(autouse=True)
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own cache folder (created on first write)."""
+    """Every test gets its own cache folder (created on first write) and its own key."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("YOTPLAN_CACHE_DIR", str(folder))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.delenv("YOTPLAN_NO_CACHE", raising=False)
     yotplan.plans.cache.disable_for_run(False)
     return folder
 
 
 def entries(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if len(p.name) == 2 * KEY_BYTES) if folder.exists() else []
+    where = folder / SUBFOLDER
+    return sorted(p for p in where.iterdir() if len(p.name) == 2 * KEY_BYTES) if where.exists() else []
+
+
+def opened() -> PlanCache:
+    opening = open_cache()
+    assert opening.cache is not None, opening.warning
+    return opening.cache
 
 
 def as_compared(plans: Path) -> list[tuple[str, object, object]]:
@@ -42,27 +66,59 @@ def as_compared(plans: Path) -> list[tuple[str, object, object]]:
 def test_second_load_comes_from_the_cache_and_equals_the_first(plans: Path, cache_dir: Path) -> None:
     cold = as_compared(plans)
     assert len(entries(cache_dir)) == 4  # owners.yaml and three plan files
-    cache = open_cache()
-    assert cache is not None
     warm = as_compared(plans)
     assert warm == cold  # models, and the marked data re-read for positions
     raw = (plans / "hmip-inspection.yaml").read_bytes()
-    assert cache.get(raw, PlanFile) == next(m for p, m, _ in cold if p.endswith("hmip-inspection.yaml"))
+    assert opened().get(raw, PlanFile) == next(m for p, m, _ in cold if p.endswith("hmip-inspection.yaml"))
+
+
+def test_models_go_to_plain_data_and_back_unchanged() -> None:
+    result = load_plans(SHIPPED_PLANS, use_cache=False)
+    for doc in result.plans.plans:
+        plain = to_plain(doc.model)
+        assert marshal.loads(marshal.dumps(plain)) == plain  # only values marshal can store
+        assert from_plain(PlanFile, plain) == doc.model
+    assert result.plans.owners_doc is not None
+    owners = result.plans.owners_doc.model
+    assert from_plain(OwnersFile, to_plain(owners)) == owners
+
+
+def test_an_entry_is_data_not_code(plans: Path, cache_dir: Path) -> None:
+    load_plans(plans)
+    for entry in entries(cache_dir):
+        blob = entry.read_bytes()
+        assert blob.startswith(MAGIC)
+        assert b"pickle" not in blob
+        assert b"yotplan.plans.models" not in blob
+
+
+def test_a_warm_run_imports_no_pydantic(plans: Path, cache_dir: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from yotplan.plans.loader import load_plans\n"
+        f"r = load_plans(Path({str(plans)!r})); assert not r.problems, r.problems\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core', 'yaml')))"
+    )
+    env = {**os.environ}
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert "pydantic" in first.stdout  # cold: validated
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert second.stdout.strip() == "[]"
 
 
 def test_the_cache_lives_in_the_cache_folder_not_next_to_the_plans(plans: Path, cache_dir: Path) -> None:
-    before = sorted(p.name for p in plans.parent.rglob("*") if "cache" not in p.parts)
+    before = sorted(p.name for p in plans.parent.rglob("*") if "cache" not in p.parts and "state" not in p.parts)
     load_plans(plans)
-    after = sorted(p.name for p in plans.parent.rglob("*") if "cache" not in p.parts)
+    after = sorted(p.name for p in plans.parent.rglob("*") if "cache" not in p.parts and "state" not in p.parts)
     assert after == before
     assert cache_folder() == cache_dir
 
 
-def test_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_default_folders_follow_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("YOTPLAN_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    if os.name == "posix" and os.uname().sysname == "Linux":
+    if sys.platform == "linux":
         assert cache_folder() == tmp_path / "xdg" / "yotplan"
+        assert cache_key_path() == tmp_path / "state" / "yotplan" / "cache-key"
 
 
 def test_an_edit_is_a_miss_even_when_size_and_mtime_are_kept(plans: Path, cache_dir: Path) -> None:
@@ -97,36 +153,49 @@ def test_corrupt_entries_are_ignored_and_replaced(plans: Path, cache_dir: Path) 
     for i, entry in enumerate(entries(cache_dir)):
         blob = bytearray(entry.read_bytes())
         if i % 2:
-            blob[-10] ^= 0xFF  # one flipped bit in the payload: its hash no longer matches
+            blob[-10] ^= 0xFF  # one flipped bit in the payload: its MAC no longer matches
             entry.write_bytes(bytes(blob))
         else:
             entry.write_bytes(bytes(blob[: len(blob) // 2]))  # truncated
     assert as_compared(plans) == expected
-    cache = open_cache()
-    assert cache is not None
     raw = (plans / "lga-peer-review.yaml").read_bytes()
-    assert cache.get(raw, PlanFile) is not None  # rewritten by the second load
+    assert opened().get(raw, PlanFile) is not None  # rewritten by the second load
+
+
+def test_entries_written_without_this_users_key_are_ignored(plans: Path, cache_dir: Path, tmp_path: Path) -> None:
+    """Someone who knows the format and the keys (they are hashes of public plan bytes) but not
+    the user's secret key cannot make yotplan serve another plan."""
+    load_plans(plans)
+    cache = opened()
+    raw = (plans / "hmip-inspection.yaml").read_bytes()
+    key = cache.key(raw, PlanFile)
+    entry = cache_dir / SUBFOLDER / key.hex()
+    genuine = cache.get(raw, PlanFile)
+    assert genuine is not None
+    forged_plan = to_plain(genuine)
+    forged_plan[1][0][5][0] = (*forged_plan[1][0][5][0][:4], "done", *forged_plan[1][0][5][0][5:])
+    payload = marshal.dumps(forged_plan)
+    for mac in (b"\0" * 32, entry.read_bytes()[len(MAGIC) + KEY_BYTES : len(MAGIC) + KEY_BYTES + 32]):
+        entry.write_bytes(MAGIC + key + mac + payload)
+        assert cache.get(raw, PlanFile) is None
+    # Another user's yotplan (another key) wrote a perfectly good entry: not trusted either.
+    shutil.rmtree(cache_dir)
+    os.environ["XDG_STATE_HOME"] = str(tmp_path / "someone-else")
+    load_plans(plans)
+    os.environ["XDG_STATE_HOME"] = str(tmp_path / "state")
+    assert opened().get(raw, PlanFile) is None
 
 
 def test_foreign_entries_are_ignored(plans: Path, cache_dir: Path) -> None:
-    import hashlib
-    import pickle
-
     load_plans(plans)
-    cache = PlanCache(cache_dir)
+    cache = opened()
     raw = (plans / "hmip-inspection.yaml").read_bytes()
-    key = cache.key(raw, PlanFile)
-    entry = cache_dir / key.hex()
-    # Right name, wrong key inside (another file's entry copied over it).
-    other = entries(cache_dir)[0 if entries(cache_dir)[0] != entry else 1]
+    entry = cache_dir / SUBFOLDER / cache.key(raw, PlanFile).hex()
+    # Right name, another file's entry copied over it.
+    other = next(e for e in entries(cache_dir) if e != entry)
     shutil.copy(other, entry)
     assert cache.get(raw, PlanFile) is None
-    # Right name and key, a valid hash, but not a plan model: never returned.
-    payload = pickle.dumps({"not": "a plan"})
-    entry.write_bytes(MAGIC + key + hashlib.blake2b(payload, digest_size=KEY_BYTES).digest() + payload)
-    assert cache.get(raw, PlanFile) is None
-    # Another magic (another tool, another format).
-    entry.write_bytes(b"something else entirely")
+    entry.write_bytes(b"something else entirely")  # another tool, another format
     assert cache.get(raw, PlanFile) is None
 
 
@@ -135,11 +204,11 @@ def test_another_version_does_not_see_the_entries(
 ) -> None:
     load_plans(plans)
     raw = (plans / "hmip-inspection.yaml").read_bytes()
-    assert PlanCache(cache_dir).get(raw, PlanFile) is not None
+    assert opened().get(raw, PlanFile) is not None
     monkeypatch.setattr(yotplan.plans.cache, "__version__", "999.0")
-    assert PlanCache(cache_dir).get(raw, PlanFile) is None
+    assert opened().get(raw, PlanFile) is None
     monkeypatch.setattr(yotplan.plans.cache.sys, "version", "3.99.0 (other build)")
-    assert PlanCache(cache_dir).get(raw, PlanFile) is None
+    assert opened().get(raw, PlanFile) is None
 
 
 def test_safe_to_delete_at_any_time(plans: Path, cache_dir: Path) -> None:
@@ -154,30 +223,61 @@ def test_safe_to_delete_at_any_time(plans: Path, cache_dir: Path) -> None:
 
 def test_entries_are_written_whole_and_private(plans: Path, cache_dir: Path) -> None:
     load_plans(plans)
-    names = [p.name for p in cache_dir.iterdir()]
+    names = [p.name for p in (cache_dir / SUBFOLDER).iterdir()]
     assert all(len(name) == 2 * KEY_BYTES for name in names)  # no temporary file left behind
     if os.name == "posix":
-        assert cache_dir.stat().st_mode & 0o777 == 0o700
-        assert all(p.stat().st_mode & 0o077 == 0 for p in cache_dir.iterdir())
+        assert (cache_dir / SUBFOLDER).stat().st_mode & 0o777 == 0o700
+        assert all(p.stat().st_mode & 0o077 == 0 for p in (cache_dir / SUBFOLDER).iterdir())
+        assert cache_key_path().stat().st_mode & 0o777 == 0o600
 
 
-def test_a_folder_others_can_write_to_is_not_used(plans: Path, cache_dir: Path) -> None:
-    if os.name != "posix":
-        pytest.skip("POSIX permissions")
-    cache_dir.mkdir()
-    cache_dir.chmod(0o777)
-    assert open_cache() is None
-    load_plans(plans)
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_folder_others_can_write_to_is_refused_with_a_warning(plans: Path, cache_dir: Path) -> None:
+    (cache_dir / SUBFOLDER).mkdir(parents=True)
+    (cache_dir / SUBFOLDER).chmod(0o777)
+    opening = open_cache()
+    assert opening.cache is None
+    assert opening.warning is not None
+    assert "not private" in opening.warning
+    result = load_plans(plans)
     assert entries(cache_dir) == []
+    assert result.notes == [opening.warning]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_key_others_can_read_is_refused(plans: Path, cache_dir: Path) -> None:
+    load_plans(plans)
+    cache_key_path().chmod(0o644)
+    opening = open_cache()
+    assert opening.cache is None
+    assert opening.warning is not None
+    assert "cache-key" in opening.warning
+
+
+def test_a_cache_folder_inside_a_git_work_tree_is_refused(
+    plans: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Invoke
+) -> None:
+    clone = tmp_path / "clone"
+    (clone / ".git").mkdir(parents=True)
+    monkeypatch.setenv("YOTPLAN_CACHE_DIR", str(clone / ".yotplan-cache"))
+    result = cli("status", "--plans", plans, "--today", "2022-06-01")
+    assert result.exit_code == 0
+    assert "23 recommendations" in result.stdout
+    warning = result.stderr.strip()
+    assert warning.count("\n") == 0
+    assert warning.startswith("yotplan: warning: the cache folder ")
+    assert "git work tree" in warning
+    assert "running without the cache" in warning
+    assert not (clone / ".yotplan-cache").exists()
 
 
 def test_disabled_by_environment(plans: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("YOTPLAN_NO_CACHE", "1")
-    assert open_cache() is None
+    assert open_cache().cache is None
     load_plans(plans)
     assert entries(cache_dir) == []
     monkeypatch.setenv("YOTPLAN_NO_CACHE", "0")
-    assert open_cache() is not None
+    assert open_cache().cache is not None
 
 
 def test_disabled_by_option_for_one_run_only(plans: Path, cli: Invoke, cache_dir: Path) -> None:
@@ -211,7 +311,52 @@ def test_old_entries_are_pruned(plans: Path, cache_dir: Path, monkeypatch: pytes
         load_plans(plans)
     assert len(entries(cache_dir)) <= 8
     raw = path.read_bytes()
-    assert PlanCache(cache_dir).get(raw, PlanFile) is not None  # the newest entries stay
+    assert opened().get(raw, PlanFile) is not None  # the newest entries stay
+
+
+def test_pruning_deletes_only_what_yotplan_wrote(plans: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ordinary folder used as the cache folder keeps every file of the user's, whatever its
+    name or age; in `entries/` only files with yotplan's header are ever deleted."""
+    cache_dir.mkdir()
+    old = time.time() - 10 * 86400
+    mine = {
+        "a" * 40: b"forty-character name, 60 MB in the report" * 10,
+        ".tmp-notes.txt": b"the user's notes",
+        "notes.yaml": b"owners: {}\n",
+    }
+    for name, data in mine.items():
+        (cache_dir / name).write_bytes(data)
+        os.utime(cache_dir / name, (old, old))
+    load_plans(plans)  # creates entries/
+    planted = {"b" * 40: b"not ours", ".tmp-x": b"not ours either"}
+    for name, data in planted.items():
+        (cache_dir / SUBFOLDER / name).write_bytes(data)
+        os.utime(cache_dir / SUBFOLDER / name, (old, old))
+    stale_temp = cache_dir / SUBFOLDER / ".tmp-killed"
+    stale_temp.write_bytes(MAGIC + b"half an entry")
+    os.utime(stale_temp, (old, old))
+    monkeypatch.setattr(yotplan.plans.cache, "MAX_ENTRIES", 1)
+    path = plans / "hmip-inspection.yaml"
+    path.write_text(path.read_text() + "# an edit\n")
+    load_plans(plans)
+    for name, data in mine.items():
+        assert (cache_dir / name).read_bytes() == data
+    for name, data in planted.items():
+        assert (cache_dir / SUBFOLDER / name).read_bytes() == data
+    assert not stale_temp.exists()
+    ours = [p for p in entries(cache_dir) if p.read_bytes().startswith(HEADER)]
+    assert len(ours) <= 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_a_fifo_in_the_cache_folder_does_not_hang_a_run(plans: Path, cache_dir: Path) -> None:
+    load_plans(plans)
+    raw = (plans / "hmip-inspection.yaml").read_bytes()
+    entry = cache_dir / SUBFOLDER / opened().key(raw, PlanFile).hex()
+    entry.unlink()
+    os.mkfifo(entry)
+    code = f"from pathlib import Path; from yotplan.plans.loader import load_plans; load_plans(Path({str(plans)!r}))"
+    subprocess.run([sys.executable, "-c", code], timeout=30, check=True)
 
 
 def test_shipped_plans_load_the_same_with_and_without_cache(cache_dir: Path) -> None:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from yotplan.plans.models import Action, Recommendation
+from yotplan.plans.validation import validate
 from yotplan.rules.rag import action_rag, recommendation_rag
 
 TODAY = date(2022, 6, 1)
@@ -14,7 +15,7 @@ TODAY = date(2022, 6, 1)
 
 def action(status: str, due_in: int | None, **extra: object) -> Action:
     due = None if due_in is None else (TODAY + timedelta(days=due_in)).isoformat()
-    return Action.model_validate({"id": "A.1", "title": "t", "status": status, "due": due, **extra})
+    return validate(Action, {"id": "A.1", "title": "t", "status": status, "due": due, **extra})
 
 
 @pytest.mark.parametrize(

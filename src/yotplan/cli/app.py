@@ -166,6 +166,7 @@ def load_or_fail(plans_dir: Path) -> PlanSet:
     from yotplan.plans.loader import load_plans
 
     result = load_plans(plans_dir)
+    print_notes(result.notes)
     if result.problems:
         raise PlansInvalid(result.problems)
     return result.plans
@@ -215,6 +216,12 @@ def print_renderable(build: Callable[[int], RenderableType]) -> None:
 
 def print_text(text: str) -> None:
     sys.stdout.write(text)
+
+
+def print_notes(notes: list[str]) -> None:
+    """Warnings about the run itself (not the plans), one line each on stderr."""
+    for note in notes:
+        sys.stderr.write(f"yotplan: warning: {note}\n")
 
 
 def main() -> None:

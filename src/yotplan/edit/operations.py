@@ -25,7 +25,7 @@ import difflib
 import re
 import string
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,10 @@ from yotplan.plans.models import Action, Owner, PlanFile, Recommendation
 from yotplan.plans.planset import ActionRef, Document, RecommendationRef
 from yotplan.views.queries import find_item
 
-ACTION_KEYS = tuple(Action.model_fields)
-RECOMMENDATION_KEYS = tuple(Recommendation.model_fields)
-PLAN_KEYS = tuple(PlanFile.model_fields)
-OWNER_KEYS = tuple(Owner.model_fields)
+ACTION_KEYS = tuple(f.name for f in fields(Action))
+RECOMMENDATION_KEYS = tuple(f.name for f in fields(Recommendation))
+PLAN_KEYS = tuple(f.name for f in fields(PlanFile))
+OWNER_KEYS = tuple(f.name for f in fields(Owner))
 
 
 @dataclass(frozen=True, slots=True)

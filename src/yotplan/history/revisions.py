@@ -25,7 +25,7 @@ from yotplan.history.git import (
     resolve_commit,
     short_hash,
 )
-from yotplan.plans.loader import OWNERS_FILE, PLAN_SUFFIXES, load_plans
+from yotplan.plans.loader import OWNERS_FILES, PLAN_SUFFIXES, load_plans
 from yotplan.plans.models import PlanFile
 from yotplan.plans.planset import Document, PlanSet
 from yotplan.plans.strict_yaml import MAX_FILE_BYTES, YamlProblem, parse_yaml
@@ -99,7 +99,7 @@ class ItemHistory:
 
 def is_plan_file_name(name: str) -> bool:
     """The same files `loader.find_plan_files` reads as plans (owners.yaml is not a plan)."""
-    return name.endswith(PLAN_SUFFIXES) and not name.startswith(".") and name not in (OWNERS_FILE, "owners.yml")
+    return name.endswith(PLAN_SUFFIXES) and not name.startswith(".") and name not in OWNERS_FILES
 
 
 class RevisionReader:

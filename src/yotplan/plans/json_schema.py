@@ -10,16 +10,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel
-
-from yotplan.plans.models import OwnersFile, PlanFile
+from yotplan.plans.models import Model, OwnersFile, PlanFile
+from yotplan.plans.validation import adapter
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 
-def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+def json_schema(model: type[Model]) -> dict[str, Any]:
     """The draft-07 JSON Schema of `model`."""
-    schema = model.model_json_schema(ref_template="#/definitions/{model}")
+    schema: dict[str, Any] = adapter(model).json_schema(ref_template="#/definitions/{model}")
     definitions = schema.pop("$defs", None)
     result: dict[str, Any] = {"$schema": DRAFT_07, **schema}
     if definitions:

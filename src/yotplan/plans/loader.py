@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
     """How many files were read, loaded or not."""
+    notes: list[str] = field(default_factory=list)
+    """Warnings about the run rather than the plans (e.g. a cache folder that was refused)."""
 
 
 def display_path(path: Path) -> str:
@@ -44,17 +47,17 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def find_plan_files(root: Path) -> tuple[Path | None, list[Path]]:
-    """The owners file (if any) and the plan files of a plans folder, in name order."""
-    owners: Path | None = None
+OWNERS_FILES = (OWNERS_FILE, "owners.yml")
+
+
+def find_plan_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """The owners files (normally one) and the plan files of a plans folder, in name order."""
+    owners: list[Path] = []
     plans: list[Path] = []
     for entry in sorted(os.scandir(root), key=lambda e: e.name):
         if not entry.name.endswith(PLAN_SUFFIXES) or entry.name.startswith(".") or entry.is_dir():
             continue
-        if entry.name in (OWNERS_FILE, "owners.yml"):
-            owners = root / entry.name
-        else:
-            plans.append(root / entry.name)
+        (owners if entry.name in OWNERS_FILES else plans).append(root / entry.name)
     return owners, plans
 
 
@@ -63,13 +66,36 @@ class _TooBig(Exception):
         self.size = size
 
 
+class _NotAFile(Exception):
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes; raises _TooBig past the size limit without reading more than it."""
-    with open(path, "rb") as stream:
-        raw = stream.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            raise _TooBig(os.fstat(stream.fileno()).st_size)
+    """The file's bytes; raises _TooBig past the size limit without reading more than it, and
+    _NotAFile for a FIFO, a device or a socket, which it never reads (a FIFO would hang)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _NotAFile(_kind_of_file(mode))
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise _TooBig(os.fstat(fd).st_size)
+    finally:
+        os.close(fd)
     return raw
+
+
+def _kind_of_file(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a folder" if stat.S_ISDIR(mode) else "not a regular file"
 
 
 def _parse_bytes(raw: bytes) -> Any:
@@ -100,6 +126,8 @@ def read_yaml_file(path: Path) -> Any:
         raise YamlProblem(
             "YP001", f"file is {big.size / 2**20:.1f} MB, over the 10 MB limit for one plan file; split it by source"
         ) from None
+    except _NotAFile as odd:
+        raise YamlProblem("YP001", f"this is {odd.what}, not a file; plans are ordinary files") from None
     except OSError as exc:
         raise YamlProblem("YP001", f"cannot read file: {exc.strerror or exc}") from None
     return _parse_bytes(raw)
@@ -131,7 +159,7 @@ def load_document(
     shown = display_path(path)
     try:
         raw = _read_bytes(path)
-    except (_TooBig, OSError):
+    except (_TooBig, _NotAFile, OSError):
         raw = b""
     if raw and cache is not None:
         model_value = cache.get(raw, model)
@@ -142,7 +170,7 @@ def load_document(
     from yotplan.plans.validation import validate_document
 
     try:
-        data = _parse_bytes(raw) if raw else read_yaml_file(path)
+        data = _parse_bytes(raw) if raw else read_yaml_file(path)  # no bytes: say why, from the file
     except YamlProblem as exc:
         return None, [Problem(shown, exc.line, exc.col, "error", exc.code, exc.message)]
     doc = Document(shown, data, None)
@@ -176,14 +204,22 @@ def load_plans(root: Path, *, use_cache: bool = True) -> LoadResult:
     unless `use_cache` is false (or YOTPLAN_NO_CACHE is set).
     """
     cache = None
+    warning = None
     if use_cache:
         from yotplan.plans.cache import open_cache
 
-        cache = open_cache()
-    with _collector_paused():
-        result = _load_folder(root, cache)
-    if cache is not None and cache.writes:
-        cache.prune()
+        opening = open_cache()
+        cache, warning = opening.cache, opening.warning
+    try:
+        with _collector_paused():
+            result = _load_folder(root, cache)
+        if cache is not None and cache.writes:
+            cache.prune()
+    finally:
+        if cache is not None:
+            cache.close()
+    if warning:
+        result.notes.append(warning)
     return result
 
 
@@ -198,13 +234,25 @@ def _load_folder(root: Path, cache: PlanCache | None) -> LoadResult:
     if not root.is_dir():
         result.problems.append(Problem(shown, 0, 0, "error", "YP008", "not a folder; --plans takes the plans folder"))
         return result
-    owners_path, plan_paths = find_plan_files(root)
-    result.files = len(plan_paths) + (owners_path is not None)
+    owners_paths, plan_paths = find_plan_files(root)
+    result.files = len(plan_paths) + len(owners_paths)
     if not plan_paths:
         result.problems.append(
             Problem(shown, 0, 0, "error", "YP008", "no plan files (*.yaml) here; run `yotplan init` to start one")
         )
-    if owners_path is None:
+    if len(owners_paths) > 1:
+        first, second = (display_path(p) for p in owners_paths[:2])
+        result.problems.append(
+            Problem(
+                second,
+                0,
+                0,
+                "error",
+                "YP012",
+                f"two owners files, {first} and {second}: yotplan would not know which to read; keep one",
+            )
+        )
+    elif not owners_paths:
         result.problems.append(
             Problem(
                 display_path(root / OWNERS_FILE),
@@ -216,7 +264,7 @@ def _load_folder(root: Path, cache: PlanCache | None) -> LoadResult:
             )
         )
     else:
-        doc, problems = load_document(owners_path, OwnersFile, cache)
+        doc, problems = load_document(owners_paths[0], OwnersFile, cache)
         result.plans.owners_doc = doc
         result.problems.extend(problems)
     for path in plan_paths:

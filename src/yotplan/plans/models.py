@@ -1,21 +1,29 @@
-"""The plan format as pydantic models: the contract for plan files and owners.yaml.
+"""The plan format as plain dataclasses: the contract for plan files and owners.yaml.
 
 Models only describe shape and types. Whether a plan is *good* (every recommendation
 owned, owners known, dates consistent) is judged by `yotplan.rules.plan_rules`, so that each
 judgement gets its own stable code and message. That is why `owner`, `due` and
 `actions` are optional here.
+
+The classes are standard-library dataclasses, not pydantic models: pydantic validates a
+file's data into them (`yotplan.plans.validation`, through the `__pydantic_config__` and the
+`Annotated` markers below), but nothing here imports it. A file served from the cache is
+rebuilt from plain data without validation (it was valid when it was stored), so a warm run
+never imports pydantic at all: about 45 ms of every command's start-up.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from typing import Annotated, Any, ClassVar, Literal
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+_CONFIG: Any = {"extra": "forbid", "str_strip_whitespace": True, "use_attribute_docstrings": True}
+"""pydantic's settings for every model: unknown keys are refused, text is stripped, and each
+field's docstring becomes its description in the JSON Schema."""
 
 
 def parse_iso_date(value: Any) -> date:
@@ -26,6 +34,8 @@ def parse_iso_date(value: Any) -> date:
     """
     if isinstance(value, date):
         return value
+    from pydantic_core import PydanticCustomError  # only while validating
+
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)
@@ -40,46 +50,67 @@ def parse_iso_date(value: Any) -> date:
     )
 
 
-IsoDate = Annotated[
-    date,
-    PlainValidator(parse_iso_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
-]
+class _IsoDateSchema:
+    """How pydantic validates and documents an `IsoDate` (looked up only while validating)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(parse_iso_date)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, str]:
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+class _NonEmpty:
+    """Text of at least one character (after stripping)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        schema = handler(source)
+        schema["min_length"] = 1
+        return schema
+
+
+IsoDate = Annotated[date, _IsoDateSchema]
+Text = Annotated[str, _NonEmpty]
 
 Status = Literal["not-started", "in-progress", "blocked", "done", "dropped"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 SourceKind = Literal["inspection", "peer-review", "improvement-review", "self-assessment", "other"]
 SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__  # type: ignore[attr-defined]
 
-Text = Annotated[str, Field(min_length=1)]
 
-
-class _Model(BaseModel):
-    # defer_build: the validators are built on first validation, not at import. A run served
-    # from the cache validates nothing, and building them also loads pydantic's plugin
-    # machinery (importlib.metadata): 20 ms of start-up, 10 % of `yotplan status`.
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
-
-
-class Update(_Model):
+@dataclass(slots=True)
+class Update:
     """A dated progress note on an action."""
+
+    __pydantic_config__: ClassVar[Any] = _CONFIG
 
     date: IsoDate
     note: Text
 
 
-class Action(_Model):
+@dataclass(slots=True)
+class Action:
     """One thing someone does by a date, with the proof that it happened."""
+
+    __pydantic_config__: ClassVar[Any] = _CONFIG
 
     id: Text
     title: Text
     owner: str | None = None
     due: IsoDate | None = None
     status: Status = "not-started"
-    completed: IsoDate | None = Field(default=None, description="Required when status is done.")
-    measure: str | None = Field(default=None, description="How success will be judged.")
-    updates: list[Update] = []
-    evidence: list[Text] = Field(default=[], description="Quotes or links that back the status.")
+    completed: IsoDate | None = None
+    """Required when status is done."""
+    measure: str | None = None
+    """How success will be judged."""
+    updates: list[Update] = field(default_factory=list)
+    evidence: list[Text] = field(default_factory=list)
+    """Quotes or links that back the status."""
 
     @property
     def is_open(self) -> bool:
@@ -90,19 +121,29 @@ class Action(_Model):
         return max((u.date for u in self.updates), default=None)
 
 
-class Recommendation(_Model):
+@dataclass(slots=True)
+class Recommendation:
     """A recommendation from a report, in the report's own words, and the actions that answer it."""
 
-    id: Text = Field(description="Unique across all plan files, e.g. HMIP-3, LGA-d, IR-5.")
-    text: Text = Field(description="Verbatim from the report.")
-    to: str | None = Field(default=None, description="To whom the report addressed it.")
+    __pydantic_config__: ClassVar[Any] = _CONFIG
+
+    id: Text
+    """Unique across all plan files, e.g. HMIP-3, LGA-d, IR-5."""
+    text: Text
+    """Verbatim from the report."""
+    to: str | None = None
+    """To whom the report addressed it."""
     owner: str | None = None
-    related: list[Text] = Field(default=[], description="Ids of recommendations asking the same.")
-    actions: list[Action] = []
+    related: list[Text] = field(default_factory=list)
+    """Ids of recommendations asking the same."""
+    actions: list[Action] = field(default_factory=list)
 
 
-class Source(_Model):
+@dataclass(slots=True)
+class Source:
     """The report a plan file answers."""
+
+    __pydantic_config__: ClassVar[Any] = _CONFIG
 
     id: Text
     title: Text
@@ -111,26 +152,36 @@ class Source(_Model):
     url: str | None = None
 
 
-class PlanFile(_Model):
+@dataclass(slots=True)
+class PlanFile:
     """One YAML file per source report."""
 
-    model_config = ConfigDict(title="yotplan plan file")
+    __pydantic_config__: ClassVar[Any] = {**_CONFIG, "title": "yotplan plan file"}
 
     source: Source
-    recommendations: list[Recommendation] = []
+    recommendations: list[Recommendation] = field(default_factory=list)
 
 
-class Owner(_Model):
+@dataclass(slots=True)
+class Owner:
     """An owner is a role in an agency, never a child or other personal data."""
+
+    __pydantic_config__: ClassVar[Any] = _CONFIG
 
     role: Text
     agency: Text
-    contact: str | None = Field(default=None, description="A team mailbox or phone, not a person.")
+    contact: str | None = None
+    """A team mailbox or phone, not a person."""
 
 
-class OwnersFile(_Model):
+@dataclass(slots=True)
+class OwnersFile:
     """plans/owners.yaml: the registry of owners, keyed by a short slug such as yot-manager."""
 
-    model_config = ConfigDict(title="yotplan owners file")
+    __pydantic_config__: ClassVar[Any] = {**_CONFIG, "title": "yotplan owners file"}
 
-    owners: dict[str, Owner] = {}
+    owners: dict[str, Owner] = field(default_factory=dict)
+
+
+Model = PlanFile | OwnersFile
+"""What a whole file is read as."""
