@@ -38,6 +38,7 @@ def pinned_terminal(monkeypatch: pytest.MonkeyPatch, cache_folder: Path) -> None
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("YOTPLAN_SETTLE_SECONDS", "0")  # tests write a file and edit it at once
     for name in ("CI", "GITHUB_ACTIONS", "FORCE_COLOR", "YOTPLAN_TODAY", "YOTPLAN_PLANS", "YOTPLAN_TRACEBACK"):
         monkeypatch.delenv(name, raising=False)
 

@@ -61,7 +61,8 @@ def test_a_second_edit_waits_for_the_first_and_both_apply(plans: Path, tmp_path:
     (tmp_path / "hook" / "resume").touch()
     assert finish(first)[0] == 0
     code, out, err = finish(second)
-    assert (code, err) == (0, "")
+    assert code == 0
+    assert err == f"yotplan: waiting for another yotplan edit of {plans} to finish (for up to 60 s)\n"
     assert out.startswith("updated HMIP-1.3")
     text = (plans / HMIP).read_text(encoding="utf-8")
     assert "      - id: HMIP-1.1\n" in text

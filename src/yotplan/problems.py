@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from yotplan.safe_text import one_line
+
 Severity = Literal["error", "warning"]
 
 
@@ -20,7 +22,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+        """`path:line:col: severity code message`, always one line whatever the path or message holds."""
+        return f"{one_line(self.path)}:{self.line}:{self.col}: {self.severity} {self.code} {one_line(self.message)}"
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -44,16 +44,23 @@ class GuardedGroup(TyperGroup):
         from yotplan.errors import PlansInvalid, YotplanError
 
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            flush_stdout()
+            return result
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # Typer's own signalling: usage errors (2), explicit exits
+        except OutputFailed as exc:
+            typer.echo(f"yotplan: error: {exc}", err=True)
+            raise typer.Exit(EXIT_PROBLEMS) from None
         except PlansInvalid as exc:
             from yotplan.render.problems import problems_text
 
             sys.stderr.write(problems_text(exc.problems))
             raise typer.Exit(EXIT_PROBLEMS) from None
         except YotplanError as exc:
-            typer.echo(f"yotplan: error: {exc}", err=True)
+            from yotplan.safe_text import one_line
+
+            typer.echo(f"yotplan: error: {one_line(str(exc))}", err=True)
             raise typer.Exit(EXIT_PROBLEMS) from None
         except KeyboardInterrupt:
             typer.echo("yotplan: interrupted", err=True)
@@ -61,8 +68,11 @@ class GuardedGroup(TyperGroup):
         except Exception as exc:
             if _traceback_wanted(ctx):
                 raise
+            from yotplan.safe_text import one_line
+
             typer.echo(
-                f"yotplan: internal error: {type(exc).__name__}: {exc} (re-run with --traceback and report it)",
+                f"yotplan: internal error: {type(exc).__name__}: {one_line(str(exc))} "
+                "(re-run with --traceback and report it)",
                 err=True,
             )
             raise typer.Exit(EXIT_INTERNAL) from None
@@ -208,20 +218,71 @@ def print_renderable(build: Callable[[int], RenderableType]) -> None:
 
         text = plain_text(console, renderable)
         if text is not None:
-            console.file.write(text)
-            console.file.flush()
+            write_stdout(text)
             return
-    console.print(renderable)
+    try:
+        console.print(renderable)
+    except OSError as exc:
+        _output_failed(exc)
+
+
+class OutputFailed(Exception):
+    """Writing to stdout failed (a full disk, a closed pipe); turned into one line by GuardedGroup."""
+
+
+def write_stdout(data: str | bytes) -> None:
+    """Text (control characters made visible; renderers already do it) or bytes to stdout."""
+    try:
+        if isinstance(data, str):
+            from yotplan.safe_text import visible
+
+            sys.stdout.write(visible(data))
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+    except OSError as exc:
+        _output_failed(exc)
+
+
+def flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        _output_failed(exc)
+
+
+def _output_failed(exc: OSError) -> NoReturn:
+    """A reader that went away (`yotplan overdue | head -1`) ends the run quietly; anything else
+    (`> /dev/full`) is one line: the output is incomplete, which a script must know."""
+    try:  # whatever is still buffered must not fail again when Python exits
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    if isinstance(exc, BrokenPipeError):
+        raise typer.Exit(EXIT_PROBLEMS) from None
+    raise OutputFailed(f"cannot write output: {exc.strerror or exc}") from None
 
 
 def print_text(text: str) -> None:
-    sys.stdout.write(text)
+    write_stdout(text)
+
+
+def print_notice(sentence: str) -> None:
+    """A progress notice on stderr (`yotplan: waiting for ...`), flushed at once."""
+    from yotplan.safe_text import one_line
+
+    sys.stderr.write(f"yotplan: {one_line(sentence)}\n")
+    sys.stderr.flush()
 
 
 def print_notes(notes: list[str]) -> None:
     """Warnings about the run itself (not the plans), one line each on stderr."""
+    from yotplan.safe_text import one_line
+
     for note in notes:
-        sys.stderr.write(f"yotplan: warning: {note}\n")
+        sys.stderr.write(f"yotplan: warning: {one_line(note)}\n")
 
 
 def main() -> None:
@@ -231,11 +292,32 @@ def main() -> None:
     # actions); a run makes next to no cyclic garbage, so it is switched off for the process.
     gc.disable()
     saved = app.registered_commands, app.registered_groups
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TerminalSafe(sys.stdout), _TerminalSafe(sys.stderr)
     try:
         _register_only_what_runs(sys.argv[1:])
         app(prog_name="yotplan")
     finally:
         app.registered_commands, app.registered_groups = saved
+        sys.stdout, sys.stderr = streams
+
+
+class _TerminalSafe:
+    """stdout or stderr, letting through only colour codes among control characters.
+
+    The last line of defence: renderers make plan and git text visible themselves, but Typer's
+    own messages quote what was typed on the command line (`--source $'\\e]0;x\\a'`) as it is."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from yotplan.safe_text import terminal_safe
+
+        return int(self._stream.write(terminal_safe(text)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 _ROOT_HELP = ("--help", "-h")

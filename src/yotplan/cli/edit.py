@@ -6,7 +6,6 @@ plan set as it would be, and writes atomically; see docs/editing.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from yotplan.cli.app import DEFAULT_PLANS, PlansDir, Today, app, print_text, resolve_today, usage_error
+from yotplan.cli.app import DEFAULT_PLANS, PlansDir, Today, app, print_notice, print_text, resolve_today, usage_error
 from yotplan.cli.completion import (
     complete_action_ids,
     complete_owner_keys,
@@ -35,9 +34,6 @@ class StatusChoice(StrEnum):
     blocked = "blocked"
     done = "done"
     dropped = "dropped"
-
-
-_OWNER_KEY = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 
 
 def _date_option(name: str, help: str) -> Any:
@@ -64,7 +60,7 @@ def _apply(plans_dir: Path, today: datetime | None, edit: Callable[[EditSession]
     """Run one edit under the plans folder's lock and say what it did."""
     from yotplan.edit.operations import apply_edit
 
-    outcome = apply_edit(plans_dir, resolve_today(today), edit)
+    outcome = apply_edit(plans_dir, resolve_today(today), edit, on_wait=print_notice)
     print_text(outcome.summary + ("" if outcome.written else " (nothing written)") + "\n")
 
 
@@ -225,8 +221,9 @@ def add_owner(
     Example: yotplan add owner youth-worker-lead --role "Lead Youth Worker" --agency "Torbay Council"
     """
     from yotplan.edit.operations import add_owner as add
+    from yotplan.plans.models import OWNER_KEY_PATTERN
 
-    if not re.fullmatch(_OWNER_KEY, key):
+    if not OWNER_KEY_PATTERN.fullmatch(key):
         usage_error(f"{key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager", "KEY")
     role_text, agency_text = _text(role, "--role"), _text(agency, "--agency")
     _apply(plans_dir, today, lambda session: add(session, key, role_text, agency_text, _optional(contact)))

@@ -19,6 +19,7 @@ from yotplan.cli.app import (
     print_renderable,
     print_text,
     resolve_today,
+    write_stdout,
 )
 
 if TYPE_CHECKING:
@@ -45,14 +46,10 @@ ChangesFormatOption = Annotated[ChangesFormat, typer.Option("--format", "-f", he
 
 def _write(content: str | bytes, output: Path | None) -> None:
     """Content to the file (UTF-8, as is) or to stdout."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
     if output is None:
-        if isinstance(content, str):
-            print_text(content)
-        else:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data)
+        write_stdout(content)
         return
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         output.write_bytes(data)
     except OSError as exc:
@@ -172,6 +169,9 @@ def calendar(
 
     Example: yotplan calendar -o due.ics
     """
+    from yotplan.cli.app import print_notes
     from yotplan.report.ics import build_calendar
 
-    _write(build_calendar(load_or_fail(plans_dir), resolve_today(today)), output)
+    calendar_file = build_calendar(load_or_fail(plans_dir), resolve_today(today))
+    _write(calendar_file.ics, output)
+    print_notes(calendar_file.left_out)

@@ -16,23 +16,34 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from yotplan.errors import PlansLocked
 
-LOCK_TIMEOUT = 10.0
-"""Seconds to wait for another edit of the same folder to finish before giving up."""
+LOCK_TIMEOUT = 60.0
+"""Seconds to wait for another edit of the same folder to finish before giving up: an edit of a
+plan file of several megabytes takes a few seconds, and several may be queued."""
+
+WAIT_NOTICE_AFTER = 0.5
+"""After this long, a waiting edit says what it waits for (`on_wait`)."""
 
 _POLL = 0.02
 
 
 @contextmanager
-def plans_lock(folder: Path, *, timeout: float = LOCK_TIMEOUT, shown: str | None = None) -> Iterator[bool]:
+def plans_lock(
+    folder: Path,
+    *,
+    timeout: float = LOCK_TIMEOUT,
+    shown: str | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[bool]:
     """Hold the exclusive edit lock of `folder`; yields whether a real lock is held.
 
-    Raises PlansLocked after `timeout` seconds of waiting.
+    `on_wait` is called once, with a sentence, if the lock is not free within WAIT_NOTICE_AFTER
+    seconds. Raises PlansLocked after `timeout` seconds of waiting.
     """
     try:
         import fcntl
@@ -41,13 +52,21 @@ def plans_lock(folder: Path, *, timeout: float = LOCK_TIMEOUT, shown: str | None
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
-        deadline = time.monotonic() + timeout
+        start = time.monotonic()
+        deadline = start + timeout
+        told = on_wait is None
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if time.monotonic() >= deadline:
+                now = time.monotonic()
+                if not told and now - start >= WAIT_NOTICE_AFTER and on_wait is not None:
+                    on_wait(
+                        f"waiting for another yotplan edit of {shown or folder} to finish (for up to {timeout:g} s)"
+                    )
+                    told = True
+                if now >= deadline:
                     raise PlansLocked(
                         f"{shown or folder} is being edited by another yotplan process (still busy after "
                         f"{timeout:g} s); nothing was written: try again in a moment"

@@ -33,7 +33,7 @@ from typing import Any
 from yotplan.edit.roundtrip import add_entry, append_item, new_list, new_mapping, remove_key, set_value
 from yotplan.edit.session import EditSession
 from yotplan.errors import EditRefused, FileChangedOnDisk, UnknownId, UnknownOwner
-from yotplan.plans.models import Action, Owner, PlanFile, Recommendation
+from yotplan.plans.models import ID_PATTERN, Action, Owner, PlanFile, Recommendation, is_action_id_of
 from yotplan.plans.planset import ActionRef, Document, RecommendationRef
 from yotplan.views.queries import find_item
 
@@ -71,9 +71,12 @@ class NewAction:
     id: str | None = None
 
 
-def apply_edit(root: Path, today: date, edit: Callable[[EditSession], str]) -> EditOutcome:
-    """Run `edit` on the plans folder `root` under its lock; write only if the plans stay valid."""
-    with EditSession(root, today) as session:
+def apply_edit(
+    root: Path, today: date, edit: Callable[[EditSession], str], on_wait: Callable[[str], None] | None = None
+) -> EditOutcome:
+    """Run `edit` on the plans folder `root` under its lock; write only if the plans stay valid.
+    `on_wait` hears, once, that the edit is waiting for another one to finish."""
+    with EditSession(root, today, on_wait=on_wait) as session:
         summary = edit(session)
         written = session.commit()
     return EditOutcome(summary, written)
@@ -160,7 +163,8 @@ def add_action(session: EditSession, rec_id: str, new: NewAction) -> str:
             f"{ref.action.id} is an action; add actions to its recommendation {ref.rec.recommendation.id}"
         )
     _require_owner(session, new.owner)
-    action_id = _new_id(session, new.id) if new.id else next_action_id(ref.recommendation, _all_ids(session))
+    next_id = next_action_id(ref.recommendation, _all_ids(session))
+    action_id = _new_id(session, new.id, under=(ref.recommendation.id, next_id)) if new.id else next_id
     rec_node = _recommendation_node(session, ref)
     append_item(rec_node, "actions", _action_mapping(action_id, new, session.today), RECOMMENDATION_KEYS)
     return f"added action {action_id} to {ref.recommendation.id} in {ref.doc.path}"
@@ -191,9 +195,8 @@ def add_recommendation(
                 f"cannot tell the next recommendation id of {plan.source.id} from its ids ({existing}); pass --id"
             )
         rec_id = inferred
-    action_id = _new_id(session, first_action.id) if first_action.id else f"{rec_id}.1"
-    if action_id.casefold() == rec_id.casefold():
-        raise EditRefused(f"the first action cannot have the recommendation's id {rec_id!r}")
+    first_id = f"{rec_id}.1"
+    action_id = _new_id(session, first_action.id, under=(rec_id, first_id)) if first_action.id else first_id
     rec = new_mapping(
         [
             ("id", rec_id),
@@ -321,12 +324,23 @@ def _all_ids(session: EditSession) -> set[str]:
     return ids | {a.action.id.casefold() for a in session.plans.actions()}
 
 
-def _new_id(session: EditSession, item_id: str) -> str:
+def _new_id(session: EditSession, item_id: str, *, under: tuple[str, str] | None = None) -> str:
+    """`item_id` for a new recommendation, or with `under` (its recommendation's id, the next free
+    action id) for a new action; refused unless it follows the id pattern (docs/plan-format.md,
+    "Ids") and is unused."""
     item_id = item_id.strip()
+    if not ID_PATTERN.fullmatch(item_id):
+        raise EditRefused(f"{item_id!r} is not an id: use letters and digits joined by '-', '.' or '_', e.g. HMIP-3.1")
     if item_id.casefold() in _all_ids(session):
         ref = find_item(session.plans, item_id)
         where = ref.doc.path if isinstance(ref, RecommendationRef) else ref.rec.doc.path
         raise EditRefused(f"id {item_id!r} is already used in {where}; ids must be unique")
+    if under is not None and not is_action_id_of(item_id, under[0]):
+        rec_id, next_id = under
+        raise EditRefused(
+            f"an action of {rec_id} has an id that starts with '{rec_id}.' (the next free one is {next_id}), "
+            f"not {item_id!r}"
+        )
     return item_id
 
 

@@ -123,19 +123,22 @@ class RoundTripDocument:
     def __init__(self, raw: bytes) -> None:
         text = raw.decode("utf-8")
         self.bom = text.startswith("\ufeff")
-        text = text.removeprefix("\ufeff")
-        crlf = text.count("\r\n")
-        self.newline = "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
-        self.original = text.replace("\r\n", "\n")
-        content = [ln.rstrip() for ln in self.original.split("\n") if ln.strip() and not ln.startswith("#")]
+        self.original = text.removeprefix("\ufeff")
+        """The file's text as it is, every line with its own line ending."""
+        crlf = self.original.count("\r\n")
+        self.newline = "\r\n" if crlf and crlf >= self.original.count("\n") - crlf else "\n"
+        """The ending of lines the edit adds: the one most of the file's lines have."""
+        self._normalized = self.original.replace("\r\n", "\n")
+        content = [ln.rstrip() for ln in self._normalized.split("\n") if ln.strip() and not ln.startswith("#")]
         explicit_start = bool(content) and (content[0] == "---" or content[0].startswith("--- "))
         explicit_end = bool(content) and content[-1] == "..."
-        self.indentation = detect_indentation(self.original)
+        self.indentation = detect_indentation(self._normalized)
         self._yaml = _make_yaml(self.indentation, explicit_start, explicit_end)
         try:
-            self.data: Any = self._yaml.load(self.original)
+            self.data: Any = self._yaml.load(_tabs_before_comments_as_spaces(self._normalized))
         except Exception as exc:  # YAMLError, or anything else ruamel trips on: refuse, never crash
-            raise EditError(f"the round-trip YAML reader cannot read this file: {exc}") from None
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise EditError(f"the round-trip YAML reader cannot read this file ({first})") from None
         self._baseline = self._dump()
 
     def _dump(self) -> str:
@@ -147,24 +150,61 @@ class RoundTripDocument:
         return out.getvalue()
 
     def render(self) -> str:
-        """The file's new text with "\\n" line ends: the original, with only the edit's lines changed."""
+        """The file's new text: the original, with only the edit's lines changed. Lines kept from
+        the original keep their own line endings; new lines get the file's usual one."""
         edited = self._dump()
         if edited == self._baseline:
             return self.original
-        merged = "".join(
-            _transplant(
-                self.original.splitlines(keepends=True),
-                self._baseline.splitlines(keepends=True),
-                edited.splitlines(keepends=True),
-            )
+        lines = _transplant(
+            self._normalized.splitlines(keepends=True),
+            self._baseline.splitlines(keepends=True),
+            edited.splitlines(keepends=True),
         )
+        merged = "".join(line for line, _ in lines)
         if merged != edited and not _same_data(merged, edited):
-            return edited  # the carried-over hunks did not fit: ruamel's own rendering is right
-        return merged
+            return _with_newline(edited, self.newline)  # the carried-over hunks did not fit: ruamel's own is right
+        originals = self.original.splitlines(keepends=True)
+        return "".join(
+            originals[index] if index is not None else _with_newline(line, self.newline) for line, index in lines
+        )
 
     def encode(self, text: str) -> bytes:
-        """`text` (from render) as bytes with the file's own line endings and byte-order mark."""
-        return (("\ufeff" if self.bom else "") + text.replace("\n", self.newline)).encode("utf-8")
+        """`text` (from render) as the file's bytes, with its byte-order mark if it had one."""
+        return (("\ufeff" if self.bom else "") + text).encode("utf-8")
+
+
+def _with_newline(text: str, newline: str) -> str:
+    return text if newline == "\n" else text.replace("\n", newline)
+
+
+_TAB = re.compile("\t")
+
+
+def _tabs_before_comments_as_spaces(text: str) -> str:
+    """`text` with a space for every tab that separates a value from its comment.
+
+    YAML allows `status: done<TAB># note` and PyYAML reads it, but ruamel 0.19 refuses it. A
+    tab outside every scalar can only be such a separator, so it becomes a space in what ruamel
+    reads (the data is the same); the file keeps its tab wherever the edit does not touch it.
+    """
+    if "\t" not in text:
+        return text
+    import yaml
+
+    inside: list[tuple[int, int]] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken):
+                inside.append((token.start_mark.index, token.end_mark.index))
+    except yaml.YAMLError:
+        return text  # ruamel will say what is wrong
+    inside.sort()
+    chars = list(text)
+    for match in _TAB.finditer(text):
+        at = match.start()
+        if not any(start <= at < end for start, end in inside):
+            chars[at] = " "
+    return "".join(chars)
 
 
 def _same_data(text: str, other: str) -> bool:
@@ -174,14 +214,33 @@ def _same_data(text: str, other: str) -> bool:
         return False
 
 
+def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes from `a` to `b`, computed on the middle part only: the lines both share
+    at the start and at the end are matched first, since an edit touches a few lines of a file.
+    difflib alone grows with the square of a file's length (ten seconds for a 3 MB plan)."""
+    size = min(len(a), len(b))
+    head = 0
+    while head < size and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < size - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    middle = difflib.SequenceMatcher(None, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False)
+    codes = [("equal", 0, head, 0, head)] if head else []
+    codes += [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle.get_opcodes()]
+    if tail:
+        codes.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return [code for code in codes if code[1] != code[2] or code[3] != code[4]]
+
+
 def _line_map(a: Sequence[str], b: Sequence[str]) -> dict[int, int]:
     """Which line of `b` each line of `a` is, for the lines that the diff keeps."""
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return {i + k: j + k for i, j, size in matcher.get_matching_blocks() for k in range(size)}
+    return {i1 + k: j1 + k for tag, i1, i2, j1, _ in _opcodes(a, b) if tag == "equal" for k in range(i2 - i1)}
 
 
-def _transplant(original: list[str], baseline: list[str], edited: list[str]) -> list[str]:
-    """`original` with the changes that turn `baseline` into `edited`: a three-way merge.
+def _transplant(original: list[str], baseline: list[str], edited: list[str]) -> list[tuple[str, int | None]]:
+    """`original` with the changes that turn `baseline` into `edited`: a three-way merge. Each
+    line comes with its index in `original`, or None for a line the edit wrote.
 
     `baseline` is ruamel's rendering of `original` (the same data, maybe formatted
     differently in places). Each change of the edit is made on the original's own lines
@@ -190,7 +249,10 @@ def _transplant(original: list[str], baseline: list[str], edited: list[str]) -> 
     are the same in all three.
     """
     if baseline == original:
-        return edited
+        to_edited_only = _line_map(baseline, edited)
+        kept = set(to_edited_only.values())
+        back = {e: b for b, e in to_edited_only.items()}
+        return [(line, back[i] if i in kept else None) for i, line in enumerate(edited)]
     to_original = _line_map(baseline, original)
     to_edited = _line_map(baseline, edited)
     size = len(baseline)
@@ -202,10 +264,9 @@ def _transplant(original: list[str], baseline: list[str], edited: list[str]) -> 
     def in_edited(b: int) -> int:
         return -1 if b < 0 else len(edited) if b >= size else to_edited[b]
 
-    matcher = difflib.SequenceMatcher(None, baseline, edited, autojunk=False)
     direct: list[tuple[int, int, int, int, list[str]]] = []  # baseline range, original range, new lines
     windows: list[list[int]] = []  # [a, z]: stable lines around changes that touch reformatted lines
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(baseline, edited):
         if tag == "equal":
             continue
         span = _span_in_original(i1, i2, to_original, size)
@@ -220,13 +281,13 @@ def _transplant(original: list[str], baseline: list[str], edited: list[str]) -> 
             windows.append([a, z])
     regions = [(in_original(a) + 1, in_original(z), edited[in_edited(a) + 1 : in_edited(z)]) for a, z in windows]
     regions += [(o1, o2, lines) for i1, i2, o1, o2, lines in direct if not any(a < i1 and i2 <= z for a, z in windows)]
-    out: list[str] = []
+    out: list[tuple[str, int | None]] = []
     position = 0
     for start, stop, lines in sorted(regions, key=lambda region: (region[0], region[1])):
-        out.extend(original[position:start])
-        out.extend(lines)
+        out.extend((original[i], i) for i in range(position, start))
+        out.extend((line, None) for line in lines)
         position = stop
-    out.extend(original[position:])
+    out.extend((original[i], i) for i in range(position, len(original)))
     return out
 
 

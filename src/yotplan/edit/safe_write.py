@@ -33,16 +33,119 @@ import tempfile
 import time
 from pathlib import Path
 
-from yotplan.errors import FileChangedOnDisk, WriteFailed
+from yotplan.errors import EditRefused, FileChangedOnDisk, WriteFailed
 
 TEMP_SUFFIX = ".yotplan-tmp"
 TEST_PAUSE_ENV = "_YOTPLAN_TEST_PAUSE_BEFORE_REPLACE"
 _TEST_PAUSE_LIMIT = 60.0
 
+SETTLE_SECONDS = 1.0
+"""An edit reads a file only once it has not changed for this long (see `read_settled`)."""
+SETTLE_ENV = "YOTPLAN_SETTLE_SECONDS"
+
 
 def digest(data: bytes) -> str:
     """The fingerprint of a file's bytes, used to notice that it changed on disk."""
     return hashlib.sha256(data).hexdigest()
+
+
+def read_settled(path: Path, shown: str) -> bytes:
+    """The bytes of a plan file that no other program is writing: the start of every edit.
+
+    Another program may be saving the file in place (truncate, then write), and a save paused
+    half-way can be a valid plan that has lost its second half; an edit made from it would
+    write that loss back. So, before the bytes are used:
+
+    - the file must be a regular file that its owner may write (a read-only plan is not
+      edited: someone meant it to stay as it is);
+    - on Linux, no process may have it open for writing: a read lease (`F_SETLEASE`) is granted
+      only then, and is released at once;
+    - it must not have changed in the last SETTLE_SECONDS (1 s, or $YOTPLAN_SETTLE_SECONDS): a
+      file that changed more recently is watched until it is that old. One second covers the
+      programs that write a file in several steps without holding it open between them, and
+      costs a person nothing who runs one edit after another;
+    - size, modification time and inode must be the same before and after the read.
+
+    Any of these failing refuses the edit with one line (FileChangedOnDisk or EditRefused);
+    nothing has been written.
+    """
+    settle = _settle_seconds()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise EditRefused(f"cannot read {shown}: {exc.strerror or exc}") from None
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise EditRefused(f"{shown} is not an ordinary file; nothing was written")
+        if not before.st_mode & stat.S_IWUSR:
+            raise EditRefused(
+                f"{shown} is read-only (mode {stat.S_IMODE(before.st_mode):o}); nothing was written: "
+                f"make it writable (chmod u+w {shown}) if it is meant to be edited"
+            )
+        if _open_for_writing(fd):
+            raise FileChangedOnDisk(
+                f"{shown} is open for writing by another program (an editor saving it?); nothing was "
+                "written: try again when it has finished"
+            )
+        age = time.time() - before.st_mtime_ns / 1e9
+        if 0 <= age < settle:
+            time.sleep(settle - age)
+        chunks = []
+        remaining = before.st_size + 1  # one byte more: a file that grew is noticed
+        while remaining > 0 and (chunk := os.read(fd, remaining)):
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        after = os.fstat(fd)
+        try:
+            now = os.stat(path)
+        except OSError:
+            now = None
+    finally:
+        os.close(fd)
+    if (
+        now is None
+        or len(data) != before.st_size
+        or _identity(before) != _identity(after)
+        or _identity(after) != _identity(now)
+    ):
+        raise FileChangedOnDisk(
+            f"{shown} changed on disk while this edit was reading it (another program saving it?); "
+            "nothing was written: try again when it has finished"
+        )
+    return data
+
+
+def _settle_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ.get(SETTLE_ENV, SETTLE_SECONDS)))
+    except ValueError:
+        return SETTLE_SECONDS
+
+
+def _identity(info: os.stat_result) -> tuple[int, int, int, int]:
+    return (info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns)
+
+
+def _open_for_writing(fd: int) -> bool:
+    """Whether another process has this file open for writing (Linux only; elsewhere, or where
+    leases are not allowed, False: the other checks still apply)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return False
+    setlease = getattr(fcntl, "F_SETLEASE", None)
+    if setlease is None:  # pragma: no cover - not Linux
+        return False
+    try:
+        fcntl.fcntl(fd, setlease, fcntl.F_RDLCK)
+    except BlockingIOError:
+        return True  # EAGAIN: someone holds it open for writing
+    except OSError:
+        return False  # not the owner, or a file system without leases
+    fcntl.fcntl(fd, setlease, fcntl.F_UNLCK)
+    return False
 
 
 def replace_file(path: Path, data: bytes, *, expected_digest: str, shown: str | None = None) -> None:

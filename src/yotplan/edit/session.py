@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +26,7 @@ from typing import Self
 
 from yotplan.edit.locking import LOCK_TIMEOUT, plans_lock
 from yotplan.edit.roundtrip import EditError, RoundTripDocument
-from yotplan.edit.safe_write import digest, remove_stale_temp_files, replace_file
+from yotplan.edit.safe_write import digest, read_settled, remove_stale_temp_files, replace_file
 from yotplan.errors import EditRefused, EditWouldBreakPlans, FileChangedOnDisk
 from yotplan.plans.loader import display_path, load_plans
 from yotplan.plans.models import OwnersFile, PlanFile
@@ -49,10 +50,18 @@ class _OpenFile:
 class EditSession:
     """The plans folder `root`, locked and loaded, ready for one file's edit."""
 
-    def __init__(self, root: Path, today: date, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+    def __init__(
+        self,
+        root: Path,
+        today: date,
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
         self.root = root
         self.today = today
         self._lock_timeout = lock_timeout
+        self._on_wait = on_wait
         self._stack = ExitStack()
         self._locked = False
         self._open: dict[str, _OpenFile] = {}
@@ -64,7 +73,9 @@ class EditSession:
         if not self.root.is_dir():
             what = "not a folder" if self.root.exists() else "no such folder"
             raise EditRefused(f"{shown}: {what}; pass --plans DIR (or set YOTPLAN_PLANS), or run `yotplan init`")
-        self._locked = self._stack.enter_context(plans_lock(self.root, timeout=self._lock_timeout, shown=shown))
+        self._locked = self._stack.enter_context(
+            plans_lock(self.root, timeout=self._lock_timeout, shown=shown, on_wait=self._on_wait)
+        )
         try:
             result = load_plans(self.root)
         except BaseException:
@@ -83,10 +94,7 @@ class EditSession:
         if opened is not None:
             return opened.editable
         path = Path(doc.path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise EditRefused(f"cannot read {doc.path}: {exc.strerror or exc}") from None
+        raw = read_settled(path, doc.path)
         if not _same_as_loaded(raw, doc):
             raise FileChangedOnDisk(f"{doc.path} changed on disk while it was being read; run the command again")
         try:

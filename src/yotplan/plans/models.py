@@ -21,6 +21,21 @@ from typing import Annotated, Any, ClassVar, Literal
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+ID_PATTERN = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
+"""Every id (source, recommendation, action): letters and digits, joined by single `-`, `.` or
+`_` (HMIP, HMIP-3, LGA-c, HMIP-3.1). An action's id is its recommendation's id, a `.`, and more
+of the same (HMIP-3.1, HMIP-3.1a). Checked by `check` (YP111, YP112) and by `add --id`."""
+
+OWNER_KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+"""An owner key in owners.yaml: a short slug such as yot-manager (YP113)."""
+
+
+def is_action_id_of(action_id: str, recommendation_id: str) -> bool:
+    """Whether `action_id` follows the pattern for an action of `recommendation_id` (any case)."""
+    prefix = f"{recommendation_id}.".casefold()
+    return action_id.casefold().startswith(prefix) and ID_PATTERN.fullmatch(action_id[len(prefix) :]) is not None
+
+
 _CONFIG: Any = {"extra": "forbid", "str_strip_whitespace": True, "use_attribute_docstrings": True}
 """pydantic's settings for every model: unknown keys are refused, text is stripped, and each
 field's docstring becomes its description in the JSON Schema."""

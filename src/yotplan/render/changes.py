@@ -9,13 +9,14 @@ from rich.text import Text
 from yotplan.history.compare import Change
 from yotplan.history.revisions import Comparison, ItemHistory
 from yotplan.render.data import markdown_cell
+from yotplan.safe_text import visible
 
 
 def _change_text(change: Change) -> Text:
     text = Text()
     if change.slipped:
         text.append(change.slip_label + ": ", style="bold red")
-    text.append(change.describe(how_far=False))
+    text.append(visible(change.describe(how_far=False)))
     return text
 
 
@@ -29,14 +30,14 @@ def comparison_title(comparison: Comparison) -> str:
 
 
 def changes_table(comparison: Comparison) -> RenderableType:
-    title = Text(comparison_title(comparison), style="bold")
+    title = Text(visible(comparison_title(comparison)), style="bold")
     if not comparison.changes:
         return Group(title, Text("No changes to the plans."))
     table = Table(header_style="bold")
     table.add_column("id", no_wrap=True)
     table.add_column("change", min_width=20)
     for change in comparison.changes:
-        table.add_row(Text(change.id), _change_text(change))
+        table.add_row(Text(visible(change.id)), _change_text(change))
     return Group(title, table, Text(_count_line(comparison.changes), style="dim"))
 
 
@@ -60,7 +61,7 @@ def changes_markdown(comparison: Comparison) -> str:
 
 
 def history_table(history: ItemHistory) -> RenderableType:
-    title = Text(f"History of {history.kind} {history.id}", style="bold")
+    title = Text(visible(f"History of {history.kind} {history.id}"), style="bold")
     if not history.entries:
         return Group(title, Text("No commit changed it."))
     table = Table(header_style="bold")
@@ -69,12 +70,17 @@ def history_table(history: ItemHistory) -> RenderableType:
     table.add_column("author", max_width=20)
     table.add_column("what changed", min_width=20)
     for entry in history.entries:
-        what = Text(entry.commit.subject, style="italic")
+        what = Text(visible(entry.commit.subject), style="italic")
         for change in entry.changes:
             what.append("\n")
             prefix = f"{change.id}: " if change.id != history.id else ""
-            what.append_text(Text(prefix) + _change_text(change))
-        table.add_row(Text(entry.commit.date[:10]), Text(entry.commit.short), Text(entry.commit.author), what)
+            what.append_text(Text(visible(prefix)) + _change_text(change))
+        table.add_row(
+            Text(visible(entry.commit.date[:10])),
+            Text(visible(entry.commit.short)),
+            Text(visible(entry.commit.author)),
+            what,
+        )
     return Group(title, table)
 
 

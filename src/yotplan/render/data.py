@@ -5,15 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from yotplan.render.columns import Column
+from yotplan.safe_text import json_safe, one_line, visible
 
 
 def render_json(data: Any) -> str:
-    """Stable json: two-space indent, keys in the order the view defines, UTF-8 text kept as is."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    """Stable json: two-space indent, keys in the order the view defines, UTF-8 text kept as is
+    except control characters, which are escaped (`\u001b`) so the data is exact and harmless."""
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_csv(columns: Sequence[Column], rows: Sequence[Any]) -> str:
@@ -27,6 +30,7 @@ def render_csv(columns: Sequence[Column], rows: Sequence[Any]) -> str:
 
 def _csv_safe(value: str) -> str:
     # A cell starting with = + - @ is run as a formula by spreadsheets; plan text is user input.
+    value = visible(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@") and not _is_number(value) else value
 
 
@@ -48,6 +52,23 @@ def render_markdown(columns: Sequence[Column], rows: Sequence[Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_AUTOLINK = re.compile(r"(?<=[A-Za-z])(:)(?=//)|(?<=\b[Ww]{3})(\.)|(@)(?=\w)")
+_BLOCK_START = re.compile(r"^(\d*)([#>+=.)-])")
+
+
 def markdown_cell(value: str) -> str:
-    """Text safe inside a markdown table cell: no pipes, no line breaks, no HTML."""
-    return " ".join(value.split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    """Plan text safe in a Markdown table cell, and shown as typed in any renderer (GitHub's
+    included): one line; no HTML; no emphasis, code, strikethrough or links (`**x**` stays two
+    stars and an x, `[a](http://e.x)` and bare `http://e.x`, `www.e.x` or `a@e.x` are not links);
+    control characters visible. Cut text before calling this, never after: a cut could split an escape."""
+    text = one_line(" ".join(value.split()))
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE.sub(r"\\\1", text)
+    return _AUTOLINK.sub(lambda m: "\\" + m.group(), text)
+
+
+def markdown_text(value: str) -> str:
+    """Plan text safe as a Markdown paragraph: `markdown_cell`, and no heading, quote or list start."""
+    return _BLOCK_START.sub(r"\1\\\2", markdown_cell(value))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from yotplan.problems import Problem
 from yotplan.render.data import render_json
+from yotplan.safe_text import one_line
 
 GITHUB_ANNOTATION_LIMIT = 10
 """GitHub shows 10 annotations of each severity per step and silently drops the rest."""
@@ -43,7 +45,16 @@ def problems_json(problems: Sequence[Problem]) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return one_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+_COMMAND_START = re.compile(r"^(\s*)(::|##\[)")
+
+
+def _not_a_command(line: str) -> str:
+    """A log line that the runner cannot read as a workflow command: GitHub reads `::name ...`
+    and the older `##[name]` at the start of any line of the log, stdout or stderr."""
+    return _COMMAND_START.sub(lambda m: m.group(1) + m.group(2).replace(":", "%3A").replace("#", "%23"), line)
 
 
 def _escape_property(text: str) -> str:
@@ -72,6 +83,7 @@ def problems_github(problems: Sequence[Problem]) -> str:
                 f"::notice::{count - GITHUB_ANNOTATION_LIMIT} more {severity}s not annotated; "
                 "run `yotplan check` to see them all"
             )
-    # The plain lines too, so the log shows every problem even past the annotation cap.
-    lines.extend(str(p) for p in problems)
+    # The plain lines too, so the log shows every problem even past the annotation cap; none of
+    # them may start a workflow command, whatever a file name or an id holds.
+    lines.extend(_not_a_command(str(p)) for p in problems)
     return "".join(f"{line}\n" for line in lines)

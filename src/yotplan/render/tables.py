@@ -13,6 +13,7 @@ from yotplan.plans.models import Action, Owner
 from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
 from yotplan.render.columns import ALWAYS, Column, shorten
 from yotplan.rules.rag import RAGS
+from yotplan.safe_text import visible
 from yotplan.views.queries import ActionView, RecommendationView, StatusView
 
 MIN_WRAP_WIDTH = 20
@@ -21,7 +22,7 @@ RAG_STYLES = {"red": "bold red", "amber": "bold yellow", "green": "green", "comp
 
 
 def rag_text(rag: str) -> Text:
-    return Text(rag, style=RAG_STYLES.get(rag, ""))
+    return Text(visible(rag), style=RAG_STYLES.get(rag, ""))
 
 
 def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> list[Column]:
@@ -57,7 +58,7 @@ def list_table(columns: Sequence[Column], rows: Sequence[Any], width: int) -> Ta
         else:
             table.add_column(c.header, justify=justify, no_wrap=True, overflow="ellipsis", max_width=c.max_width)
     for row in rows:
-        table.add_row(*(rag_text(c.value(row)) if c.header == "rag" else Text(c.value(row)) for c in shown))
+        table.add_row(*(rag_text(c.value(row)) if c.header == "rag" else Text(visible(c.value(row))) for c in shown))
     return table
 
 
@@ -82,15 +83,15 @@ def status_renderable(view: StatusView, columns: Sequence[Column], width: int) -
 
 def _field(label: str, value: str | None) -> Text:
     text = Text(f"{label}: ", style="bold")
-    text.append(value or "-")
+    text.append(visible(value or "-"))
     return text
 
 
 def show_recommendation(plans: PlanSet, ref: RecommendationRef, view: RecommendationView) -> RenderableType:
     rec = ref.recommendation
     parts: list[RenderableType] = [
-        Text.assemble((f"{rec.id}", "bold"), "  ", rag_text(view.rag), "  ", (ref.doc.path, "dim")),
-        Text(" ".join(rec.text.split())),
+        Text.assemble((visible(rec.id), "bold"), "  ", rag_text(view.rag), "  ", (visible(ref.doc.path), "dim")),
+        Text(visible(" ".join(rec.text.split()))),
         _field("source", f"{ref.source_id}: {ref.doc.model.source.title}"),
         _field("to", rec.to),
         _field("owner", _owner_label(plans, rec.owner)),
@@ -105,7 +106,9 @@ def show_recommendation(plans: PlanSet, ref: RecommendationRef, view: Recommenda
 
 def show_action(plans: PlanSet, ref: ActionRef, view: ActionView) -> RenderableType:
     rec = ref.rec.recommendation
-    head = Text.assemble(("recommendation: ", "bold"), rec.id, " ", Text(shorten(rec.text), style="dim"))
+    head = Text.assemble(
+        ("recommendation: ", "bold"), visible(rec.id), " ", Text(visible(shorten(rec.text)), style="dim")
+    )
     return Group(_action_block(plans, ref.action, view, path=ref.rec.doc.path), head)
 
 
@@ -118,10 +121,10 @@ def _days(view: ActionView) -> str:
 
 
 def _action_block(plans: PlanSet, action: Action, view: ActionView, path: str | None = None) -> RenderableType:
-    title = Text.assemble((action.id, "bold"), "  ", rag_text(view.rag), "  ")
-    title.append(action.title)
+    title = Text.assemble((visible(action.id), "bold"), "  ", rag_text(view.rag), "  ")
+    title.append(visible(action.title))
     if path:
-        title.append(f"  {path}", style="dim")
+        title.append(f"  {visible(path)}", style="dim")
     lines: list[RenderableType] = [
         title,
         _field("  owner", _owner_label(plans, action.owner)),
@@ -131,9 +134,9 @@ def _action_block(plans: PlanSet, action: Action, view: ActionView, path: str | 
     if action.measure:
         lines.append(_field("  measure", action.measure))
     for update in sorted(action.updates, key=lambda u: u.date):
-        lines.append(Text.assemble(("  update ", "bold"), (update.date.isoformat(), "cyan"), " ", update.note))
+        lines.append(Text.assemble(("  update ", "bold"), (update.date.isoformat(), "cyan"), " ", visible(update.note)))
     for quote in action.evidence:
-        lines.append(Text.assemble(("  evidence ", "bold"), ("“", "dim"), quote, ("”", "dim")))
+        lines.append(Text.assemble(("  evidence ", "bold"), ("“", "dim"), visible(quote), ("”", "dim")))
     return Group(*lines)
 
 

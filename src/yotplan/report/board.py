@@ -2,14 +2,14 @@
 
 Plan text is user input. The HTML template is autoescaped (Jinja2's `select_autoescape`
 for `.html.j2`), so `<script>` in an action title is shown as text; the Markdown template
-passes every value through `markdown_text`/`markdown_cell`, which neutralise HTML and
-Markdown syntax. The only raw HTML inserted is the chart, which `charts` escapes itself.
+passes every value through `markdown_paragraph`/`markdown_table_cell`, which neutralise HTML and
+Markdown syntax, and a `finalize` hook makes control characters visible in every value printed.
+The only raw HTML inserted is the chart, which `charts` escapes itself.
 Nothing here reads the clock: the report is a pure function of the plans and `today`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from yotplan.plans.models import PlanFile, Update
 from yotplan.plans.planset import PlanSet
-from yotplan.render.data import markdown_cell
+from yotplan.render.data import markdown_cell, markdown_text
 from yotplan.report.charts import rag_bar_chart
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAGS, Rag
+from yotplan.safe_text import visible
 from yotplan.views.queries import (
     ActionView,
     OwnerView,
@@ -188,10 +189,11 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown,
     )
     filters: dict[str, Callable[..., Any]] = {
         "long_date": long_date,
-        "md": markdown_text,
+        "md": markdown_paragraph,
         "md_cell": markdown_table_cell,
         "words": lambda value: str(value).replace("-", " "),
         "days": lambda n: f"{n} day{'s' if n != 1 else ''}",
@@ -205,17 +207,21 @@ def long_date(day: date | None) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}" if day else ""
 
 
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-_INLINE = re.compile(r"([`*_\[\]])")
-_BLOCK_START = re.compile(r"^(\d*)([#>+=.)-])")
+def _shown(value: object) -> object:
+    """Every value a template prints, with control characters made visible (autoescaping, which
+    runs after this, handles HTML; `md`/`md_cell` have handled Markdown). Markup (the chart)
+    stays markup."""
+    if not isinstance(value, str):
+        return value
+    shown = visible(value)
+    return value if shown is value else (type(value)(shown) if hasattr(value, "__html__") else shown)
 
 
 def markdown_table_cell(value: object) -> str:
-    """Text safe in a Markdown table cell; an `&lt;` typed by the user stays as typed."""
-    return _INLINE.sub(r"\\\1", markdown_cell(_ENTITY.sub("&amp;", "" if value is None else str(value))))
+    """Any value as text safe in a Markdown table cell (see `render.data.markdown_cell`)."""
+    return markdown_cell("" if value is None else str(value))
 
 
-def markdown_text(value: object) -> str:
-    """Text safe as a Markdown paragraph: no HTML, no emphasis or links, no heading or list start."""
-    # A backslash escapes punctuation only: "1." becomes "1\.", "# x" becomes "\# x".
-    return _BLOCK_START.sub(r"\1\\\2", markdown_table_cell(value))
+def markdown_paragraph(value: object) -> str:
+    """Any value as text safe as a Markdown paragraph (see `render.data.markdown_text`)."""
+    return markdown_text("" if value is None else str(value))

@@ -9,12 +9,14 @@ refreshes the file updates each event in place instead of adding a duplicate. DT
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
 from yotplan import __version__
 from yotplan.plans.planset import PlanSet
+from yotplan.safe_text import visible
 
 CALENDAR_NAME = "Action plan due dates"
 _UNSAFE_UID = re.compile(r"[^A-Za-z0-9._-]+")
@@ -29,8 +31,19 @@ def event_uid(action_id: str, source_id: str) -> str:
     return f"{_UNSAFE_UID.sub('-', action_id).lower()}@yotplan.{_UNSAFE_UID.sub('-', source_id).lower()}"
 
 
-def build_calendar(plans: PlanSet, today: date, name: str = CALENDAR_NAME) -> bytes:
-    """The iCalendar (RFC 5545) text of every open action with a due date, in plan order."""
+@dataclass(frozen=True, slots=True)
+class CalendarFile:
+    """The .ics bytes, and the actions that could not be put in it (one line each, why)."""
+
+    ics: bytes
+    left_out: list[str] = field(default_factory=list)
+
+
+def build_calendar(plans: PlanSet, today: date, name: str = CALENDAR_NAME) -> CalendarFile:
+    """The iCalendar (RFC 5545) text of every open action with a due date, in plan order.
+
+    An all-day event ends the day after it starts, so an action due on the last day a date can
+    hold (9999-12-31) cannot be an event: it is left out and named in `left_out`."""
     calendar = Calendar()
     calendar.add("prodid", f"-//yotplan//yotplan {__version__}//EN")
     calendar.add("version", "2.0")
@@ -38,9 +51,13 @@ def build_calendar(plans: PlanSet, today: date, name: str = CALENDAR_NAME) -> by
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    left_out: list[str] = []
     for ref in plans.actions():
         action = ref.action
         if not action.is_open or action.due is None:
+            continue
+        if action.due >= date.max:
+            left_out.append(f"{action.id} is due {action.due}, the last day a calendar can hold; left out")
             continue
         rec = ref.rec.recommendation
         owner = plans.owners.get(action.owner or "")
@@ -57,10 +74,10 @@ def build_calendar(plans: PlanSet, today: date, name: str = CALENDAR_NAME) -> by
         event.add("dtstamp", stamp)
         event.add("dtstart", action.due)
         event.add("dtend", action.due + timedelta(days=1))
-        event.add("summary", f"{action.id}: {' '.join(action.title.split())}")
-        event.add("description", "\n".join(lines))
+        event.add("summary", visible(f"{action.id}: {' '.join(action.title.split())}"))
+        event.add("description", visible("\n".join(lines)))
         event.add("categories", [ref.rec.source_id])
         event.add("transp", "TRANSPARENT")  # a due date is a reminder, not time blocked out
         calendar.add_component(event)
     ical: bytes = calendar.to_ical()
-    return ical
+    return CalendarFile(ical, left_out)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 
+from yotplan.plans.models import ID_PATTERN, OWNER_KEY_PATTERN, is_action_id_of
 from yotplan.plans.planset import Document, PlanSet
 from yotplan.problems import Problem
 from yotplan.rules.rag import is_overdue
@@ -198,6 +199,69 @@ def duplicate_source(plans: PlanSet, today: date) -> Iterator[Problem]:
             )
 
 
+def malformed_id(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP111: ids are letters and digits joined by single `-`, `.` or `_`, so that they can be
+    typed, matched and shown safely (no spaces, no control characters).
+
+    passes: `id: HMIP-3.1`; fails: `id: HMIP 3.1`, `id: "HMIP-3\x1b[2J"`.
+    """
+    for doc in plans.plans:
+        source_id = doc.model.source.id
+        if not ID_PATTERN.fullmatch(source_id):
+            yield doc.problem(("source", "id"), "error", "YP111", _malformed_id_message("source", source_id))
+    for rec in plans.recommendations():
+        items = [(rec.where, "recommendation", rec.recommendation.id)]
+        items += [(a.where, "action", a.action.id) for a in plans.actions_of(rec)]
+        for where, kind, item_id in items:
+            if not ID_PATTERN.fullmatch(item_id):
+                yield rec.doc.problem((*where, "id"), "error", "YP111", _malformed_id_message(kind, item_id))
+
+
+def _malformed_id_message(kind: str, item_id: str) -> str:
+    return f"{kind} id {item_id!r} is not an id: use letters and digits joined by '-', '.' or '_', e.g. HMIP-3.1"
+
+
+def action_id_outside_its_recommendation(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP112: an action's id starts with its recommendation's id and a dot, so that the id alone
+    says where the action belongs.
+
+    passes: HMIP-1.4 under HMIP-1; fails: HMIP-2.9 under HMIP-1.
+    """
+    for rec in plans.recommendations():
+        rec_id = rec.recommendation.id
+        if not ID_PATTERN.fullmatch(rec_id):
+            continue  # YP111 says so
+        for ref in plans.actions_of(rec):
+            action_id = ref.action.id
+            if ID_PATTERN.fullmatch(action_id) and not is_action_id_of(action_id, rec_id):
+                yield rec.doc.problem(
+                    (*ref.where, "id"),
+                    "error",
+                    "YP112",
+                    f"action id {action_id!r} does not start with its recommendation's id {rec_id!r}: "
+                    f"name it {rec_id}.<n>, or move it under the recommendation it belongs to",
+                )
+
+
+def malformed_owner_key(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP113: owner keys in owners.yaml are short slugs, so plans can name them safely.
+
+    passes: `yot-manager:`; fails: `YOT Manager:`.
+    """
+    owners_doc = plans.owners_doc
+    if owners_doc is None:
+        return
+    for key in plans.owners:
+        if not OWNER_KEY_PATTERN.fullmatch(key):
+            yield owners_doc.problem(
+                ("owners", key),
+                "error",
+                "YP113",
+                f"owner key {key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager",
+                at_key=True,
+            )
+
+
 def overdue_action(plans: PlanSet, today: date) -> Iterator[Problem]:
     """YP201 (warning): an open action whose due date has passed.
 
@@ -252,6 +316,9 @@ RULES: dict[str, Rule] = {
     "YP108": duplicate_id,
     "YP109": unknown_related,
     "YP110": duplicate_source,
+    "YP111": malformed_id,
+    "YP112": action_id_outside_its_recommendation,
+    "YP113": malformed_owner_key,
     "YP201": overdue_action,
     "YP202": stale_action,
 }
