@@ -94,12 +94,20 @@ def test_github_format_caps_annotations_and_says_so(cli: Invoke) -> None:
 
 def test_file_arguments_check_the_plans_folder_they_belong_to(cli: Invoke) -> None:
     case = "tests/corpus/YP104-unknown-owner"
-    result = cli("check", f"{case}/owners.yaml", f"{case}/review.yaml", "README.md", "--today", "2022-06-01")
+    result = cli("check", f"{case}/owners.yaml", f"{case}/review.yaml", "--today", "2022-06-01")
     assert result.exit_code == 1
     assert result.stdout == (CORPUS / "YP104-unknown-owner" / "expected.txt").read_text().replace(
         "review.yaml", f"{case}/review.yaml"
     )
     assert cli("check", "plans/owners.yaml", "--today", "2022-05-06").exit_code == 0
+
+
+def test_a_path_that_is_not_a_plan_file_is_an_error(cli: Invoke) -> None:
+    for path, why in [("/etc/passwd", "not a plan file"), ("README.md", "not a plan file"), ("nope.yaml", "no such")]:
+        result = cli("check", path, "--today", "2022-06-01")
+        assert result.exit_code == 1, path
+        assert result.stdout.startswith(f"{path}:0:0: error YP008 {why}")
+        assert "0 files checked: 1 error" in result.stderr
 
 
 BROKEN = ["syntax-error", "not-utf8", "conflict-markers", "empty-file", "missing-owners-file", "empty-folder"]

@@ -297,6 +297,9 @@ def main() -> None:
     try:
         _register_only_what_runs(sys.argv[1:])
         app(prog_name="yotplan")
+    except KeyboardInterrupt:  # before or after a command runs (inside, GuardedGroup catches it)
+        sys.stderr.write("yotplan: interrupted\n")
+        raise SystemExit(EXIT_INTERRUPTED) from None
     finally:
         app.registered_commands, app.registered_groups = saved
         sys.stdout, sys.stderr = streams

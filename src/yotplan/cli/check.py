@@ -41,8 +41,9 @@ def check(
     from yotplan.render import problems as render
     from yotplan.rules.checker import check_folders, plans_folders_of
 
-    folders = plans_folders_of(files) if files else [plans_dir]
+    folders, path_problems = plans_folders_of(files) if files else ([plans_dir], [])
     problems, file_count = check_folders(folders, resolve_today(today))
+    problems = path_problems + problems
     if strict:
         problems = as_errors(problems)
     if fmt is CheckFormat.json:

@@ -76,7 +76,10 @@ def create_plans_folder(folder: Path, today: date) -> list[Path]:
 
     Refuses, creating nothing, when the folder already holds YAML files or any starter file.
     """
-    files = {folder / name: text for name, text in starter_files(today).items()}
+    try:
+        files = {folder / name: text for name, text in starter_files(today).items()}
+    except OverflowError:  # `--today 9999-12-31`: the example's due date would be past the last day
+        raise EditRefused(f"{today} is too late a date to start a plan on; give --today a real date") from None
     if folder.exists() and not folder.is_dir():
         raise EditRefused(f"{display_path(folder)} is a file; `yotplan init` makes a new plans folder")
     existing_yaml = sorted(p.name for p in folder.glob("*") if p.suffix in PLAN_SUFFIXES) if folder.is_dir() else []
@@ -86,8 +89,8 @@ def create_plans_folder(folder: Path, today: date) -> list[Path]:
         raise EditRefused(f"{display_path(folder)} already has {found}; `yotplan init` never overwrites a plan")
     created: list[Path] = []
     for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             create_file(path, text.encode("utf-8"))
         except FileExistsError:
             raise EditRefused(f"{display_path(path)} appeared while `init` was running; it was left as it is") from None

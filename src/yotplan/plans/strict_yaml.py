@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 from yotplan.plans.limits import MAX_DEPTH as MAX_DEPTH
 from yotplan.plans.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
+from yotplan.plans.limits import MAX_NUMBER_CHARACTERS
 
 Mark = tuple[int, int]  # 1-based line and column
 
@@ -230,6 +231,14 @@ def _scalar(node: Node) -> Any:
     convert = _SCALARS.get(node.tag)
     if convert is None:
         raise _refuse_tag(node)
+    if len(node.value) > MAX_NUMBER_CHARACTERS:  # only numbers can be long here; int() refuses 4,300+ digits
+        line, col = _mark(node)
+        raise YamlProblem(
+            "YP002",
+            f"a number {len(node.value)} characters long is not a plan value; put it in quotes if it is text",
+            line,
+            col,
+        )
     try:
         return convert(node.value)
     except (ValueError, KeyError):  # only an explicit tag can disagree with its value: `!!int ten`

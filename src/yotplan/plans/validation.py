@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from yotplan.plans.limits import MAX_PROBLEMS_PER_FILE
 from yotplan.plans.models import Model
 from yotplan.plans.planset import Document
 from yotplan.problems import Problem
@@ -47,7 +48,14 @@ def validate_document(doc: Document, model: type[Model]) -> list[Problem]:
         doc.model = validate(model, doc.data)
         return []
     except ValidationError as exc:
-        return [_problem(doc, model, err) for err in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False, include_input=True)
+        problems = [_problem(doc, model, err) for err in errors[:MAX_PROBLEMS_PER_FILE]]
+        if len(errors) > MAX_PROBLEMS_PER_FILE:
+            more = len(errors) - MAX_PROBLEMS_PER_FILE
+            at = _problem(doc, model, errors[MAX_PROBLEMS_PER_FILE])
+            message = f"{more:,} more problem{'s' * (more != 1)} in this file from here on; fix the ones above first"
+            problems.append(Problem(doc.path, at.line, at.col, "error", SCHEMA_CODE, message))
+        return problems
 
 
 def _fields(model: type | None) -> dict[str, Any]:

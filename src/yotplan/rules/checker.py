@@ -6,24 +6,35 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from yotplan.plans.loader import PLAN_SUFFIXES, load_plans
+from yotplan.plans.loader import PLAN_SUFFIXES, display_path, load_plans
 from yotplan.problems import Problem
 from yotplan.rules.plan_rules import check_plans
 
 
-def plans_folders_of(files: Iterable[Path]) -> list[Path]:
-    """The distinct plans folders that the given files (or folders) belong to, in order.
+def plans_folders_of(files: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The distinct plans folders that the given files (or folders) belong to, in order, and a
+    problem for each path that is not a plan file or does not exist.
 
     pre-commit passes the changed files; a change to one file can break another (an owner
-    removed from owners.yaml), so the whole folder is checked. Non-YAML paths are ignored.
+    removed from owners.yaml), so the whole folder is checked.
     """
     folders: dict[Path, None] = {}
+    problems: list[Problem] = []
     for path in files:
+        shown = display_path(path)
         if path.is_dir():
             folders[path] = None
-        elif path.suffix in PLAN_SUFFIXES:
+        elif not path.exists():
+            problems.append(Problem(shown, 0, 0, "error", "YP008", "no such file or folder"))
+        elif path.suffix not in PLAN_SUFFIXES:
+            problems.append(
+                Problem(
+                    shown, 0, 0, "error", "YP008", "not a plan file: plans are .yaml or .yml files in a plans folder"
+                )
+            )
+        else:
             folders[path.parent] = None
-    return list(folders)
+    return list(folders), problems
 
 
 def check_folders(folders: Iterable[Path], today: date) -> tuple[list[Problem], int]:
