@@ -196,14 +196,17 @@ def calendar(
     plans_dir: PlansDir = DEFAULT_PLANS,
     today: Today = None,
     output: Output = None,
+    owner: OwnerOnly = None,
 ) -> None:
     """Open actions' due dates as an iCalendar (.ics) file.
 
     One all-day event each, for owners to import or subscribe to. Event ids are stable:
-    re-importing updates the events, never duplicates them.
+    re-importing updates the events, never duplicates them. --owner keeps one owner's.
 
-    Example: yotplan calendar -o due.ics
+    Example: yotplan calendar --owner yot-manager -o due.ics
     """
     from yotplan.report.ics import build_calendar
 
-    _write(build_calendar(load_or_fail(plans_dir), resolve_today(today)), output)
+    plans = load_or_fail(plans_dir)
+    owners = _filters(plans, None, owner).owners
+    _write(build_calendar(plans, resolve_today(today), owners=owners), output)

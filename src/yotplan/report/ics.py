@@ -9,6 +9,7 @@ refreshes the file updates each event in place instead of adding a duplicate. DT
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -29,8 +30,14 @@ def event_uid(action_id: str, source_id: str) -> str:
     return f"{_UNSAFE_UID.sub('-', action_id).lower()}@yotplan.{_UNSAFE_UID.sub('-', source_id).lower()}"
 
 
-def build_calendar(plans: PlanSet, today: date, name: str = CALENDAR_NAME) -> bytes:
-    """The iCalendar (RFC 5545) text of every open action with a due date, in plan order."""
+def build_calendar(plans: PlanSet, today: date, name: str = CALENDAR_NAME, owners: Collection[str] = ()) -> bytes:
+    """The iCalendar (RFC 5545) text of every open action with a due date, in plan order.
+
+    `owners` keeps only the actions those owners hold, for an owner's own feed; the calendar's
+    name then says whose it is, so it stands apart from the full feed in the same Outlook.
+    """
+    if owners:
+        name = f"{name}: {', '.join(owners)}"
     calendar = Calendar()
     calendar.add("prodid", f"-//yotplan//yotplan {__version__}//EN")
     calendar.add("version", "2.0")
@@ -40,7 +47,7 @@ def build_calendar(plans: PlanSet, today: date, name: str = CALENDAR_NAME) -> by
     stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
     for ref in plans.actions():
         action = ref.action
-        if not action.is_open or action.due is None:
+        if not action.is_open or action.due is None or (owners and action.owner not in owners):
             continue
         rec = ref.rec.recommendation
         owner = plans.owners.get(action.owner or "")
