@@ -442,3 +442,21 @@ def test_the_summary_counts_the_changes_and_slips(cli: Invoke, tmp_path: Path) -
     assert "Since v1 (" in section(html, "summary")
     assert '5 changes, <strong>1</strong> slipped due date (<a href="#changes">' in section(html, "summary")
     assert html.index('<div class="detail" id="detail">') < html.index('<section id="changes">')
+
+
+def test_filters_narrow_the_changes_too(cli: Invoke, tmp_path: Path) -> None:
+    repo, _ = plan_history(tmp_path / "repo")
+    repo.edit(
+        "alpha.yaml",
+        "        owner: yot-manager\n        due: 2022-05-01",
+        "        owner: board-chair\n        due: 2022-05-01",
+    )
+    html = report(cli, "--since", "v1", "--owner", "board-chair", folder=repo.plans)
+    changes = section(html, "changes")
+    # is the Board Chair's new action; was handed to them; B-1.1 and are not theirs
+    assert re.findall(r'<td data-label="Item" class="id">(.*?)</td>', changes) == ["A-1.1", "A-1.1", "A-1.3"]
+    assert ", for owner board-chair only." in changes
+    assert "3 changes, <strong>0</strong> slipped due dates" in section(html, "summary")
+    beta = report(cli, "--since", "v1", "--source", "BETA", "--format", "markdown", folder=repo.plans)
+    assert beta[beta.index("## Changes since") : beta.index("## Overdue")].count("| B-1.1 |") == 1
+    assert "| A-" not in beta

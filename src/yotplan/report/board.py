@@ -14,6 +14,7 @@ Nothing here reads the clock: the report is a pure function of the plans and `to
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -207,8 +208,9 @@ def build_report(
     `filters` narrows the report as it narrows `status`, `overdue` and `upcoming`: `sources`
     keeps those plan files; `owners` keeps the actions those owners hold and the
     recommendations they own or hold an action in (a recommendation's RAG is still judged on
-    all its actions). The counts, lists and owners' workload count only what is shown.
+    all its actions). The counts, lists, owners' workload and changes count only what is shown.
     """
+    every_id = {ref.recommendation.id for ref in plans.recommendations()} | {ref.action.id for ref in plans.actions()}
     shown_sources = [doc for doc in plans.plans if _matches_source(doc, filters)]
     showing = Showing(
         tuple(doc.model.source.id for doc in shown_sources) if filters.sources else (),
@@ -245,6 +247,12 @@ def build_report(
         for shown in actions:
             summary.actions[shown.view.rag] += 1
         recommendations[ref.source_id].append(ReportRecommendation(view, tuple(actions)))
+    if changes is not None and (filters.sources or filters.owners):
+        shown_ids = {r.view.id for recs in recommendations.values() for r in recs} | {
+            a.view.id for recs in recommendations.values() for r in recs for a in r.actions
+        }
+        kept = [c for c in changes.changes if _change_shown(c, shown_ids, every_id, filters)]
+        changes = dataclasses.replace(changes, changes=kept)
     return Report(
         today=today,
         sources=sources,
@@ -263,6 +271,16 @@ def build_report(
 
 def _matches_source(doc: Document, filters: Filters) -> bool:
     return not filters.sources or doc.model.source.id.casefold() in {s.casefold() for s in filters.sources}
+
+
+def _change_shown(change: Change, shown: set[str], every_id: set[str], filters: Filters) -> bool:
+    """A change to an item the filtered report shows, or to an action since removed from a
+    recommendation it shows; with --owner, also an item handed to or from that owner."""
+    if change.id in shown:
+        return True
+    if change.field == "owner" and ({change.old, change.new} & set(filters.owners)):
+        return True
+    return change.id not in every_id and change.recommendation in shown
 
 
 def _workload(rows: list[OwnerView], filters: Filters) -> list[OwnerView]:
