@@ -47,7 +47,7 @@ FLAGS = [
 OVERFLOWING = """
 [document.documentElement, ...document.querySelectorAll('body *')]
   .filter(el => el instanceof HTMLElement || el.localName === 'svg')
-  .filter(el => el.scrollWidth > el.clientWidth + 0.5 && getComputedStyle(el).display !== 'contents')
+  .filter(el => el.scrollWidth > el.clientWidth)
   .map(el => {
     const name = el.localName + (el.id ? '#' + el.id : '')
       + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');

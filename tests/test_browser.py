@@ -155,7 +155,8 @@ def test_the_part_for_the_meeting_prints_on_two_a4_pages_then_the_detail(
     detail = where["detail"]
     assert detail.page <= 3, f"the detail starts on page {detail.page}"
     assert detail.page > where["most-overdue"].page
-    assert detail.top > A4_POINTS[1] - 15, "the detail does not start at the top of its page"
+    # Only its heading's top margin (13 pt) may stand above it: no row or line of the first part.
+    assert detail.top > A4_POINTS[1] - 25, f"the detail starts {A4_POINTS[1] - detail.top:.0f} pt down its page"
     assert where["overdue"].page == detail.page  # the first thing in the detail
     assert page_count(pdf) > detail.page
     text = browser.evaluate("document.querySelector('#most-overdue').innerText")

@@ -210,7 +210,7 @@ def build_report(
     recommendations they own or hold an action in (a recommendation's RAG is still judged on
     all its actions). The counts, lists, owners' workload and changes count only what is shown.
     """
-    every_id = {ref.recommendation.id for ref in plans.recommendations()} | {ref.action.id for ref in plans.actions()}
+    everything = plans
     shown_sources = [doc for doc in plans.plans if _matches_source(doc, filters)]
     showing = Showing(
         tuple(doc.model.source.id for doc in shown_sources) if filters.sources else (),
@@ -247,12 +247,8 @@ def build_report(
         for shown in actions:
             summary.actions[shown.view.rag] += 1
         recommendations[ref.source_id].append(ReportRecommendation(view, tuple(actions)))
-    if changes is not None and (filters.sources or filters.owners):
-        shown_ids = {r.view.id for recs in recommendations.values() for r in recs} | {
-            a.view.id for recs in recommendations.values() for r in recs for a in r.actions
-        }
-        kept = [c for c in changes.changes if _change_shown(c, shown_ids, every_id, filters)]
-        changes = dataclasses.replace(changes, changes=kept)
+    if changes is not None and showing:
+        changes = _narrow_changes(changes, recommendations, everything, filters)
     return Report(
         today=today,
         sources=sources,
@@ -273,14 +269,24 @@ def _matches_source(doc: Document, filters: Filters) -> bool:
     return not filters.sources or doc.model.source.id.casefold() in {s.casefold() for s in filters.sources}
 
 
-def _change_shown(change: Change, shown: set[str], every_id: set[str], filters: Filters) -> bool:
-    """A change to an item the filtered report shows, or to an action since removed from a
-    recommendation it shows; with --owner, also an item handed to or from that owner."""
-    if change.id in shown:
-        return True
-    if change.field == "owner" and ({change.old, change.new} & set(filters.owners)):
-        return True
-    return change.id not in every_id and change.recommendation in shown
+def _narrow_changes(
+    changes: Comparison, shown: dict[str, list[ReportRecommendation]], plans: PlanSet, filters: Filters
+) -> Comparison:
+    """The changes to the items a filtered report shows, to actions since removed from a
+    recommendation it shows and, with --owner, to items handed to or from those owners."""
+    ids = {r.view.id for recs in shown.values() for r in recs} | {
+        a.view.id for recs in shown.values() for r in recs for a in r.actions
+    }
+    current = {ref.recommendation.id for ref in plans.recommendations()} | {ref.action.id for ref in plans.actions()}
+
+    def kept(change: Change) -> bool:
+        if change.id in ids:
+            return True
+        if change.field == "owner" and {change.old, change.new} & set(filters.owners):
+            return True
+        return change.id not in current and change.recommendation in ids
+
+    return dataclasses.replace(changes, changes=[c for c in changes.changes if kept(c)])
 
 
 def _workload(rows: list[OwnerView], filters: Filters) -> list[OwnerView]:
