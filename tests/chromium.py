@@ -4,6 +4,9 @@ Chromium started with `--remote-debugging-pipe` reads protocol commands on fd 3 
 replies and events on fd 4, each message a JSON text ended by a NUL byte. That is all a test
 needs to open a page, watch its console, network and dialogs, and take a screenshot, without
 a browser-automation package.
+
+Scroll bars are left as a browser shows them (no --hide-scrollbars): a box that scrolls
+sideways shows its bar in the screenshots, and `overflowing()` reports it.
 """
 
 from __future__ import annotations
@@ -37,9 +40,23 @@ FLAGS = [
     "--disable-extensions",
     "--disable-default-apps",
     "--mute-audio",
-    "--hide-scrollbars",
     "--remote-debugging-pipe",
 ]
+
+
+OVERFLOWING = """
+[document.documentElement, ...document.querySelectorAll('body *')]
+  .filter(el => el instanceof HTMLElement || el.localName === 'svg')
+  .filter(el => el.scrollWidth > el.clientWidth)
+  .map(el => {
+    const name = el.localName + (el.id ? '#' + el.id : '')
+      + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    return `${name}: ${el.scrollWidth} px of content in ${el.clientWidth} px`;
+  })
+"""
+"""JavaScript: every box (and the page itself) whose content is wider than the box, i.e. that
+scrolls sideways or spills over its edge. Boxes without a layout width (inline text, SVG
+shapes) have a clientWidth of 0 and are not counted; the outer <svg> is."""
 
 
 @dataclass
@@ -196,6 +213,20 @@ class Chromium:
         """The value of a JavaScript expression in the page (run by DevTools, not by the page)."""
         result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
         return result["result"].get("value")
+
+    def overflowing(self) -> list[str]:
+        """The boxes whose content is wider than they are (see OVERFLOWING); [] when none."""
+        found: list[str] = self.evaluate(OVERFLOWING)
+        return found
+
+    def print_to_pdf(self) -> bytes:
+        """The page printed as the report asks (`@page { size: A4 }`), backgrounds included."""
+        result = self.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+        return base64.b64decode(result["data"])
+
+    def emulate_media(self, media: str) -> None:
+        """Lay the page out for "print" or "screen" ("" goes back to the default)."""
+        self.call("Emulation.setEmulatedMedia", {"media": media})
 
     def screenshot(self, path: Path, *, full_page: bool = False) -> Path:
         params: dict[str, Any] = {"format": "png"}

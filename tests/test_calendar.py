@@ -88,3 +88,30 @@ def test_stdout_and_file_are_the_same_bytes(cli: Invoke, tmp_path: Path) -> None
 def test_uid_is_safe_text() -> None:
     assert event_uid("LGA-a.1", "LGA") == "lga-a.1@yotplan.lga"
     assert event_uid("X 1/2", "Peer Review") == "x-1-2@yotplan.peer-review"
+
+
+def test_owner_filter_keeps_one_owners_due_dates(cli: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "mine.ics"
+    result = cli("calendar", "--plans", REPORT_PLANS, "--today", TODAY, "--owner", "yot-manager", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    calendar = Calendar.from_ical(target.read_bytes())
+    # is the Board Chair's; the UIDs are the same as in the full feed, so events stay put
+    assert [str(e["uid"]) for e in calendar.walk("VEVENT")] == [
+        "a-1.1@yotplan.alpha",
+        "a-2.2@yotplan.alpha",
+        "b-1.1@yotplan.beta",
+    ]
+    assert str(calendar["x-wr-calname"]) == "Action plan due dates: yot-manager"
+    both = cli(
+        "calendar", "--plans", REPORT_PLANS, "--today", TODAY, "--owner", "yot-manager", "--owner", "board-chair"
+    )
+    assert both.stdout_bytes.count(b"BEGIN:VEVENT") == 4
+
+
+def test_unknown_owner_is_a_usage_error_naming_the_closest(cli: Invoke) -> None:
+    result = cli("calendar", "--plans", REPORT_PLANS, "--owner", "yot-manger")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "'yot-manger' is not known (did you mean 'yot-manager'?)" in " ".join(
+        result.stderr.replace("│", " ").split()
+    )

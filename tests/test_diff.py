@@ -65,6 +65,7 @@ def test_json_names_id_field_old_new_and_days(cli: Invoke, history: tuple[Repo, 
     assert slipped == {
         "id": "B-1.1",
         "kind": "action",
+        "title": "Recruit an analyst",
         "recommendation": "BETA-1",
         "field": "due",
         "old": "2022-06-20",
@@ -78,6 +79,34 @@ def test_json_names_id_field_old_new_and_days(cli: Invoke, history: tuple[Repo, 
     assert (status["id"], status["old"], status["new"]) == ("A-2.2", "in-progress", "blocked")
     added = next(c for c in changes if c["field"] == "action")
     assert (added["id"], added["old"], added["new"]) == ("A-1.3", None, "Write the Board's terms of reference")
+    assert added["title"] == "Write the Board's terms of reference"
+    assert [c["title"] for c in changes if c["id"] == "A-2.2"] == ["Plan the second step", "Plan the second step"]
+
+
+def test_json_has_the_title_in_full_and_tables_shorten_it(cli: Invoke, tmp_path: Path) -> None:
+    """A recommendation's text is its title: whole in json, one short line in the table and markdown."""
+    repo = Repo(tmp_path / "repo", REPORT_PLANS)
+    repo.commit("Start", "2022-05-01T09:00:00+01:00")
+    long_text = (
+        "Make the Board understand the children known to the service, and advocate for them in their own agencies."
+    )
+    repo.edit("alpha.yaml", "    text: Make the Board understand the children.", f"    text: {long_text}")
+    repo.edit("alpha.yaml", "    owner: board-chair\n    actions:", "    owner: yot-manager\n    actions:")
+
+    changes = changes_json(cli, "HEAD", "--plans", repo.plans)["changes"]
+    assert isinstance(changes, list)
+    assert [(c["id"], c["field"], c["title"]) for c in changes] == [
+        ("ALPHA-1", "text", long_text),
+        ("ALPHA-1", "owner", long_text),
+    ]
+
+    table = cli("diff", "HEAD", "--plans", repo.plans).stdout
+    assert "│ ALPHA-1 │ Make the Board understand the children… │ owner changed from board-chair to" in table
+    markdown = cli("diff", "HEAD", "--plans", repo.plans, "--format", "markdown").stdout
+    assert (
+        "| ALPHA-1 | Make the Board understand the children… "
+        "| owner changed from board-chair to yot-manager |" in markdown
+    )
 
 
 def test_two_revisions_leave_the_working_tree_out(cli: Invoke, history: tuple[Repo, dict[str, str]]) -> None:
@@ -116,7 +145,10 @@ def test_table_shows_slipped_dates_first_and_labelled(cli: Invoke, history: tupl
     lines = result.stdout.splitlines()
     assert lines[0] == f"Changes from v1 ({repo.short(commits['start'])}) to working tree"
     rows = [line for line in lines if line.startswith("│ ") and not line.startswith("│       ")]
-    assert rows[0].startswith("│ B-1.1 │ SLIPPED 30 days: due date moved from 2022-06-20 to 2022-07-20")
+    assert rows[0].startswith("│ B-1.1 │ Recruit an analyst ")
+    assert "│ SLIPPED 30 days: due date moved from 2022-06-20 to 2022-07-20" in rows[0]
+    assert lines[2].split() == ["┃", "id", "┃", "title", "┃", "change", "┃"]
+    assert any(row.startswith("│ A-1.3 │ Write the Board's terms of reference │ action added: ") for row in rows)
     assert lines[-1] == "5 changes, 1 slipped due date"
 
 
@@ -128,9 +160,9 @@ def test_markdown(cli: Invoke, history: tuple[Repo, dict[str, str]]) -> None:
     assert result.stdout.splitlines()[:5] == [
         f"**Changes from v1 ({short}) to HEAD ({repo.short('HEAD')})**",
         "",
-        "| id | change |",
-        "| --- | --- |",
-        "| B-1.1 | **SLIPPED 30 days:** due date moved from 2022-06-20 to 2022-07-20 |",
+        "| id | title | change |",
+        "| --- | --- | --- |",
+        "| B-1.1 | Recruit an analyst | **SLIPPED 30 days:** due date moved from 2022-06-20 to 2022-07-20 |",
     ]
 
 
@@ -249,6 +281,29 @@ def test_recommendations_added_and_removed_and_actions_moved(tmp_path: Path) -> 
         ("B-1.2", "moved", "BETA-1", "BETA-2"),
     ]
     assert changes[4].describe() == "moved from recommendation BETA-1 to BETA-2"
+
+
+def test_every_change_carries_its_items_title(tmp_path: Path) -> None:
+    """An action's title, or a recommendation's text, as it is now: the reader need not look the id up."""
+    old = tmp_path / "old"
+    new = tmp_path / "new"
+    shutil.copytree(REPORT_PLANS, old)
+    shutil.copytree(REPORT_PLANS, new)
+    alpha = (old / "alpha.yaml").read_text()
+    (old / "alpha.yaml").write_text(alpha[: alpha.index("      - id: A-2.2")])  # A-2.2 is new
+    beta = (new / "beta.yaml").read_text()
+    beta = beta.replace("title: Recruit an analyst", "title: Recruit two analysts")
+    beta = beta.replace("        status: dropped\n", "        status: dropped\n        evidence: [Board minutes]\n")
+    (new / "beta.yaml").write_text(beta.replace("text: Keep the data up to date.", "text: Keep the data current."))
+
+    changes = compare_plans(_docs(old), _docs(new))
+
+    assert [(c.id, c.field, c.title) for c in changes] == [
+        ("A-2.2", "action", "Plan the second step"),
+        ("BETA-1", "text", "Keep the data current."),
+        ("B-1.1", "title", "Recruit two analysts"),
+        ("B-1.2", "evidence", "Buy a new system"),
+    ]
 
 
 def test_due_date_set_and_removed_are_not_slips() -> None:

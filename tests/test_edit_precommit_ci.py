@@ -1,16 +1,21 @@
-"""The pre-commit hook and the GitHub workflow run `yotplan check` the way they are documented to."""
+"""The pre-commit hook and the GitHub workflow run `yotplan check` the way they are documented to,
+and the workflow builds the Board report (the documented GitHub Pages workflow is checked too)."""
 
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from yotplan.plans.strict_yaml import parse_yaml
 
-from conftest import REPO, SHIPPED_PLANS
+from conftest import REPO, SHIPPED_PLANS, Invoke
 
 HOOKS = parse_yaml((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 WORKFLOW = parse_yaml((REPO / ".github" / "workflows" / "yotplan.yml").read_text(encoding="utf-8"))
@@ -64,3 +69,78 @@ def test_the_workflow_runs_the_test_suite() -> None:
     runs = " && ".join(step.get("run", "") for step in WORKFLOW["jobs"]["tests"]["steps"])
     for command in ("pip install -e '.[test]'", "ruff check .", "mypy", "pytest"):
         assert command in runs
+
+
+def test_every_job_has_a_timeout() -> None:
+    """A hung step (a prompt, a network wait) must not hold a runner for GitHub's six hours."""
+    for name, job in WORKFLOW["jobs"].items():
+        minutes = job.get("timeout-minutes")
+        assert isinstance(minutes, int), f"job {name} has no timeout-minutes"
+        assert 1 <= minutes <= 30, (name, minutes)
+
+
+REPORT_COMMANDS = (
+    "yotplan report --plans plans -o board-report.html",
+    "yotplan report --plans plans --format markdown -o board-report.md",
+)
+
+
+def test_the_workflow_builds_the_board_report_on_every_push_to_main() -> None:
+    assert WORKFLOW["on"]["push"]["branches"] == ["main"]
+    job = WORKFLOW["jobs"]["board-report"]
+    assert job["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert job["needs"] == "check-plans"
+    steps = job["steps"]
+    runs = [step.get("run", "") for step in steps]
+    assert "python -m pip install ." in runs
+    for command in REPORT_COMMANDS:
+        assert runs.index("python -m pip install .") < runs.index(command)
+    [upload] = [i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert steps[upload]["uses"] == "actions/upload-artifact@v4"
+    assert upload > max(runs.index(command) for command in REPORT_COMMANDS)
+    kept = steps[upload]["with"]
+    assert kept["name"] == "board-report"
+    assert kept["path"].split() == ["board-report.html", "board-report.md"]
+    assert kept["if-no-files-found"] == "error"
+
+
+def test_the_workflows_report_commands_make_the_files(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from the repository's top, as the job runs them."""
+    shutil.copytree(SHIPPED_PLANS, tmp_path / "plans")
+    monkeypatch.chdir(tmp_path)
+    for command in REPORT_COMMANDS:
+        program, *args = shlex.split(command)
+        assert program == "yotplan"
+        result = cli(*args, "--today", "2022-10-01")
+        assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "board-report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (tmp_path / "board-report.md").read_text(encoding="utf-8").startswith("# Improvement action plan")
+
+
+def pages_workflow() -> dict[str, Any]:
+    doc = (REPO / "docs" / "report.md").read_text(encoding="utf-8")
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", doc, flags=re.DOTALL) if "deploy-pages" in b]
+    workflow: dict[str, Any] = parse_yaml(block)
+    return workflow
+
+
+def test_the_documented_pages_workflow_builds_uploads_and_deploys() -> None:
+    workflow = pages_workflow()
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    assert workflow["permissions"] == {"contents": "read"}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    uses = [step.get("uses", "") for step in build["steps"]]
+    runs = [step.get("run", "") for step in build["steps"]]
+    assert "yotplan report --plans plans -o site/index.html" in runs
+    assert uses[-1] == "actions/upload-pages-artifact@v4"
+    assert build["steps"][-1]["with"]["path"] == "site"
+    # deploying needs exactly these, on the job that deploys
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
+    assert deploy["steps"] == [{"id": "deployment", "uses": "actions/deploy-pages@v4"}]
+    for name, job in workflow["jobs"].items():
+        assert isinstance(job.get("timeout-minutes"), int), name

@@ -68,10 +68,33 @@ def test_recommendation_timeline_includes_its_actions(cli: Invoke, history: tupl
     assert data["kind"] == "recommendation"
     entries = data["commits"]
     assert isinstance(entries, list)
-    assert [(e["subject"], [(c["id"], c["field"]) for c in e["changes"]]) for e in entries] == [
-        ("Start the plan", [("ALPHA-1", "recommendation"), ("A-1.1", "action"), ("A-1.2", "action")]),
-        ("June review", [("A-1.1", "update"), ("A-1.3", "action")]),
+    assert [(e["subject"], [(c["id"], c["field"], c["title"]) for c in e["changes"]]) for e in entries] == [
+        (
+            "Start the plan",
+            [
+                ("ALPHA-1", "recommendation", "Make the Board understand the children."),
+                ("A-1.1", "action", "Brief the Board"),
+                ("A-1.2", "action", "Appoint a chair"),
+            ],
+        ),
+        (
+            "June review",
+            [("A-1.1", "update", "Brief the Board"), ("A-1.3", "action", "Write the Board's terms of reference")],
+        ),
     ]
+
+
+def test_recommendation_table_names_each_action_it_lists(cli: Invoke, history: tuple[Repo, dict[str, str]]) -> None:
+    repo, _ = history
+    result = cli("history", "ALPHA-1", "--plans", repo.plans)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "History of recommendation ALPHA-1: Make the Board understand the children."
+    text = " ".join(result.stdout.replace("│", " ").split())
+    assert "A-1.1 Brief the Board: update added: 2022-06-09: Second briefing booked." in text
+    assert "A-1.3 Write the Board's terms of reference: action added:" in text
+    markdown = cli("history", "ALPHA-1", "--plans", repo.plans, "--format", "markdown").stdout
+    assert markdown.splitlines()[0] == "**History of recommendation ALPHA-1: Make the Board understand the children.**"
+    assert "| A-1.1 Brief the Board: update added: 2022-06-09: Second briefing booked.<br>A-1.3 Write" in markdown
 
 
 def test_table(cli: Invoke, history: tuple[Repo, dict[str, str]]) -> None:
@@ -79,7 +102,7 @@ def test_table(cli: Invoke, history: tuple[Repo, dict[str, str]]) -> None:
     result = cli("history", "B-1.1", "--plans", repo.plans)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert out.splitlines()[0] == "History of action B-1.1"
+    assert out.splitlines()[0] == "History of action B-1.1: Recruit an analyst"
     june = next(line for line in out.splitlines() if repo.short(commits["june"]) in line)
     assert june.startswith(f"│ 2022-06-10 │ {repo.short(commits['june'])} │ Sam Secretary │ June review")
     assert "SLIPPED 30 days: due date moved from 2022-06-20 to 2022-07-20" in " ".join(out.split())
@@ -89,6 +112,7 @@ def test_markdown(cli: Invoke, history: tuple[Repo, dict[str, str]]) -> None:
     repo, commits = history
     result = cli("history", "B-1.1", "--plans", repo.plans, "--format", "markdown")
     assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "**History of action B-1.1: Recruit an analyst**"
     assert result.stdout.splitlines()[-1] == (
         f"| 2022-06-10T14:30:00+01:00 | {repo.short(commits['june'])} | Sam Secretary | June review "
         "| **SLIPPED 30 days:** due date moved from 2022-06-20 to 2022-07-20 |"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -255,3 +256,207 @@ def test_command_modules_do_not_import_the_heavy_libraries() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# the part for the meeting, then the detail -------------------------------------------------
+
+
+def ids_in(html: str) -> list[str]:
+    return re.findall(r'<td data-label="Action" class="id">(.*?)</td>', html)
+
+
+def test_first_part_lists_the_ten_most_overdue_most_overdue_first(cli: Invoke) -> None:
+    """48 actions are overdue at the end of 2026: the first part lists ten and says where the rest are."""
+    html = report(cli, folder=SHIPPED_PLANS, today="2026-11-30")
+    overdue = cli("overdue", "--plans", SHIPPED_PLANS, "--today", "2026-11-30", "--format", "json")
+    everything = [a["id"] for a in json.loads(overdue.stdout)]
+    assert len(everything) == 48
+    first = section(html, "most-overdue")
+    assert ids_in(first) == everything[:10]
+    days = [int(d) for d in re.findall(r'data-label="Days overdue" class="num">(\d+)<', first)]
+    assert days == sorted(days, reverse=True)
+    assert '<p class="more">And 38 more, in the <a href="#overdue">detail below</a>.</p>' in first
+    # the detail has all 48, under a heading per recommendation
+    assert sorted(ids_in(section(html, "overdue"))) == sorted(everything)
+    md = report(cli, "--format", "markdown", folder=SHIPPED_PLANS, today="2026-11-30")
+    first_md = md[md.index("## Most overdue actions") : md.index("## Overdue actions, by recommendation")]
+    assert [row.split(" | ")[0].lstrip("| ") for row in first_md.splitlines() if row.startswith("| ")][2:] == (
+        everything[:10]
+    )
+    assert "And 38 more, in the detail below." in first_md
+
+
+def test_with_ten_or_fewer_overdue_there_is_no_more_line(cli: Invoke) -> None:
+    html = report(cli)
+    assert ids_in(section(html, "most-overdue")) == ["A-1.1"]
+    assert 'class="more"' not in html
+    assert "more, in the detail below" not in report(cli, "--format", "markdown")
+
+
+def test_the_detail_starts_on_a_new_page_after_the_part_for_the_meeting(cli: Invoke) -> None:
+    html = report(cli)
+    style = "".join(Page(html).styles)
+    assert ".detail { break-before: page;" in style
+    detail = html.index('<div class="detail" id="detail">')
+    assert html.index('<section id="summary">') < html.index('<section id="most-overdue">') < detail
+    for later in ("overdue", "due-soon", "owners", "recommendations"):
+        assert html.index(f'<section id="{later}">') > detail
+    assert '<a href="#detail">' in html  # a link: so the PDF names where it starts (tests/test_browser.py)
+
+
+def test_overdue_and_due_soon_in_the_detail_are_grouped_by_recommendation(cli: Invoke) -> None:
+    html = report(cli)
+    overdue = section(html, "overdue")
+    assert re.findall(r"<h3>(.*?)</h3>", overdue) == [
+        '<span class="id">ALPHA-1</span> <span class="group-text">Make the Board understand the children.</span>'
+    ]
+    soon = section(html, "due-soon")
+    headings = [Page(h).all_text for h in re.findall(r"<h3>(.*?)</h3>", soon)]
+    assert headings == [
+        "ALPHA-2 Fix <img src=x onerror=alert(2)> and [a link](javascript:alert(5)) | with a pipe",
+        "BETA-1 Keep the data up to date.",
+    ]
+    groups = soon.split("<h3>")[1:]
+    assert [ids_in(g) for g in groups] == [["A-2.1"], ["B-1.1"]]
+    assert "Recommendation</th>" not in soon  # the heading says it
+    md = report(cli, "--format", "markdown")
+    assert (
+        "### ALPHA-1: Make the Board understand the children.\n\n| Action | Title | Owner | Due | Days overdue |" in md
+    )
+    assert md.index("### ALPHA-2: Fix &lt;img") < md.index("| A-2.1 |", md.index("## Due in the next"))
+    assert md.index("| A-2.1 |", md.index("## Due in")) < md.index("### BETA-1: Keep the data up to date.")
+
+
+def test_groups_follow_the_list_order_worst_first(cli: Invoke) -> None:
+    html = report(cli, folder=SHIPPED_PLANS, today="2022-10-01")
+    headings = re.findall(r'<h3><span class="id">(.*?)</span>', section(html, "overdue"))
+    # LGA-b.1 and LGA-f.1 are the most overdue (108 days), then HMIP-1.1 (62 days)
+    assert headings[:3] == ["LGA-b", "LGA-f", "HMIP-1"]
+    assert len(headings) == len(set(headings))
+
+
+def test_every_chart_has_a_visible_title(cli: Invoke) -> None:
+    html = report(cli)
+    figures = re.findall(r'<figure class="chart-figure">(.*?)</figure>', html, flags=re.DOTALL)
+    assert len(figures) == html.count("<svg") == 1
+    caption = re.match(r'<figcaption id="([^"]+)">([^<]+)</figcaption><svg ', figures[0])
+    assert caption
+    assert caption.group(2) == "Recommendations by RAG status for each source"
+    assert f'aria-labelledby="{caption.group(1)}"' in figures[0]
+
+
+# filters -------------------------------------------------------------------------------------
+
+
+def test_source_filter_narrows_everything_and_says_so(cli: Invoke) -> None:
+    html = report(cli, "--source", "beta")
+    text = Page(html).all_text
+    assert "Showing: source BETA. The counts, lists and workload below cover only this." in text
+    assert table_after(html, "Recommendations by RAG") == [
+        ["BETA", "0", "0", "1", "0", "0", "1"],
+        ["All", "0", "0", "1", "0", "0", "1"],
+    ]
+    assert "ALPHA" not in text
+    assert ids_in(section(html, "due-soon")) == ["B-1.1"]
+    assert "No open action is overdue." in section(html, "most-overdue")
+    assert Page(section(html, "owners")).all_text.endswith("YOT Manager Example Council 1 0 1")
+    md = report(cli, "--source", "BETA", "--format", "markdown")
+    assert "**Showing:** source BETA. The counts" in md
+    assert "ALPHA" not in md
+
+
+def test_owner_filter_keeps_their_actions_and_the_recommendations_they_touch(cli: Invoke) -> None:
+    html = report(cli, "--owner", "board-chair")
+    text = Page(html).all_text
+    assert "Showing: owner board-chair." in text
+    # ALPHA-1 is theirs (they own it), ALPHA-2 through A-2.1; BETA-1 is not
+    assert table_after(html, "Recommendations by RAG") == [
+        ["ALPHA", "1", "1", "0", "0", "0", "2"],
+        ["BETA", "0", "0", "0", "0", "0", "0"],
+        ["All", "1", "1", "0", "0", "0", "2"],
+    ]
+    assert table_after(html, "Actions by RAG")[-1] == ["All", "0", "1", "0", "1", "0", "2"]
+    assert "No open action is overdue." in section(html, "most-overdue")  # A-1.1 is the YOT Manager's
+    assert ids_in(section(html, "due-soon")) == ["A-2.1"]
+    assert Page(section(html, "owners")).all_text == (
+        "Owners' workload Owner Agency Open Overdue Due in 30 days "
+        "Board Chair <b>bold?</b> Example Partnership & Co 1 0 1"
+    )
+    detail = Page(section(html, "recommendations")).all_text
+    assert "ALPHA-1 red 1 of 2 actions done" in detail  # the recommendation is judged on all its actions
+    assert "A-1.2 Appoint a chair complete" in detail
+    assert "A-1.1 Brief the Board" not in detail
+    assert detail.count("1 other action, held by other owners, is not shown.") == 2
+    assert "BETA-1" not in detail
+
+
+def test_filters_combine_repeat_and_are_named_as_the_plans_spell_them(cli: Invoke) -> None:
+    html = report(cli, "--source", "alpha", "--owner", "board-chair", "--owner", "yot-manager")
+    assert "Showing: source ALPHA; owners board-chair, yot-manager." in Page(html).all_text
+    both = report(cli, "-s", "BETA", "-s", "alpha")
+    assert "Showing: sources ALPHA, BETA." in Page(both).all_text
+    assert "Showing:" not in report(cli)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "hint"),
+    [("--source", "ALFA", "did you mean 'ALPHA'?"), ("--owner", "board-chiar", "did you mean 'board-chair'?")],
+)
+def test_unknown_filter_values_are_usage_errors(cli: Invoke, option: str, value: str, hint: str) -> None:
+    result = cli("report", "--plans", REPORT_PLANS, option, value)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"'{value}' is not known ({hint})" in " ".join(result.stderr.replace("│", " ").split())
+
+
+# changes since: titles, and text in full -----------------------------------------------------
+
+
+LONG_NOTE = (
+    "Second briefing booked with the chair of the Youth Justice Management Board and every partner agency, "
+    "to agree the data the Board will see each quarter and who presents it."
+)
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_changes_show_each_items_title_and_update_text_in_full(cli: Invoke, tmp_path: Path, fmt: str) -> None:
+    repo, _ = plan_history(tmp_path / "repo")
+    repo.edit("alpha.yaml", "note: Second briefing booked.", f"note: {LONG_NOTE}")
+    out = report(cli, "--since", "v1", "--format", fmt, folder=repo.plans)
+    if fmt == "html":
+        changes = Page(section(out, "changes")).all_text
+        assert "Item Title Change" in changes
+        assert "B-1.1 Recruit an analyst SLIPPED 30 days: due date moved from 2022-06-20 to 2022-07-20" in changes
+        assert f"A-1.1 Brief the Board update added: 2022-06-09: {LONG_NOTE}" in changes
+    else:
+        changes = out[out.index("## Changes since v1") : out.index("## Overdue actions")]
+        assert "| Item | Title | Change |" in changes
+        assert f"| A-1.1 | Brief the Board | update added: 2022-06-09: {LONG_NOTE} |" in changes
+    assert "…" not in changes
+    assert "A-2.2 Plan the second step status changed from in-progress to blocked" in changes.replace(" | ", " ")
+
+
+def test_the_summary_counts_the_changes_and_slips(cli: Invoke, tmp_path: Path) -> None:
+    repo, _ = plan_history(tmp_path / "repo")
+    html = report(cli, "--since", "v1", folder=repo.plans)
+    assert "Since v1 (" in section(html, "summary")
+    assert '5 changes, <strong>1</strong> slipped due date (<a href="#changes">' in section(html, "summary")
+    assert html.index('<div class="detail" id="detail">') < html.index('<section id="changes">')
+
+
+def test_filters_narrow_the_changes_too(cli: Invoke, tmp_path: Path) -> None:
+    repo, _ = plan_history(tmp_path / "repo")
+    repo.edit(
+        "alpha.yaml",
+        "        owner: yot-manager\n        due: 2022-05-01",
+        "        owner: board-chair\n        due: 2022-05-01",
+    )
+    html = report(cli, "--since", "v1", "--owner", "board-chair", folder=repo.plans)
+    changes = section(html, "changes")
+    # A-1.3 is the Board Chair's new action; A-1.1 was handed to them; B-1.1 and A-2.2 are not theirs
+    assert re.findall(r'<td data-label="Item" class="id">(.*?)</td>', changes) == ["A-1.1", "A-1.1", "A-1.3"]
+    assert ", for owner board-chair only." in changes
+    assert "3 changes, <strong>0</strong> slipped due dates" in section(html, "summary")
+    beta = report(cli, "--since", "v1", "--source", "BETA", "--format", "markdown", folder=repo.plans)
+    assert beta[beta.index("## Changes since") : beta.index("## Overdue")].count("| B-1.1 |") == 1
+    assert "| A-" not in beta

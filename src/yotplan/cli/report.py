@@ -13,6 +13,7 @@ import typer
 from yotplan.cli.app import (
     DEFAULT_PLANS,
     PlansDir,
+    SourceFilter,
     Today,
     app,
     load_or_fail,
@@ -21,9 +22,12 @@ from yotplan.cli.app import (
     resolve_today,
     write_stdout,
 )
+from yotplan.cli.completion import complete_owner_keys
 
 if TYPE_CHECKING:
+    from yotplan.plans.planset import PlanSet
     from yotplan.problems import Problem
+    from yotplan.views.queries import Filters
 
 
 class ReportFormat(StrEnum):
@@ -42,6 +46,28 @@ Output = Annotated[
     typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False, writable=True),
 ]
 ChangesFormatOption = Annotated[ChangesFormat, typer.Option("--format", "-f", help="Output format.")]
+OwnerOnly = Annotated[
+    list[str] | None,
+    # No -o: here it is --output, as everywhere a command writes a file.
+    typer.Option("--owner", help="Only this owner key; repeatable.", autocompletion=complete_owner_keys),
+]
+
+
+def _filters(plans: PlanSet, sources: list[str] | None, owners: list[str] | None) -> Filters:
+    """--source and --owner checked exactly as `status` checks them (an unknown value is a usage
+    error naming the closest known one), with each source id as its plan spells it."""
+    import dataclasses
+
+    from yotplan.cli.views import _filters as status_filters
+
+    filters = status_filters(plans, sources, owners)
+    chosen = {s.casefold() for s in filters.sources}
+    known = [doc.model.source.id for doc in plans.plans]
+    return dataclasses.replace(
+        filters,
+        sources=tuple(s for s in known if s.casefold() in chosen),
+        owners=tuple(dict.fromkeys(filters.owners)),
+    )
 
 
 def _write(content: str | bytes, output: Path | None) -> None:
@@ -77,24 +103,30 @@ def report(
     since: Annotated[
         str | None, typer.Option("--since", metavar="REV", help="Add the changes since this git revision.")
     ] = None,
+    source: SourceFilter = None,
+    owner: OwnerOnly = None,
 ) -> None:
     """The Board report, as one HTML page or as Markdown.
 
-    A summary and chart by source and RAG, overdue and due-soon actions, owners' workload,
-    every recommendation in full, and with --since the changes since a revision.
+    First what the meeting reads (at most two A4 pages): a summary, a chart and counts by
+    source and RAG, the ten most overdue actions. Then the detail: with --since the changes
+    since a revision, overdue and due-soon actions by recommendation, owners' workload, and
+    every recommendation in full. --source and --owner narrow it, as for status.
 
     Example: yotplan report --since v1.0 -o board-report.html
     """
     from yotplan.report.board import build_report, render_report
 
     plans = load_or_fail(plans_dir)
+    filters = _filters(plans, source, owner)
     changes = None
     if since is not None:
         from yotplan.history.revisions import compare_revisions
 
         changes = compare_revisions(plans_dir, since, plans=plans)
         _warn(changes.problems, changes.skipped)
-    _write(render_report(build_report(plans, resolve_today(today), changes=changes), fmt.value), output)
+    report = build_report(plans, resolve_today(today), changes=changes, filters=filters)
+    _write(render_report(report, fmt.value), output)
 
 
 @app.command()
@@ -161,17 +193,20 @@ def calendar(
     plans_dir: PlansDir = DEFAULT_PLANS,
     today: Today = None,
     output: Output = None,
+    owner: OwnerOnly = None,
 ) -> None:
     """Open actions' due dates as an iCalendar (.ics) file.
 
     One all-day event each, for owners to import or subscribe to. Event ids are stable:
-    re-importing updates the events, never duplicates them.
+    re-importing updates the events, never duplicates them. --owner keeps one owner's.
 
-    Example: yotplan calendar -o due.ics
+    Example: yotplan calendar --owner yot-manager -o due.ics
     """
     from yotplan.cli.app import print_notes
     from yotplan.report.ics import build_calendar
 
-    calendar_file = build_calendar(load_or_fail(plans_dir), resolve_today(today))
+    plans = load_or_fail(plans_dir)
+    owners = _filters(plans, None, owner).owners
+    calendar_file = build_calendar(plans, resolve_today(today), owners=owners)
     _write(calendar_file.ics, output)
     print_notes(calendar_file.left_out)

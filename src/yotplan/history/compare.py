@@ -50,6 +50,9 @@ class Change:
     recommendation: str
     """The recommendation the item belongs to (its own id for a recommendation)."""
     days: int | None = None
+    title: str = ""
+    """What the item is called, so that a reader need not look its id up: an action's title or a
+    recommendation's text, as it is now (as it was last, for a removed item), in full."""
 
     @property
     def slipped(self) -> bool:
@@ -94,6 +97,7 @@ class Change:
         data: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
+            "title": self.title,
             "recommendation": self.recommendation,
             "field": self.field,
             "old": self.old,
@@ -179,15 +183,17 @@ def _item_changes(item_id: str, old: _Item | None, new: _Item | None) -> list[Ch
     if old is None or new is None or old.kind != new.kind:
         changes = []
         if old is not None:
-            changes.append(Change(item_id, old.kind, old.kind, _label(old), None, old.recommendation))
+            changes.append(
+                Change(item_id, old.kind, old.kind, _label(old), None, old.recommendation, title=_label(old))
+            )
         if new is not None:
-            changes.append(Change(item_id, new.kind, new.kind, None, label, new.recommendation))
+            changes.append(Change(item_id, new.kind, new.kind, None, label, new.recommendation, title=label))
         return changes
     found: list[Change] = []
 
     def add(field: str, before: str | None, after: str | None, days: int | None = None) -> None:
         if before != after:
-            found.append(Change(item_id, kind, field, before, after, rec_id, days))
+            found.append(Change(item_id, kind, field, before, after, rec_id, days, label))
 
     if isinstance(old.model, Recommendation) and isinstance(new.model, Recommendation):
         add("text", old.model.text, new.model.text)
@@ -201,8 +207,8 @@ def _item_changes(item_id: str, old: _Item | None, new: _Item | None) -> list[Ch
         days = (b.due - a.due).days if a.due and b.due else None
         add("due", _iso(a.due), _iso(b.due), days)
         add("measure", a.measure, b.measure)
-        _list_changes(found, item_id, rec_id, "update", _updates(a), _updates(b))
-        _list_changes(found, item_id, rec_id, "evidence", a.evidence, b.evidence)
+        _list_changes(found, item_id, rec_id, "update", _updates(a), _updates(b), label)
+        _list_changes(found, item_id, rec_id, "evidence", a.evidence, b.evidence, label)
     return sorted(found, key=lambda c: FIELDS.index(c.field))
 
 
@@ -210,13 +216,15 @@ def _label(item: _Item) -> str:
     return item.model.text if isinstance(item.model, Recommendation) else item.model.title
 
 
-def _list_changes(found: list[Change], item_id: str, rec_id: str, field: str, old: list[str], new: list[str]) -> None:
+def _list_changes(
+    found: list[Change], item_id: str, rec_id: str, field: str, old: list[str], new: list[str], title: str
+) -> None:
     for entry in new:
         if entry not in old:
-            found.append(Change(item_id, "action", field, None, entry, rec_id))
+            found.append(Change(item_id, "action", field, None, entry, rec_id, title=title))
     for entry in old:
         if entry not in new:
-            found.append(Change(item_id, "action", field, entry, None, rec_id))
+            found.append(Change(item_id, "action", field, entry, None, rec_id, title=title))
 
 
 def _updates(action: Action) -> list[str]:

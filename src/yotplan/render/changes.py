@@ -1,6 +1,12 @@
-"""`diff` and `history` as rich tables and Markdown. Slipped due dates are labelled, and red."""
+"""`diff` and `history` as rich tables and Markdown. Slipped due dates are labelled, and red.
+
+Every id comes with its title (an action's title, a recommendation's text), shortened to one
+short line: "HMIP-1.2 status changed" alone makes the reader look the id up. json has it in full.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -10,6 +16,24 @@ from yotplan.history.compare import Change
 from yotplan.history.revisions import Comparison, ItemHistory
 from yotplan.render.data import markdown_cell
 from yotplan.safe_text import visible
+
+TITLE_WIDTH = 40
+"""Characters of a title shown next to its id in a table: enough to recognise the item."""
+
+
+def short_title(text: str, width: int = TITLE_WIDTH) -> str:
+    """The title on one line, cut at a word boundary with "…" when longer than `width`.
+
+    A word longer than half the width is cut inside, so one long word never leaves a stub.
+    """
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    if space >= width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
 
 
 def _change_text(change: Change) -> Text:
@@ -35,9 +59,10 @@ def changes_table(comparison: Comparison) -> RenderableType:
         return Group(title, Text("No changes to the plans."))
     table = Table(header_style="bold")
     table.add_column("id", no_wrap=True)
+    table.add_column("title", max_width=TITLE_WIDTH + 2)
     table.add_column("change", min_width=20)
     for change in comparison.changes:
-        table.add_row(Text(visible(change.id)), _change_text(change))
+        table.add_row(Text(visible(change.id)), Text(visible(short_title(change.title))), _change_text(change))
     return Group(title, table, Text(_count_line(comparison.changes), style="dim"))
 
 
@@ -54,14 +79,29 @@ def changes_markdown(comparison: Comparison) -> str:
     lines = [f"**{markdown_cell(comparison_title(comparison))}**", ""]
     if not comparison.changes:
         return "\n".join([*lines, "No changes to the plans.", ""])
-    lines += ["| id | change |", "| --- | --- |"]
+    lines += ["| id | title | change |", "| --- | --- | --- |"]
     for change in comparison.changes:
-        lines.append(f"| {markdown_cell(change.id)} | {_change_markdown(change)} |")
+        title = markdown_cell(short_title(change.title))
+        lines.append(f"| {markdown_cell(change.id)} | {title} | {_change_markdown(change)} |")
     return "\n".join([*lines, "", _count_line(comparison.changes), ""])
 
 
+def history_title(history: ItemHistory) -> str:
+    """ "History of action B-1.1: Recruit an analyst", with the title as the item's latest change has it."""
+    own = [c.title for entry in history.entries for c in entry.changes if c.id == history.id and c.title]
+    name = f": {short_title(own[-1], 2 * TITLE_WIDTH)}" if own else ""
+    return f"History of {history.kind} {history.id}{name}"
+
+
+def _other_item(change: Change, history: ItemHistory, escape: Callable[[str], str] = str) -> str:
+    """ "A-1.1 Brief the Board: " before a change to one of a recommendation's actions; "" for the item itself."""
+    if change.id == history.id:
+        return ""
+    return escape(f"{change.id} {short_title(change.title)}".rstrip()) + ": "
+
+
 def history_table(history: ItemHistory) -> RenderableType:
-    title = Text(visible(f"History of {history.kind} {history.id}"), style="bold")
+    title = Text(visible(history_title(history)), style="bold")
     if not history.entries:
         return Group(title, Text("No commit changed it."))
     table = Table(header_style="bold")
@@ -73,26 +113,19 @@ def history_table(history: ItemHistory) -> RenderableType:
         what = Text(visible(entry.commit.subject), style="italic")
         for change in entry.changes:
             what.append("\n")
-            prefix = f"{change.id}: " if change.id != history.id else ""
-            what.append_text(Text(visible(prefix)) + _change_text(change))
-        table.add_row(
-            Text(visible(entry.commit.date[:10])),
-            Text(visible(entry.commit.short)),
-            Text(visible(entry.commit.author)),
-            what,
-        )
+            what.append_text(Text(visible(_other_item(change, history))) + _change_text(change))
+        commit = entry.commit
+        table.add_row(Text(visible(commit.date[:10])), Text(visible(commit.short)), Text(visible(commit.author)), what)
     return Group(title, table)
 
 
 def history_markdown(history: ItemHistory) -> str:
-    lines = [f"**History of {history.kind} {markdown_cell(history.id)}**", ""]
+    lines = [f"**{markdown_cell(history_title(history))}**", ""]
     if not history.entries:
         return "\n".join([*lines, "No commit changed it.", ""])
     lines += ["| date | commit | author | subject | what changed |", "| --- | --- | --- | --- | --- |"]
     for entry in history.entries:
-        changes = "<br>".join(
-            (f"{markdown_cell(c.id)}: " if c.id != history.id else "") + _change_markdown(c) for c in entry.changes
-        )
+        changes = "<br>".join(_other_item(c, history, markdown_cell) + _change_markdown(c) for c in entry.changes)
         commit = entry.commit
         lines.append(
             f"| {commit.date} | {commit.short} | {markdown_cell(commit.author)} | {markdown_cell(commit.subject)} "

@@ -1,5 +1,10 @@
 """The Board report: one context built from the views, rendered as HTML or Markdown by Jinja2.
 
+The report is read in a meeting. Its first part (the summary, the chart, the counts and the
+ten most overdue actions) fits on two printed A4 pages; the detail follows from a new page,
+its long lists grouped under a heading per recommendation. `--source` and `--owner` narrow
+it as they narrow `status`, and the report says which filter it shows.
+
 Plan text is user input. The HTML template is autoescaped (Jinja2's `select_autoescape`
 for `.html.j2`), so `<script>` in an action title is shown as text; the Markdown template
 passes every value through `markdown_paragraph`/`markdown_table_cell`, which neutralise HTML and
@@ -10,19 +15,22 @@ Nothing here reads the clock: the report is a pure function of the plans and `to
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from yotplan.plans.models import PlanFile, Update
-from yotplan.plans.planset import PlanSet
+from yotplan.plans.planset import Document, PlanSet
+from yotplan.render.changes import short_title
 from yotplan.render.data import markdown_cell, markdown_text
-from yotplan.report.charts import rag_bar_chart
+from yotplan.report.charts import rag_bar_figure
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAGS, Rag
 from yotplan.safe_text import visible
 from yotplan.views.queries import (
     ActionView,
+    Filters,
     OwnerView,
     RecommendationView,
     overdue_actions,
@@ -34,12 +42,18 @@ from yotplan.views.queries import (
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from yotplan.history.compare import Change
     from yotplan.history.revisions import Comparison
 
 ReportFormat = Literal["html", "markdown"]
 TEMPLATES: dict[ReportFormat, str] = {"html": "report.html.j2", "markdown": "report.md.j2"}
 DUE_SOON_DAYS = 30
 """The 'due soon' list looks this far ahead, the same window as the owners' workload."""
+MOST_OVERDUE = 10
+"""Overdue actions in the first part, the part a Board reads in the meeting; the detail has them all."""
+CHANGE_TITLE_WIDTH = 60
+"""Characters of an item's title next to its id in the 'changes since' table."""
+CHART_TITLE = "Recommendations by RAG status for each source"
 
 _MONTHS = (
     "January",
@@ -87,6 +101,40 @@ class ReportAction:
 class ReportRecommendation:
     view: RecommendationView
     actions: tuple[ReportAction, ...]
+    """The actions the report shows: all of them, or with --owner only that owner's."""
+
+    @property
+    def hidden(self) -> int:
+        """Actions left out by --owner; the recommendation's RAG and 'done' count still judge them."""
+        return len(self.view.actions) - len(self.actions)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionGroup:
+    """The actions of one recommendation, in a list grouped by recommendation."""
+
+    id: str
+    text: str
+    actions: tuple[ActionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Showing:
+    """The filter the report is narrowed to, as source ids and owner keys; empty shows everything."""
+
+    sources: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.owners)
+
+    def __str__(self) -> str:
+        """ "source HMIP; owner yot-manager", "sources HMIP, LGA", or "" when nothing is left out."""
+        parts = []
+        for name, values in (("source", self.sources), ("owner", self.owners)):
+            if values:
+                parts.append(f"{name}{'s' if len(values) > 1 else ''} {', '.join(values)}")
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +154,9 @@ class Report:
     soon_days: int = DEFAULT_SOON_DAYS
     """Not-started actions due within this many days are amber."""
     changes: Comparison | None = None
+    showing: Showing = Showing()
+    recommendation_texts: dict[str, str] = field(default_factory=dict)
+    """Recommendation id -> text, for the headings of the lists grouped by recommendation."""
 
     @property
     def rags(self) -> tuple[Rag, ...]:
@@ -119,6 +170,29 @@ class Report:
     def action_totals(self) -> dict[Rag, int]:
         return {rag: sum(s.actions[rag] for s in self.sources) for rag in RAGS}
 
+    @property
+    def most_overdue(self) -> list[ActionView]:
+        """The first part's list: the most overdue actions, most overdue first."""
+        return self.overdue[:MOST_OVERDUE]
+
+    @property
+    def more_overdue(self) -> int:
+        """Overdue actions beyond `most_overdue`: only the detail lists them."""
+        return len(self.overdue) - len(self.most_overdue)
+
+    @property
+    def overdue_groups(self) -> list[ActionGroup]:
+        return group_by_recommendation(self.overdue, self.recommendation_texts)
+
+    @property
+    def due_soon_groups(self) -> list[ActionGroup]:
+        return group_by_recommendation(self.due_soon, self.recommendation_texts)
+
+    @property
+    def slipped(self) -> int:
+        """Due dates moved later since the base revision of `changes`."""
+        return sum(c.slipped for c in self.changes.changes) if self.changes else 0
+
 
 def build_report(
     plans: PlanSet,
@@ -127,9 +201,24 @@ def build_report(
     soon: int = DEFAULT_SOON_DAYS,
     within: int = DUE_SOON_DAYS,
     changes: Comparison | None = None,
+    filters: Filters = Filters(),
 ) -> Report:
     """The report of `plans` as on `today`; `changes` (from `history.compare_revisions`) adds the
-    'changes since' section."""
+    'changes since' section.
+
+    `filters` narrows the report as it narrows `status`, `overdue` and `upcoming`: `sources`
+    keeps those plan files; `owners` keeps the actions those owners hold and the
+    recommendations they own or hold an action in (a recommendation's RAG is still judged on
+    all its actions). The counts, lists, owners' workload and changes count only what is shown.
+    """
+    everything = plans
+    shown_sources = [doc for doc in plans.plans if _matches_source(doc, filters)]
+    showing = Showing(
+        tuple(doc.model.source.id for doc in shown_sources) if filters.sources else (),
+        tuple(dict.fromkeys(filters.owners)),
+    )
+    if filters.sources:
+        plans = PlanSet(plans.root, shown_sources, plans.owners_doc)
     sources: list[SourceSummary] = []
     recommendations: dict[str, list[ReportRecommendation]] = {}
     for doc in plans.plans:
@@ -141,42 +230,111 @@ def build_report(
         sources.append(summary)
         recommendations.setdefault(plan.source.id, [])
     by_id = {s.id: s for s in sources}
+    texts: dict[str, str] = {}
     for ref in plans.recommendations():
+        texts.setdefault(ref.recommendation.id, ref.recommendation.text)
         view = recommendation_view(plans, ref, today, soon)
-        summary = by_id[ref.source_id]
-        summary.recommendations[view.rag] += 1
         actions = []
         for action_ref, action_view in zip(plans.actions_of(ref), view.actions, strict=True):
-            summary.actions[action_view.rag] += 1
             action = action_ref.action
+            if not filters.matches_owner(action.owner):
+                continue
             latest = max(action.updates, key=lambda u: u.date, default=None)
             actions.append(ReportAction(action_view, action.measure, latest, tuple(action.evidence)))
+        if filters.owners and not (actions or filters.matches_owner(view.owner)):
+            continue
+        summary = by_id[ref.source_id]
+        summary.recommendations[view.rag] += 1
+        for shown in actions:
+            summary.actions[shown.view.rag] += 1
         recommendations[ref.source_id].append(ReportRecommendation(view, tuple(actions)))
+    if changes is not None and showing:
+        changes = _narrow_changes(changes, recommendations, everything, filters)
     return Report(
         today=today,
         sources=sources,
-        overdue=overdue_actions(plans, today),
-        due_soon=upcoming_actions(plans, today, within),
+        overdue=overdue_actions(plans, today, filters),
+        due_soon=upcoming_actions(plans, today, within, filters),
         due_soon_days=within,
         recommendations=recommendations,
-        owners=owner_workload(plans, today, within),
+        owners=_workload(owner_workload(plans, today, within), filters),
         owner_labels={key: (owner.role, owner.agency) for key, owner in plans.owners.items()},
         soon_days=soon,
         changes=changes,
+        showing=showing,
+        recommendation_texts=texts,
     )
+
+
+def _matches_source(doc: Document, filters: Filters) -> bool:
+    return not filters.sources or doc.model.source.id.casefold() in {s.casefold() for s in filters.sources}
+
+
+def _narrow_changes(
+    changes: Comparison, shown: dict[str, list[ReportRecommendation]], plans: PlanSet, filters: Filters
+) -> Comparison:
+    """The changes to the items a filtered report shows, to actions since removed from a
+    recommendation it shows and, with --owner, to items handed to or from those owners."""
+    ids = {r.view.id for recs in shown.values() for r in recs} | {
+        a.view.id for recs in shown.values() for r in recs for a in r.actions
+    }
+    current = {ref.recommendation.id for ref in plans.recommendations()} | {ref.action.id for ref in plans.actions()}
+
+    def kept(change: Change) -> bool:
+        if change.id in ids:
+            return True
+        if change.field == "owner" and {change.old, change.new} & set(filters.owners):
+            return True
+        return change.id not in current and change.recommendation in ids
+
+    return dataclasses.replace(changes, changes=[c for c in changes.changes if kept(c)])
+
+
+def _workload(rows: list[OwnerView], filters: Filters) -> list[OwnerView]:
+    """The workload of what the report shows: the chosen owners' rows or, narrowed to sources
+    only, the owners with open actions in them."""
+    if filters.owners:
+        return [row for row in rows if row.key in filters.owners]
+    if filters.sources:
+        return [row for row in rows if row.open]
+    return rows
+
+
+def group_by_recommendation(actions: Iterable[ActionView], texts: dict[str, str]) -> list[ActionGroup]:
+    """The actions under a heading per recommendation, in the list's own order: the group of
+    the list's first action (the most overdue, or the soonest due) comes first."""
+    groups: dict[str, list[ActionView]] = {}
+    for action in actions:
+        groups.setdefault(action.recommendation, []).append(action)
+    return [ActionGroup(rec, texts.get(rec, ""), tuple(items)) for rec, items in groups.items()]
+
+
+def change_in_full(change: Change) -> str:
+    """`Change.describe(how_far=False)` with every text in full: the Board reads the whole
+    update, evidence, title or recommendation text, where a terminal table shortens it."""
+    old, new = change.old, change.new
+    if change.field in ("recommendation", "action", "update", "evidence"):
+        return f"{change.field} {'added' if old is None else 'removed'}: {_one_line(new if old is None else old)}"
+    if change.field in ("text", "title", "measure") and new is not None:
+        if old is None:
+            return f"{change.field} added: {_one_line(new)}"
+        return f"{change.field} changed from {_one_line(old)!r} to {_one_line(new)!r}"
+    return change.describe(how_far=False)
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
 
 
 def render_report(report: Report, fmt: ReportFormat = "html") -> str:
     """The report as one self-contained HTML page or as Markdown text."""
     template = _environment().get_template(TEMPLATES[fmt])
-    chart = rag_bar_chart(
-        [(s.id, s.recommendations) for s in report.sources],
-        RAGS,
-        "Recommendations by RAG status for each source",
+    chart = rag_bar_figure(
+        [(s.id, s.recommendations) for s in report.sources], RAGS, CHART_TITLE, "chart-recommendations"
     )
     from markupsafe import Markup
 
-    return template.render(report=report, chart=Markup(chart))
+    return template.render(report=report, chart=Markup(chart), chart_title=CHART_TITLE)
 
 
 def _environment() -> Environment:
@@ -197,6 +355,8 @@ def _environment() -> Environment:
         "md_cell": markdown_table_cell,
         "words": lambda value: str(value).replace("-", " "),
         "days": lambda n: f"{n} day{'s' if n != 1 else ''}",
+        "in_full": change_in_full,
+        "short_title": lambda text: short_title(text, CHANGE_TITLE_WIDTH),
     }
     env.filters.update(filters)
     return env

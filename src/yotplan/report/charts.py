@@ -37,10 +37,13 @@ def _number(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def rag_bar_chart(rows: Sequence[tuple[str, Mapping[Key, int]]], rags: Sequence[Key], title: str) -> str:
+def rag_bar_chart(
+    rows: Sequence[tuple[str, Mapping[Key, int]]], rags: Sequence[Key], title: str, labelled_by: str | None = None
+) -> str:
     """A horizontal stacked bar per (label, counts per RAG) row, with a legend, as an `<svg>` element.
 
-    Bars share one scale (the largest total), so sources compare at a glance.
+    Bars share one scale (the largest total), so sources compare at a glance. `labelled_by`
+    is the id of the element that shows the title in the page, if any.
     """
     label_width = max(48, CHAR_WIDTH * max((len(label) for label, _ in rows), default=0) + 12)
     width = label_width + BAR_WIDTH + TOTAL_WIDTH
@@ -48,7 +51,7 @@ def rag_bar_chart(rows: Sequence[tuple[str, Mapping[Key, int]]], rags: Sequence[
     largest = max((sum(counts.values()) for _, counts in rows), default=0) or 1
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-label="{escape(title)}" font-family="inherit" font-size="13">',
+        f'role="img" aria-label="{escape(title)}"{_labelled_by(labelled_by)} font-family="inherit" font-size="13">',
         f"<title>{escape(title)}</title>",
     ]
     if not rows:
@@ -78,6 +81,22 @@ def rag_bar_chart(rows: Sequence[tuple[str, Mapping[Key, int]]], rags: Sequence[
     parts.extend(_legend(rags, label_width, ROW_HEIGHT * max(len(rows), 1) + 6))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def rag_bar_figure(rows: Sequence[tuple[str, Mapping[Key, int]]], rags: Sequence[Key], title: str, ident: str) -> str:
+    """The chart as a `<figure>` whose `<figcaption>` shows its title above it.
+
+    The SVG's own `<title>` is read by screen readers but shown by no browser and no printer,
+    so a chart on a Board paper needs its title in the page too. `ident` is the caption's id,
+    which the SVG names as its label.
+    """
+    caption = f"{ident}-title"
+    svg = rag_bar_chart(rows, rags, title, caption)
+    return f'<figure class="chart-figure"><figcaption id="{escape(caption)}">{escape(title)}</figcaption>{svg}</figure>'
+
+
+def _labelled_by(ident: str | None) -> str:
+    return f' aria-labelledby="{escape(ident)}"' if ident else ""
 
 
 def _legend(rags: Sequence[Key], left: int, top: int) -> list[str]:

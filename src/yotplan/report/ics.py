@@ -9,6 +9,7 @@ refreshes the file updates each event in place instead of adding a duplicate. DT
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -39,11 +40,18 @@ class CalendarFile:
     left_out: list[str] = field(default_factory=list)
 
 
-def build_calendar(plans: PlanSet, today: date, name: str = CALENDAR_NAME) -> CalendarFile:
+def build_calendar(
+    plans: PlanSet, today: date, name: str = CALENDAR_NAME, owners: Collection[str] = ()
+) -> CalendarFile:
     """The iCalendar (RFC 5545) text of every open action with a due date, in plan order.
 
+    `owners` keeps only the actions those owners hold, for an owner's own feed; the calendar's
+    name then says whose it is, so it stands apart from the full feed in the same Outlook.
     An all-day event ends the day after it starts, so an action due on the last day a date can
-    hold (9999-12-31) cannot be an event: it is left out and named in `left_out`."""
+    hold (9999-12-31) cannot be an event: it is left out and named in `left_out`.
+    """
+    if owners:
+        name = f"{name}: {', '.join(owners)}"
     calendar = Calendar()
     calendar.add("prodid", f"-//yotplan//yotplan {__version__}//EN")
     calendar.add("version", "2.0")
@@ -54,7 +62,7 @@ def build_calendar(plans: PlanSet, today: date, name: str = CALENDAR_NAME) -> Ca
     left_out: list[str] = []
     for ref in plans.actions():
         action = ref.action
-        if not action.is_open or action.due is None:
+        if not action.is_open or action.due is None or (owners and action.owner not in owners):
             continue
         if action.due >= date.max:
             left_out.append(f"{action.id} is due {action.due}, the last day a calendar can hold; left out")
