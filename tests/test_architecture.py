@@ -25,6 +25,7 @@ LAYERS: dict[str, set[str]] = {
     "edit": {"views", "rules", "plans", "errors", "problems"},
     "render": {"history", "views", "rules", "plans", "errors", "problems"},
     "report": {"render", "history", "views", "rules", "plans", "errors", "problems"},
+    "spreadsheet": {"edit", "views", "rules", "plans", "errors", "problems"},
 }
 """The allowed direction between packages (and the two top-level leaf modules). `cli` may import
 anything; `yotplan` itself (for `__version__`) may be imported by anything."""
