@@ -73,6 +73,7 @@ def action_plan(path: Path, headers: list[str] = HEADERS) -> Path:
         sheet.cell(row, 6).fill = PatternFill(fill_type="solid", fgColor=colour)
     sheet.row_dimensions[11].hidden = True
     sheet.cell(5, 5).number_format = "dd/mm/yyyy"
+    sheet.cell(200, 6).fill = PatternFill(fill_type="solid", fgColor="FF0000")  # formatted far below: not a row
     workbook.save(path)
     return path
 
@@ -326,7 +327,7 @@ def test_csv_input(cli: Invoke, tmp_path: Path) -> None:
     path = tmp_path / "LGA peer review plan.csv"
     path.write_text(
         "LGA Peer Review of the Youth Offending Team - Action Plan,,,,\n"
-        ",,,,\n"
+        "Last updated,15/06/2022,,,\n"
         "Recommendation,Actions,Responsible,Due,Progress\n"
         '"Re-establish the Board as a smaller, strategic Board",Appoint a new Chair,Director of Children\'s Services,'
         "30/06/2022,Complete\n"
@@ -356,7 +357,8 @@ def test_csv_input(cli: Invoke, tmp_path: Path) -> None:
         "        due: 2022-09-30\n        status: in-progress\n",
         "        title: Take the Youth Justice Plan to Cabinet\n        owner: board-chair\n        due: 2022-06-15\n"
         "        status: blocked\n",
-        "        owner: director-of-children-s-services\n        due: 2022-06-30\n        status: done\n",
+        "        owner: director-of-children-s-services\n        due: 2022-06-30\n        status: done\n"
+        "        completed: 2022-06-15\n",  # the "Last updated" date: done by then
     ):
         assert expected in text
     assert cli("check", "--plans", out, "--today", AS_AT).exit_code == 0

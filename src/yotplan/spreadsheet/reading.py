@@ -7,6 +7,7 @@ What a person sees is not what the file stores, so:
   so a title merged across the sheet is still one cell;
 - hidden rows (hidden, or zero height) are marked, so the import can skip and count them;
 - a cell's solid fill colour is kept, because RAG is often coloured by hand with no text;
+- blank rows after the last value (cells formatted far below the table) are not rows at all;
 - formulas give their last calculated value (openpyxl's `data_only`), never their text.
 
 A .csv has none of these: every value is text, and the importer reads the dates in it.
@@ -161,6 +162,13 @@ def _worksheet_rows(worksheet: Worksheet) -> list[Row]:
         dimension = worksheet.row_dimensions.get(number)
         hidden = bool(dimension is not None and (dimension.hidden or dimension.ht == 0))
         rows.append(Row(number, tuple(values), own, hidden, tuple(colours)))
+    return _without_trailing_blanks(rows)
+
+
+def _without_trailing_blanks(rows: list[Row]) -> list[Row]:
+    """The rows up to the last one with a value: cells formatted far below a table are not rows of it."""
+    while rows and rows[-1].blank:
+        rows.pop()
     return rows
 
 
@@ -207,4 +215,4 @@ def _read_csv(path: Path, shown: str) -> list[Row]:
         values = tuple(cell if cell.strip() else None for cell in record)
         own = sum(v is not None for v in values)
         rows.append(Row(number, values, own, False, (None,) * len(values)))
-    return rows
+    return _without_trailing_blanks(rows)

@@ -54,6 +54,8 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_CELL_TEXT = 32_767
 """Excel's limit on the characters in one cell."""
 HEADER_FILL = "D9D9D9"
+LINE_HEIGHT = 15
+"""Points per line of wrapped text (Calibri 11, the default font)."""
 
 Kind = Literal["text", "long", "date", "number", "rag"]
 WIDTH_CAPS: dict[Kind, int] = {"text": 30, "long": 60, "date": 12, "number": 12, "rag": 10}
@@ -147,11 +149,11 @@ def _summary_sheet(
     today: date,
     filters: Filters,
 ) -> None:
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     _put(sheet, 1, 1, "Board pack: improvement action plans").font = Font(bold=True, size=14)
     _put(sheet, 2, 1, "As at").font = Font(bold=True)
-    _put(sheet, 2, 2, today)
+    _put(sheet, 2, 2, today).alignment = Alignment(horizontal="left")
     if filters.sources or filters.owners:
         shown = [*(f"source {s}" for s in filters.sources), *(f"owner {o}" for o in filters.owners)]
         _put(sheet, 3, 1, "Filters").font = Font(bold=True)
@@ -189,23 +191,32 @@ def _table(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Any], top
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    widths = [len(c.header) for c in columns]
+    values = [[column.value(row) for column in columns] for row in rows]
+    widths = [
+        min(
+            max(6, len(column.header), *(_width(line[i]) for line in values)),
+            max(WIDTH_CAPS[column.kind], len(column.header)),
+        )
+        for i, column in enumerate(columns)
+    ]
     for i, column in enumerate(columns, 1):
         cell = _put(sheet, top, i, column.header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill(fill_type="solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate(rows, top + 1):
-        for i, column in enumerate(columns, 1):
-            value = column.value(row)
+        sheet.column_dimensions[get_column_letter(i)].width = widths[i - 1] + 2
+    for r, line in enumerate(values, top + 1):
+        lines = 1
+        for i, (column, value) in enumerate(zip(columns, line, strict=True), 1):
             cell = _put(sheet, r, i, value)
             if column.kind == "rag" and value:
                 _colour(cell, value)
-            if column.kind == "long":
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
-                cell.alignment = Alignment(vertical="top")
-            widths[i - 1] = max(widths[i - 1], _width(value))
+            wrapped = isinstance(value, str) and column.kind in ("text", "long")
+            cell.alignment = Alignment(wrap_text=wrapped, vertical="top")
+            if wrapped:
+                lines = max(lines, _lines(value, widths[i - 1] + 2))
+        if lines > 1:  # neither Excel nor LibreOffice grows a row for wrapped text that openpyxl wrote
+            sheet.row_dimensions[r].height = LINE_HEIGHT * lines
     last = get_column_letter(len(columns))
     sheet.freeze_panes = f"A{top + 1}"
     sheet.auto_filter.ref = f"A{top}:{last}{top + max(len(rows), 1)}"
@@ -214,8 +225,6 @@ def _table(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Any], top
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
-    for i, column in enumerate(columns, 1):
-        sheet.column_dimensions[get_column_letter(i)].width = min(max(widths[i - 1], 6), WIDTH_CAPS[column.kind]) + 2
 
 
 def _width(value: Any) -> int:
@@ -224,6 +233,17 @@ def _width(value: Any) -> int:
     if isinstance(value, date):
         return 11
     return len(str(value))
+
+
+def _lines(text: str, width: int) -> int:
+    """About how many lines `text` wraps to in a column `width` characters wide."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
