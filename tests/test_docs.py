@@ -60,7 +60,7 @@ def test_readme_says_which_commands_take_plans_and_today(command: str) -> None:
     for sub in subcommands:
         options = {opt for param in sub.params for opt in getattr(param, "opts", [])}
         assert ("--today" in options) == (command not in ("diff", "history", "schema")), (command, sub.name)
-        assert ("--plans" in options) == (command not in ("schema", "init")), (command, sub.name)
+        assert ("--plans" in options) == (command not in ("schema", "init", "import")), (command, sub.name)
 
 
 def test_readme_links_work_outside_the_repository() -> None:

@@ -546,3 +546,29 @@ def _append_after(container: Any, last: Any, add: Any, new: Any, before_last: An
     if separated:
         _give_following(container, last, "\n")
     _give_following(container, new, following)
+
+
+# New files -----------------------------------------------------------------------------
+
+
+def dump_new(data: dict[str, Any]) -> str:
+    """New data (dicts, lists, texts, dates, numbers) as YAML text in the shipped plans' style.
+
+    Two-space mappings, `  - ` list items, texts quoted where another YAML reader would take
+    them for something else (`no`, `1.10`, `2024-06-30`), long texts folded (`>-`), dates as
+    dates, keys in the given order, no anchors or aliases. For writing a file that does not exist yet (an import);
+    edits of existing files go through RoundTripDocument.
+    """
+
+    def tree(value: Any) -> Any:
+        if isinstance(value, dict):
+            return new_mapping((scalar(str(key)), tree(item)) for key, item in value.items())
+        if isinstance(value, (list, tuple)):
+            return new_list([tree(item) for item in value])
+        return scalar(value)
+
+    yaml = _make_yaml(Indentation(), explicit_start=False, explicit_end=False)
+    yaml.representer.ignore_aliases = lambda _: True  # one date used twice must not become an anchor (YP004)
+    out = io.StringIO()
+    yaml.dump(tree(data), out)
+    return out.getvalue()

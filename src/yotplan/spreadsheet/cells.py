@@ -1,0 +1,255 @@
+"""What the cells of an action-plan spreadsheet mean: text, dates, statuses, RAG and leads.
+
+Each reader takes one cell's value (and for RAG its fill colour) and returns the plan's value,
+or raises ValueError with a message that says what the cell holds and how to fix it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import colorsys
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+EARLIEST_YEAR = 1990
+"""Dates before this are taken for mistakes (an Excel zero date shows as 1900)."""
+
+
+def clean_text(value: Any) -> str:
+    """A cell as text, verbatim apart from whitespace: runs of spaces and line breaks become one space."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+# Dates ---------------------------------------------------------------------------------
+
+_MONTHS = {name.casefold(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_BY = r"(?:by\s+)?"
+_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_DAY_FIRST = re.compile(_BY + r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}|\d{2})")
+_DAY_MONTH_YEAR = re.compile(_BY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>\d{4})", re.I)
+_MONTH_YEAR = re.compile(r"(?:(?:by|end(?:\s+of)?)\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class DateCell:
+    day: date
+    month_only: bool = False
+    """Written as a month ("March 2023"): `day` is that month's last day."""
+
+
+def read_date(value: Any) -> DateCell:
+    """A real date, or text as dd/mm/yyyy (UK order; d/m/yy too), YYYY-MM-DD, "31 July 2022" or "March 2023".
+
+    Raises ValueError saying what the cell holds and how to write it.
+    """
+    if isinstance(value, datetime):
+        return DateCell(_plausible(value.date(), value))
+    if isinstance(value, date):
+        return DateCell(_plausible(value, value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"{clean_text(value)!r} is a number, not a date; format the cell as a date (dd/mm/yyyy)")
+    text = clean_text(value)
+    if match := _ISO.fullmatch(text):
+        return DateCell(_calendar_day(text, int(match["year"]), int(match["month"]), int(match["day"])))
+    if match := _DAY_FIRST.fullmatch(text):
+        year = int(match["year"])
+        year = year + 2000 if len(match["year"]) == 2 else year
+        return DateCell(_calendar_day(text, year, int(match["month"]), int(match["day"])))
+    if (match := _DAY_MONTH_YEAR.fullmatch(text)) and match["month"].casefold() in _MONTHS:
+        month = _MONTHS[match["month"].casefold()]
+        return DateCell(_calendar_day(text, int(match["year"]), month, int(match["day"])))
+    if (match := _MONTH_YEAR.fullmatch(text)) and match["month"].casefold() in _MONTHS:
+        year, month = int(match["year"]), _MONTHS[match["month"].casefold()]
+        last = calendar.monthrange(year, month)[1]
+        return DateCell(_calendar_day(text, year, month, last), month_only=True)
+    raise ValueError(f"{text!r} is not a date; write it as dd/mm/yyyy")
+
+
+def _calendar_day(text: str, year: int, month: int, day: int) -> date:
+    try:
+        return _plausible(date(year, month, day), text)
+    except ValueError as exc:
+        if "plausible" in str(exc):
+            raise
+        raise ValueError(f"{text!r} is not a real calendar date (dates are read day first: dd/mm/yyyy)") from None
+
+
+def _plausible(day: date, shown: Any) -> date:
+    if day.year < EARLIEST_YEAR:
+        raise ValueError(f"{clean_text(shown)!r} is not a plausible date (before {EARLIEST_YEAR}); correct it")
+    return day
+
+
+# Statuses ------------------------------------------------------------------------------
+
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
+    "done": ("complete", "completed", "done", "closed", "achieved", "finished", "embedded", "complete and embedded"),
+    "in-progress": (
+        "in progress",
+        "inprogress",
+        "ongoing",
+        "on going",
+        "on track",
+        "started",
+        "underway",
+        "under way",
+        "in hand",
+        "progressing",
+        "partially complete",
+        "partially completed",
+        "partly complete",
+    ),
+    "not-started": ("not started", "not yet started", "not begun", "to do", "todo", "planned"),
+    "blocked": ("blocked", "delayed", "on hold", "stalled", "paused", "behind schedule"),
+    "dropped": (
+        "dropped",
+        "no longer required",
+        "no longer needed",
+        "not required",
+        "cancelled",
+        "canceled",
+        "withdrawn",
+        "superseded",
+    ),
+}
+"""The words of a Status column that map to each plan status, compared without case or punctuation."""
+
+_STATUS_OF = {word: status for status, words in STATUS_WORDS.items() for word in words}
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+
+
+def read_status(value: Any) -> str | None:
+    """The plan status a Status cell means (the plan's own words too: `not-started`), or None if unknown."""
+    return _STATUS_OF.get(_words(clean_text(value)))
+
+
+# RAG -----------------------------------------------------------------------------------
+
+RAG_WORDS: dict[str, tuple[str, ...]] = {
+    "red": ("r", "red"),
+    "amber": ("a", "amber", "orange", "yellow"),
+    "green": ("g", "green"),
+    "blue": ("b", "blue", "c", "complete", "completed", "complete and embedded", "done"),
+}
+_RAG_OF = {word: rag for rag, words in RAG_WORDS.items() for word in words}
+
+RAG_STATUS: dict[str, str] = {"blue": "done", "green": "in-progress", "amber": "in-progress", "red": "in-progress"}
+"""The status an action gets from its RAG when the sheet has no Status column.
+
+A RAG is a judgement of progress against plan, not a status: only blue (BRAG's "complete") says
+the action is done; red, amber and green say it is open and someone rated it, so in progress.
+A blank RAG is not started."""
+
+
+def read_rag(value: Any, colour: str | None) -> str | None:
+    """red, amber, green or blue from a RAG cell's text, or from its fill colour when it has no text.
+
+    None when the cell is blank and uncoloured. Raises ValueError for text that is no RAG.
+    """
+    text = clean_text(value)
+    if text:
+        rag = _RAG_OF.get(_words(text))
+        if rag is None:
+            raise ValueError(f"RAG {text!r} is not red, amber, green or blue (complete); write one of those")
+        return rag
+    return rag_of_colour(colour) if colour else None
+
+
+def rag_of_colour(colour: str) -> str | None:
+    """The RAG a hand-picked fill colour (RRGGBB) stands for, by its hue; None for white, grey or black."""
+    try:
+        red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return None
+    hue, saturation, brightness = colorsys.rgb_to_hsv(red, green, blue)
+    if saturation < 0.25 or brightness < 0.2:
+        return None
+    degrees = hue * 360
+    if degrees < 15 or degrees >= 340:
+        return "red"
+    if degrees < 65:
+        return "amber"
+    if degrees < 170:
+        return "green"
+    if degrees < 260:
+        return "blue"
+    return None
+
+
+# Leads ---------------------------------------------------------------------------------
+
+MAX_KEY_LENGTH = 60
+
+
+def owner_key(lead: str) -> str:
+    """The owners.yaml key for a lead: lower case, ASCII letters and digits joined by hyphens.
+
+    "Head of Service (YOT)" -> head-of-service-yot. Empty when the lead has no letter or digit.
+    """
+    ascii_text = unicodedata.normalize("NFKD", lead).encode("ascii", "ignore").decode("ascii")
+    key = "-".join(re.findall(r"[a-z0-9]+", ascii_text.casefold()))
+    if len(key) > MAX_KEY_LENGTH:
+        key = key[:MAX_KEY_LENGTH].rsplit("-", 1)[0]
+    return key
+
+
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "cllr", "councillor", "sir", "dame"}
+_ROLE_WORDS = {
+    *("head", "manager", "management", "director", "officer", "lead", "leader", "chair", "chairman", "chairperson"),
+    *("team", "service", "services", "board", "council", "coordinator", "co", "ordinator", "worker", "workers"),
+    *("practitioner", "nurse", "inspector", "sergeant", "police", "education", "health", "camhs", "yot", "yjs"),
+    *("youth", "justice", "partnership", "partners", "panel", "analyst", "executive", "chief", "deputy"),
+    *("assistant", "senior", "principal", "commissioner", "group", "all", "operations", "operational"),
+    *("strategic", "safeguarding", "quality", "performance", "data", "administrator", "admin", "consultant"),
+    *("advisor", "adviser", "specialist", "governor", "member", "members", "probation", "social", "school"),
+    *("schools", "academy", "virtual", "representative", "unit", "department", "finance", "hr", "nhs", "trust"),
+    *("authority", "local", "children", "childrens", "family", "families", "early", "help", "court", "victim"),
+    *("liaison", "commissioning", "improvement", "continuous", "psychologist", "clinical", "secretary"),
+    *("hospital", "college", "university", "foundation", "charity", "agency", "centre", "center", "network"),
+    *("forum", "committee", "cabinet", "commission", "office", "directorate", "division", "housing", "options"),
+    *("employment", "training", "careers", "skills", "substance", "misuse", "mental", "wellbeing", "community"),
+    *("safety", "prevention", "public", "county", "city", "borough", "district", "regional", "region", "national"),
+}
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*")
+_INITIALS_NAME = re.compile(r"(?:[A-Z]\.?\s*){1,3}\s*[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*")
+
+
+def looks_like_person(lead: str) -> bool:
+    """Whether a lead reads as a person's name ("Sarah Jones", "J. Smith", "Mr Patel", "Sarah Jones (YOT Manager)").
+
+    A heuristic for a warning, not a judgement: a role such as "Head of Service" never matches.
+    """
+    parts = [p.strip() for p in re.split(r"[()/,;&]|\s[-–—]\s|\band\b", lead) if p.strip()]
+    return any(_is_name(part) for part in parts)
+
+
+def _is_name(text: str) -> bool:
+    words = text.split()
+    if not words:
+        return False
+    if len(words) >= 2 and words[0].rstrip(".").casefold() in _TITLES:
+        return True
+    if any(re.sub(r"[^a-z]", "", w.casefold()) in _ROLE_WORDS for w in words):
+        return False
+    if _INITIALS_NAME.fullmatch(text) and len(words) <= 3:
+        return True
+    return 2 <= len(words) <= 3 and all(_NAME_WORD.fullmatch(w) for w in words)

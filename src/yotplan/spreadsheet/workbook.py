@@ -1,0 +1,322 @@
+"""`yotplan export`: the Board pack as an .xlsx workbook, from the views `status` and `overdue` use.
+
+Sheets: Summary (counts by source and RAG, the as-at date), Recommendations, Actions, Overdue.
+Dates are real dates with a date format; RAG cells are filled in the report's colours; each
+table has its header row frozen, an autofilter, capped column widths and wrapped long text.
+
+- **No cell is ever a formula.** openpyxl makes any text that starts with `=` a formula (and
+  `#N/A` an error value); every text here is written as a string cell, and a text that a
+  spreadsheet would take for a formula (`=`, `+`, `-`, `@`) also gets the quote prefix, so it
+  stays text when someone edits the cell.
+- **Deterministic.** The workbook's created and modified properties are the as-at date, and the
+  zip entries carry that date too, so the same plans on the same day give the same bytes.
+- The Actions sheet has the columns of a service's own action plan (Rec ref, Recommendation,
+  Rec owner, Action ref, Action, Owner, Due, Status, Completed), so `yotplan import --sheet
+  Actions` reads it back with the same ids, owners, dates and statuses.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from yotplan.edit.safe_write import create_file, digest, replace_file
+from yotplan.errors import WriteFailed
+from yotplan.plans.loader import display_path
+from yotplan.plans.planset import PlanSet
+from yotplan.rules.rag import RAGS
+from yotplan.spreadsheet.errors import SpreadsheetError
+from yotplan.views.queries import ActionView, Filters, RecommendationView, overdue_actions, status_view
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+SHEETS = ("Summary", "Recommendations", "Actions", "Overdue")
+
+RAG_COLOURS: dict[str, tuple[str, str]] = {
+    # fill, text colour on it: the Board report's (yotplan.report.charts.RAG_COLOURS; a test keeps them equal).
+    "red": ("#b3261e", "#ffffff"),
+    "amber": ("#f2a900", "#1a1a1a"),
+    "green": ("#2e7d32", "#ffffff"),
+    "complete": ("#1f5fa8", "#ffffff"),
+    "dropped": ("#9e9e9e", "#1a1a1a"),
+}
+DATE_FORMAT = "d mmm yyyy"
+"""1 Oct 2022: a real date, shown the same way to readers in any locale."""
+FORMULA_STARTS = ("=", "+", "-", "@")
+MAX_CELL_TEXT = 32_767
+"""Excel's limit on the characters in one cell."""
+HEADER_FILL = "D9D9D9"
+LINE_HEIGHT = 15
+"""Points per line of wrapped text (Calibri 11, the default font)."""
+
+Kind = Literal["text", "long", "date", "number", "rag"]
+WIDTH_CAPS: dict[Kind, int] = {"text": 30, "long": 60, "date": 12, "number": 12, "rag": 10}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    kind: Kind
+    value: Callable[[Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    """What the workbook holds, for the command to say."""
+
+    today: date
+    recommendations: int
+    actions: int
+    overdue: int
+
+
+REC_COLUMNS = (
+    Column("Rec ref", "text", lambda r: r.id),
+    Column("Source", "text", lambda r: r.source),
+    Column("Recommendation", "long", lambda r: r.text),
+    Column("To", "text", lambda r: r.to),
+    Column("Owner", "text", lambda r: r.owner),
+    Column("Done", "number", lambda r: r.done),
+    Column("Actions", "number", lambda r: r.total),
+    Column("Next due", "date", lambda r: r.next_due),
+    Column("RAG", "rag", lambda r: r.rag),
+    Column("Related", "text", lambda r: ", ".join(r.related)),
+)
+ACTION_COLUMNS = (
+    Column("Source", "text", lambda p: p[1].source),
+    Column("Rec ref", "text", lambda p: p[0].id),
+    Column("Recommendation", "long", lambda p: p[0].text),
+    Column("Rec owner", "text", lambda p: p[0].owner),
+    Column("Action ref", "text", lambda p: p[1].id),
+    Column("Action", "long", lambda p: p[1].title),
+    Column("Owner", "text", lambda p: p[1].owner),
+    Column("Due", "date", lambda p: p[1].due),
+    Column("Status", "text", lambda p: p[1].status),
+    Column("Completed", "date", lambda p: p[1].completed),
+    Column("RAG", "rag", lambda p: p[1].rag),
+    Column("Days left", "number", lambda p: p[1].days_left),
+)
+OVERDUE_COLUMNS = (
+    Column("Action ref", "text", lambda a: a.id),
+    Column("Action", "long", lambda a: a.title),
+    Column("Owner", "text", lambda a: a.owner),
+    Column("Due", "date", lambda a: a.due),
+    Column("Days overdue", "number", lambda a: a.days_overdue),
+    Column("Status", "text", lambda a: a.status),
+    Column("Rec ref", "text", lambda a: a.recommendation),
+    Column("Source", "text", lambda a: a.source),
+)
+
+
+def build_workbook(plans: PlanSet, today: date, filters: Filters = Filters()) -> tuple[bytes, ExportSummary]:
+    """The Board pack's bytes as at `today`, for the recommendations `filters` keeps (as `status` does).
+
+    The Actions sheet lists the shown recommendations' actions (only the given owners' with
+    `--owner`); Overdue is `yotplan overdue` with the same filters.
+    """
+    from openpyxl import Workbook
+
+    view = status_view(plans, today, filters=filters)
+    actions = [(rec, a) for rec in view.recommendations for a in rec.actions if filters.matches_owner(a.owner)]
+    overdue = overdue_actions(plans, today, filters)
+    titles = {str(doc.model.source.id): str(doc.model.source.title) for doc in plans.plans}
+
+    workbook = Workbook()
+    summary = workbook.active
+    assert summary is not None  # a new workbook has one sheet
+    summary.title = SHEETS[0]
+    _summary_sheet(summary, view.recommendations, titles, overdue, today, filters)
+    _table(workbook.create_sheet(SHEETS[1]), REC_COLUMNS, view.recommendations)
+    _table(workbook.create_sheet(SHEETS[2]), ACTION_COLUMNS, actions)
+    _table(workbook.create_sheet(SHEETS[3]), OVERDUE_COLUMNS, overdue)
+    stats = ExportSummary(today, len(view.recommendations), len(actions), len(overdue))
+    return _save(workbook, today), stats
+
+
+def _summary_sheet(
+    sheet: Worksheet,
+    recs: Sequence[RecommendationView],
+    titles: dict[str, str],
+    overdue: Sequence[ActionView],
+    today: date,
+    filters: Filters,
+) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    _put(sheet, 1, 1, "Board pack: improvement action plans").font = Font(bold=True, size=14)
+    _put(sheet, 2, 1, "As at").font = Font(bold=True)
+    _put(sheet, 2, 2, today).alignment = Alignment(horizontal="left")
+    if filters.sources or filters.owners:
+        shown = [*(f"source {s}" for s in filters.sources), *(f"owner {o}" for o in filters.owners)]
+        _put(sheet, 3, 1, "Filters").font = Font(bold=True)
+        _put(sheet, 3, 2, ", ".join(shown))
+    counts: dict[str, dict[str, int]] = {}
+    for rec in recs:
+        counts.setdefault(rec.source, dict.fromkeys(RAGS, 0))[rec.rag] += 1
+    late: dict[str, int] = {}
+    for action in overdue:
+        late[action.source] = late.get(action.source, 0) + 1
+
+    def count_of(rag: str) -> Callable[[str], int]:
+        return lambda source: counts[source][rag]
+
+    columns: list[Column] = [
+        Column("Source", "text", lambda s: s),
+        Column("Title", "long", lambda s: titles.get(s, "")),
+        Column("Recommendations", "number", lambda s: sum(counts[s].values())),
+        *(Column(rag.capitalize(), "number", count_of(rag)) for rag in RAGS),
+        Column("Overdue actions", "number", lambda s: late.get(s, 0)),
+    ]
+    top = 5
+    _table(sheet, columns, list(counts), top=top)
+    for i, rag in enumerate(RAGS):
+        _colour(sheet.cell(top, 4 + i), rag)
+    total = top + len(counts) + 1
+    _put(sheet, total, 1, "Total").font = Font(bold=True)
+    sums = [sum(counts[s][rag] for s in counts) for rag in RAGS]
+    for i, value in enumerate([sum(sums), *sums, len(overdue)]):
+        _put(sheet, total, 3 + i, value).font = Font(bold=True)
+
+
+def _table(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Any], top: int = 1) -> None:
+    """A table with its header on row `top`: frozen, filtered, sized, printable."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    values = [[column.value(row) for column in columns] for row in rows]
+    widths = [
+        min(
+            max(6, len(column.header), *(_width(line[i]) for line in values)),
+            max(WIDTH_CAPS[column.kind], len(column.header)),
+        )
+        for i, column in enumerate(columns)
+    ]
+    for i, column in enumerate(columns, 1):
+        cell = _put(sheet, top, i, column.header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill(fill_type="solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(i)].width = widths[i - 1] + 2
+    for r, line in enumerate(values, top + 1):
+        lines = 1
+        for i, (column, value) in enumerate(zip(columns, line, strict=True), 1):
+            cell = _put(sheet, r, i, value)
+            if column.kind == "rag" and value:
+                _colour(cell, value)
+            wrapped = isinstance(value, str) and column.kind in ("text", "long")
+            cell.alignment = Alignment(wrap_text=wrapped, vertical="top")
+            if wrapped:
+                lines = max(lines, _lines(value, widths[i - 1] + 2))
+        if lines > 1:  # neither Excel nor LibreOffice grows a row for wrapped text that openpyxl wrote
+            sheet.row_dimensions[r].height = LINE_HEIGHT * lines
+    last = get_column_letter(len(columns))
+    sheet.freeze_panes = f"A{top + 1}"
+    sheet.auto_filter.ref = f"A{top}:{last}{top + max(len(rows), 1)}"
+    sheet.print_title_rows = f"{top}:{top}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+
+
+def _width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, date):
+        return 11
+    return len(str(value))
+
+
+def _lines(text: str, width: int) -> int:
+    """About how many lines `text` wraps to in a column `width` characters wide."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
+    """Write one cell; a text is always a string cell, never a formula or an error value."""
+    cell = sheet.cell(row, column)
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        if len(text) > MAX_CELL_TEXT:
+            text = text[: MAX_CELL_TEXT - 1] + "…"
+        cell.value = text
+        cell.data_type = "s"  # openpyxl would make `=...` a formula and `#N/A` an error
+        if text.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # and so would Excel, when someone edits the cell
+    elif isinstance(value, (date, datetime)):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    else:
+        cell.value = value
+    return cell
+
+
+def _colour(cell: Any, rag: str) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    fill, ink = RAG_COLOURS.get(rag, ("#666666", "#ffffff"))
+    cell.fill = PatternFill(fill_type="solid", fgColor=fill.lstrip("#").upper())
+    cell.font = Font(bold=cell.font.bold, color=ink.lstrip("#").upper())
+
+
+def _save(workbook: Workbook, today: date) -> bytes:
+    """The workbook's bytes, the same for the same content and day."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    stamp = datetime.combine(today, time())
+    workbook.properties.creator = "yotplan"
+    workbook.properties.title = "Board pack"
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    workbook.properties.lastModifiedBy = None
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()  # not save_workbook(): it stamps `modified` with the clock
+    # zipfile stamps each entry with the clock too: write them again with the as-at date.
+    out = io.BytesIO()
+    when = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = entry.external_attr
+            target.writestr(info, source.read(entry))
+    return out.getvalue()
+
+
+def write_workbook(path: Path, data: bytes) -> None:
+    """Write the workbook to `path` atomically (a temporary file, then a rename); replaces an older one."""
+    shown = display_path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise SpreadsheetError(f"{shown}: the Board pack is an .xlsx workbook; give -o a name ending in .xlsx")
+    if path.is_dir():
+        raise SpreadsheetError(f"{shown} is a folder; give -o a file name ending in .xlsx")
+    if not path.parent.is_dir():
+        raise SpreadsheetError(f"{shown}: the folder {display_path(path.parent)} does not exist; create it first")
+    try:
+        if os.path.lexists(path):
+            replace_file(path, data, expected_digest=digest(path.read_bytes()), shown=shown)
+        else:
+            create_file(path, data)
+    except FileExistsError:
+        raise SpreadsheetError(f"{shown} appeared while it was being written; run the export again") from None
+    except WriteFailed:
+        raise
+    except OSError as exc:
+        raise SpreadsheetError(f"cannot write {shown}: {exc.strerror or exc}") from None

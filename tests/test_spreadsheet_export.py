@@ -1,0 +1,261 @@
+"""`yotplan export`: the Board pack as an .xlsx workbook, opened again with openpyxl and read as XML."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from yotplan.plans.loader import load_plans
+from yotplan.report.charts import RAG_COLOURS as REPORT_COLOURS
+from yotplan.spreadsheet.workbook import RAG_COLOURS, build_workbook
+from yotplan.views.queries import Filters, overdue_actions, status_view
+
+from conftest import SHIPPED_PLANS, Invoke
+
+AS_AT = "2022-10-01"  # a mix of red, amber, green and complete in the shipped plans
+DAY = date(2022, 10, 1)
+
+
+def flat(text: str) -> str:
+    return " ".join(re.sub("[│╭╮╰╯─]", " ", text).split())
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from typer.testing import CliRunner
+
+    from yotplan.cli import app
+
+    path = tmp_path_factory.mktemp("export") / "board-pack.xlsx"
+    result = CliRunner().invoke(app, ["export", "-o", str(path), "--plans", str(SHIPPED_PLANS), "--today", AS_AT])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"wrote {path}: 23 recommendations, 53 actions, 18 overdue (as at {AS_AT})\n"
+    return path
+
+
+def test_sheets_and_row_counts_match_the_views(pack: Path) -> None:
+    plans = load_plans(SHIPPED_PLANS).plans
+    view = status_view(plans, DAY)
+    overdue = overdue_actions(plans, DAY)
+    book = load_workbook(pack)
+    assert book.sheetnames == ["Summary", "Recommendations", "Actions", "Overdue"]
+    recs, actions, late = book["Recommendations"], book["Actions"], book["Overdue"]
+    assert recs.max_row - 1 == len(view.recommendations) == 23
+    assert actions.max_row - 1 == sum(r.total for r in view.recommendations)
+    assert late.max_row - 1 == len(overdue) == 18
+    assert [c.value for c in recs[1]] == [
+        "Rec ref", "Source", "Recommendation", "To", "Owner", "Done", "Actions", "Next due", "RAG", "Related"
+    ]  # fmt: skip
+    assert [recs.cell(r, 1).value for r in range(2, 25)] == [r.id for r in view.recommendations]
+    assert [late.cell(r, 1).value for r in range(2, 20)] == [a.id for a in overdue]
+    assert [late.cell(r, 5).value for r in range(2, 20)] == [a.days_overdue for a in overdue]
+
+
+def test_the_summary_counts_by_source_and_rag(pack: Path) -> None:
+    view = status_view(load_plans(SHIPPED_PLANS).plans, DAY)
+    summary = load_workbook(pack)["Summary"]
+    assert summary["A2"].value == "As at"
+    assert summary["B2"].value == datetime(2022, 10, 1)
+    assert [c.value for c in summary[5]] == [
+        "Source", "Title", "Recommendations", "Red", "Amber", "Green", "Complete", "Dropped", "Overdue actions"
+    ]  # fmt: skip
+    assert [summary.cell(r, 1).value for r in (6, 7, 8)] == ["HMIP", "IR", "LGA"]
+    totals = [summary.cell(9, c).value for c in range(3, 9)]
+    assert summary["A9"].value == "Total"
+    assert totals == [23, *view.summary.values()]
+    assert summary.freeze_panes == "A6"
+    assert summary.auto_filter.ref == "A5:I8"
+
+
+def test_dates_are_real_dates_with_a_date_format(pack: Path) -> None:
+    book = load_workbook(pack)
+    columns = {"Recommendations": ["H"], "Actions": ["H", "J"], "Overdue": ["D"]}
+    seen = 0
+    for name, letters in columns.items():
+        sheet = book[name]
+        for letter in letters:
+            assert sheet[f"{letter}1"].value in ("Next due", "Due", "Completed")
+            for cell in sheet[letter][1:]:
+                if cell.value is None:
+                    continue
+                assert isinstance(cell.value, (datetime, date)), (name, cell.coordinate, cell.value)
+                assert cell.number_format == "d mmm yyyy"
+                seen += 1
+    assert seen > 60
+
+
+def test_rag_cells_are_filled_in_the_reports_colours(pack: Path) -> None:
+    assert RAG_COLOURS == REPORT_COLOURS
+    sheet = load_workbook(pack)["Actions"]
+    rag_column = [c.value for c in sheet[1]].index("RAG") + 1
+    rags = set()
+    for row in range(2, sheet.max_row + 1):
+        cell = sheet.cell(row, rag_column)
+        fill, ink = RAG_COLOURS[cell.value]
+        assert cell.fill.fill_type == "solid"
+        assert cell.fill.fgColor.rgb[-6:] == fill.lstrip("#").upper()
+        assert cell.font.color.rgb[-6:] == ink.lstrip("#").upper()
+        rags.add(cell.value)
+    assert rags == {"red", "green", "complete"}  # no action is amber on that day
+
+
+def test_headers_are_frozen_filtered_and_columns_sized(pack: Path) -> None:
+    book = load_workbook(pack)
+    for name in ("Recommendations", "Actions", "Overdue"):
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+        widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1]]
+        assert all(8 <= w <= 62 for w in widths), (name, widths)
+    text = book["Actions"]["C2"]
+    assert text.alignment.wrap_text
+    assert book["Actions"].column_dimensions["C"].width == 62  # long text: capped, wrapped
+
+
+def test_the_same_plans_give_the_same_bytes(tmp_path: Path, cli: Invoke) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    for path in (first, second):
+        assert cli("export", "-o", path, "--plans", SHIPPED_PLANS, "--today", AS_AT).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    book = load_workbook(first)
+    assert book.properties.created == book.properties.modified == datetime(2022, 10, 1)
+    with zipfile.ZipFile(first) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2022, 10, 1, 0, 0, 0)}
+
+
+FORMULAS = ['=HYPERLINK("http://e.x","click")', "+1", "-2", "@SUM(A1)", "#N/A", "=1+1"]
+
+
+def formula_plans(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "owners.yaml").write_text(
+        "owners:\n  cmd:\n    role: '=HYPERLINK(\"http://e.x\",\"click\")'\n    agency: '@SUM(A1)'\n", "utf-8"
+    )
+    actions = "".join(
+        f"      - id: X-1.{i}\n        title: '{t.replace(chr(39), chr(39) * 2)}'\n        owner: cmd\n"
+        f"        due: 2022-01-31\n"
+        for i, t in enumerate(FORMULAS, 1)
+    )
+    (folder / "x.yaml").write_text(
+        'source:\n  id: X\n  title: \'=HYPERLINK("http://e.x","click")\'\n  kind: other\n'
+        "recommendations:\n  - id: X-1\n    text: '+1'\n    to: '-2'\n    owner: cmd\n    actions:\n" + actions,
+        "utf-8",
+    )
+    return folder
+
+
+def test_no_cell_is_ever_a_formula(tmp_path: Path, cli: Invoke) -> None:
+    plans = formula_plans(tmp_path / "plans")
+    assert cli("check", "--plans", plans, "--today", AS_AT).exit_code == 0
+    path = tmp_path / "pack.xlsx"
+    result = cli("export", "-o", path, "--plans", plans, "--today", AS_AT)
+    assert result.exit_code == 0, result.stderr
+    book = load_workbook(path)  # data_only=False: a formula would come back as a formula
+    texts = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                assert cell.data_type != "e", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                    assert cell.quotePrefix, (sheet.title, cell.coordinate)
+                    texts.append(cell.value)
+    assert set(FORMULAS) - {"#N/A"} <= set(texts)
+    actions = book["Actions"]
+    assert [actions.cell(r, 6).value for r in range(2, 8)] == FORMULAS
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                xml = archive.read(name).decode("utf-8")
+                assert not re.search(r"<(\w+:)?f[ >/]", xml), name
+                assert 't="inlineStr"' in xml
+
+
+def test_filters_as_status_has_them(tmp_path: Path, cli: Invoke) -> None:
+    path = tmp_path / "hmip.xlsx"
+    result = cli("export", "-o", path, "--plans", SHIPPED_PLANS, "--today", AS_AT, "--source", "hmip")
+    assert result.exit_code == 0, result.stderr
+    book = load_workbook(path)
+    assert {c.value for c in book["Recommendations"]["B"][1:]} == {"HMIP"}
+    assert {c.value for c in book["Overdue"]["H"][1:]} == {"HMIP"}
+    assert book["Summary"]["B3"].value == "source hmip"
+    plans = load_plans(SHIPPED_PLANS).plans
+    _, stats = build_workbook(plans, DAY, Filters(owners=("camhs-lead",)))
+    assert stats.actions == sum(
+        a.owner == "camhs-lead" for r in status_view(plans, DAY).recommendations for a in r.actions
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--source", "HMPI"), "'HMPI' is not known (did you mean 'HMIP'?)"),
+        (("--owner", "yot-manger"), "did you mean 'yot-manager'?"),
+    ],
+)
+def test_unknown_filters_are_usage_errors(tmp_path: Path, cli: Invoke, args: tuple[str, ...], words: str) -> None:
+    result = cli("export", "-o", tmp_path / "p.xlsx", "--plans", SHIPPED_PLANS, "--today", AS_AT, *args)
+    assert result.exit_code == 2
+    assert words in flat(result.stderr)
+    assert not (tmp_path / "p.xlsx").exists()
+
+
+@pytest.mark.parametrize("name", ["-", "pack.csv", "pack.xls"])
+def test_only_an_xlsx_file_never_stdout(tmp_path: Path, cli: Invoke, name: str) -> None:
+    result = cli("export", "-o", name if name == "-" else tmp_path / name, "--plans", SHIPPED_PLANS)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_older_pack_is_replaced_atomically(tmp_path: Path, cli: Invoke) -> None:
+    path = tmp_path / "pack.xlsx"
+    path.write_bytes(b"last quarter's pack")
+    assert cli("export", "-o", path, "--plans", SHIPPED_PLANS, "--today", AS_AT).exit_code == 0
+    assert zipfile.is_zipfile(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack.xlsx"]  # no temporary file left
+    missing = cli("export", "-o", tmp_path / "no" / "pack.xlsx", "--plans", SHIPPED_PLANS)
+    assert missing.exit_code == 1
+    assert "does not exist; create it first" in missing.stderr
+
+
+def test_round_trip_through_the_actions_sheet(pack: Path, tmp_path: Path, cli: Invoke) -> None:
+    out = tmp_path / "back"
+    result = cli("import", pack, "--sheet", "Actions", "-o", out, "--source-id", "BOARD", "--today", AS_AT)
+    assert result.exit_code == 0, result.stderr
+    assert "  Days left -> (not used" in result.stdout
+
+    def actions(folder: Path) -> list[tuple[object, ...]]:
+        plans = load_plans(folder).plans
+        return [
+            (a.action.id, a.action.owner, a.action.due, a.action.status, a.action.completed, a.rec.recommendation.id)
+            for a in plans.actions()
+        ]
+
+    def rec_owners(folder: Path) -> list[tuple[str, str | None]]:
+        return [(r.recommendation.id, r.recommendation.owner) for r in load_plans(folder).plans.recommendations()]
+
+    assert actions(out) == actions(SHIPPED_PLANS)
+    assert rec_owners(out) == rec_owners(SHIPPED_PLANS)
+    assert cli("check", "--plans", out, "--today", AS_AT).exit_code == 0
+
+
+def test_help_and_status_do_not_import_openpyxl() -> None:
+    code = (
+        "import sys\n"
+        "from yotplan.cli import app\n"
+        "for args in (['--help'], ['status', '--plans', sys.argv[1], '--today', '2022-10-01']):\n"
+        "    try:\n        app(args)\n    except SystemExit:\n        pass\n"
+        "print('openpyxl' in sys.modules, 'yotplan.spreadsheet' in sys.modules)\n"
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", code, str(SHIPPED_PLANS)], capture_output=True, text=True, check=True
+    )
+    assert process.stdout.splitlines()[-1] == "False False"
