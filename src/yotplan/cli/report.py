@@ -17,6 +17,7 @@ from yotplan.cli.app import (
     Today,
     app,
     load_or_fail,
+    print_notes,
     print_renderable,
     print_text,
     resolve_today,
@@ -178,6 +179,7 @@ def history(
 
     timeline = item_history(plans_dir, item_id)
     _warn(timeline.problems)
+    print_notes(timeline.notes)
     if fmt is ChangesFormat.json:
         from yotplan.render.data import render_json
 
@@ -202,7 +204,6 @@ def calendar(
 
     Example: yotplan calendar --owner yot-manager -o due.ics
     """
-    from yotplan.cli.app import print_notes
     from yotplan.report.ics import build_calendar
 
     plans = load_or_fail(plans_dir)

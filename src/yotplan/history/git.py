@@ -82,10 +82,37 @@ def resolve_commit(repo: GitRepo, rev: str) -> str:
     try:
         out = _git(repo.top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     except GitError:
+        if shallow_boundary(repo):
+            raise UnknownRevision(
+                f"revision {rev!r} is not in this shallow clone, which has only the latest history; {SHALLOW_FIX}"
+            ) from None
         raise UnknownRevision(
             f"revision {rev!r} does not exist in {repo.top}; `git log --oneline` lists commits, `git tag` tags"
         ) from None
     return out.decode("ascii").strip()
+
+
+SHALLOW_FIX = (
+    "fetch the whole history with `git fetch --unshallow` (in GitHub Actions, `fetch-depth: 0` in actions/checkout)"
+)
+
+
+def shallow_boundary(repo: GitRepo) -> set[str]:
+    """The commits whose parents a shallow clone does not have (empty for a full clone). Their
+    changes cannot be known: git would show every file as added."""
+    try:
+        path = _git(repo.top, "rev-parse", "--git-path", "shallow").decode("utf-8").strip()
+    except GitError:
+        return set()
+    shallow_file = Path(path) if Path(path).is_absolute() else repo.top / path
+    try:
+        return set(shallow_file.read_text(encoding="ascii").split())
+    except (OSError, UnicodeDecodeError):
+        return set()
+
+
+def has_commits(repo: GitRepo) -> bool:
+    return _has_head(repo)
 
 
 def default_base(repo: GitRepo) -> str:
@@ -97,6 +124,10 @@ def default_base(repo: GitRepo) -> str:
     try:
         resolve_commit(repo, "HEAD~1")
     except UnknownRevision:
+        if shallow_boundary(repo):
+            raise UnknownRevision(
+                f"this is a shallow clone, so the previous commit is missing; {SHALLOW_FIX}"
+            ) from None
         raise UnknownRevision(
             "there is no tag and no previous commit to compare with; name a revision, e.g. `yotplan diff HEAD`"
         ) from None

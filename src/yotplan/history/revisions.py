@@ -15,19 +15,22 @@ from pathlib import Path
 from yotplan.errors import UnknownId
 from yotplan.history.compare import Change, compare_plans
 from yotplan.history.git import (
+    SHALLOW_FIX,
     Commit,
     GitRepo,
     default_base,
+    has_commits,
     log_plan_changes,
     open_repo,
     plan_blobs,
     read_blobs,
     resolve_commit,
+    shallow_boundary,
     short_hash,
 )
 from yotplan.plans.loader import OWNERS_FILES, PLAN_SUFFIXES, load_plans
 from yotplan.plans.models import PlanFile
-from yotplan.plans.planset import Document, PlanSet
+from yotplan.plans.planset import Document, PlanSet, RecommendationRef
 from yotplan.plans.strict_yaml import MAX_FILE_BYTES, YamlProblem, parse_yaml
 from yotplan.plans.validation import validate_document
 from yotplan.problems import Problem
@@ -92,6 +95,8 @@ class ItemHistory:
     kind: str
     entries: list[HistoryEntry]
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the history cannot show, in a sentence each: a shallow clone, an item not committed yet."""
 
     def as_json(self) -> dict[str, object]:
         return {"id": self.id, "kind": self.kind, "commits": [e.as_json() for e in self.entries]}
@@ -216,6 +221,12 @@ def item_history(folder: Path, item_id: str) -> ItemHistory:
     known: dict[str, tuple[str, str]] = {}  # casefolded id -> (id as last written, kind)
     last_readable: dict[str, str] = {}  # file name -> blob
     log = log_plan_changes(repo)
+    notes: list[str] = []
+    boundary = shallow_boundary(repo)
+    if boundary:
+        cut = [commit for commit, _ in log if commit.hash in boundary]
+        when = f" (before {cut[0].short}, {cut[0].date[:10]})" if cut else ""
+        notes.append(f"this is a shallow clone, so the history{when} is missing; {SHALLOW_FIX}")
     # Every version of every plan file, read by one git process rather than one per commit.
     reader.parse(
         [b for _, files in log for f in files if is_plan_file_name(f.name) for b in (f.old_blob, f.new_blob) if b]
@@ -241,6 +252,8 @@ def item_history(folder: Path, item_id: str) -> ItemHistory:
             for rec in doc.model.recommendations:
                 known[rec.id.casefold()] = (rec.id, "recommendation")
                 known.update({a.id.casefold(): (a.id, "action") for a in rec.actions})
+        if commit.hash in boundary:
+            continue  # its parent is not in this clone: git shows every file as added
         changes = compare_plans(old_docs, new_docs, frozenset(old_broken | new_broken))
         mine = [c for c in changes if _concerns(c, wanted)]
         for change in mine:
@@ -248,11 +261,30 @@ def item_history(folder: Path, item_id: str) -> ItemHistory:
         if mine:
             entries.append(HistoryEntry(commit, mine))
     if wanted not in known:
-        from yotplan.views.queries import unknown_id_message
+        uncommitted = _uncommitted_item(folder, item_id)
+        if uncommitted is None:
+            from yotplan.views.queries import unknown_id_message
 
-        raise UnknownId(unknown_id_message(item_id, sorted({shown for shown, _ in known.values()})))
+            raise UnknownId(unknown_id_message(item_id, sorted({shown for shown, _ in known.values()})))
+        shown_id, kind = uncommitted
+        why = "the repository has no commits yet" if not has_commits(repo) else "it has not been committed yet"
+        notes.append(f"{shown_id} has no history: {why}")
+        return ItemHistory(shown_id, kind, [], problems, notes)
     shown_id, kind = known[wanted]
-    return ItemHistory(shown_id, kind, entries, problems)
+    return ItemHistory(shown_id, kind, entries, problems, notes)
+
+
+def _uncommitted_item(folder: Path, item_id: str) -> tuple[str, str] | None:
+    """(id, kind) of an item that is in the plans on disk (but in no commit), or None."""
+    from yotplan.views.queries import find_item
+
+    try:
+        ref = find_item(load_plans(folder).plans, item_id)
+    except UnknownId:
+        return None
+    if isinstance(ref, RecommendationRef):
+        return ref.recommendation.id, "recommendation"
+    return ref.action.id, "action"
 
 
 def _concerns(change: Change, wanted: str) -> bool:
