@@ -69,7 +69,8 @@ def test_second_load_comes_from_the_cache_and_equals_the_first(plans: Path, cach
     warm = as_compared(plans)
     assert warm == cold  # models, and the marked data re-read for positions
     raw = (plans / "hmip-inspection.yaml").read_bytes()
-    assert opened().get(raw, PlanFile) == next(m for p, m, _ in cold if p.endswith("hmip-inspection.yaml"))
+    model = next(m for p, m, _ in cold if p.endswith("hmip-inspection.yaml"))
+    assert opened().get(raw, PlanFile) == (model, [])
 
 
 def test_models_go_to_plain_data_and_back_unchanged() -> None:
@@ -170,11 +171,11 @@ def test_entries_written_without_this_users_key_are_ignored(plans: Path, cache_d
     raw = (plans / "hmip-inspection.yaml").read_bytes()
     key = cache.key(raw, PlanFile)
     entry = cache_dir / SUBFOLDER / key.hex()
-    genuine = cache.get(raw, PlanFile)
-    assert genuine is not None
-    forged_plan = to_plain(genuine)
+    hit = cache.get(raw, PlanFile)
+    assert hit is not None
+    forged_plan = to_plain(hit[0])
     forged_plan[1][0][5][0] = (*forged_plan[1][0][5][0][:4], "done", *forged_plan[1][0][5][0][5:])
-    payload = marshal.dumps(forged_plan)
+    payload = marshal.dumps((forged_plan, []))
     for mac in (b"\0" * 32, entry.read_bytes()[len(MAGIC) + KEY_BYTES : len(MAGIC) + KEY_BYTES + 32]):
         entry.write_bytes(MAGIC + key + mac + payload)
         assert cache.get(raw, PlanFile) is None

@@ -28,7 +28,7 @@ from yotplan.history.git import (
     shallow_boundary,
     short_hash,
 )
-from yotplan.plans.loader import OWNERS_FILES, PLAN_SUFFIXES, load_plans
+from yotplan.plans.loader import is_plan_file_name, load_plans
 from yotplan.plans.models import PlanFile
 from yotplan.plans.planset import Document, PlanSet, RecommendationRef
 from yotplan.plans.strict_yaml import MAX_FILE_BYTES, YamlProblem, parse_yaml
@@ -100,11 +100,6 @@ class ItemHistory:
 
     def as_json(self) -> dict[str, object]:
         return {"id": self.id, "kind": self.kind, "commits": [e.as_json() for e in self.entries]}
-
-
-def is_plan_file_name(name: str) -> bool:
-    """The same files `loader.find_plan_files` reads as plans (owners.yaml is not a plan)."""
-    return name.endswith(PLAN_SUFFIXES) and not name.startswith(".") and name not in OWNERS_FILES
 
 
 class RevisionReader:

@@ -54,13 +54,14 @@ import sys
 import time
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from yotplan import __version__
+from yotplan.problems import Problem
 
 FORMAT = b"3"
 """Bumped when the entry layout changes."""
@@ -396,10 +397,12 @@ class PlanCache:
     def close(self) -> None:
         self.entries.close()
 
-    def key(self, raw: bytes, kind: type | str) -> bytes:
-        """The entry key of a file's bytes read as `kind` (a model class, or "positions")."""
+    def key(self, raw: bytes, kind: type | str, checks: str = "") -> bytes:
+        """The entry key of a file's bytes read as `kind` (a model class, or "positions"), with the
+        file checks of version `checks` (if any)."""
         digest = hashlib.blake2b(self._environment, digest_size=KEY_BYTES)
         digest.update((kind if isinstance(kind, str) else kind.__qualname__).encode() + b"\0")
+        digest.update(checks.encode() + b"\0")
         digest.update(raw)
         return digest.digest()
 
@@ -430,21 +433,24 @@ class PlanCache:
         if self.entries.write(key.hex(), MAGIC + key + self._mac(key, payload) + payload):
             self.writes += 1
 
-    def get(self, raw: bytes, model: type) -> Any | None:
-        """The model validated from exactly these bytes before, or None."""
-        plain = self._read(self.key(raw, model))
+    def get(self, raw: bytes, model: type, checks: str = "") -> tuple[Any, list[Problem]] | None:
+        """The model validated from exactly these bytes before, with what the file checks of
+        version `checks` found in them (problems with an empty path), or None."""
+        plain = self._read(self.key(raw, model, checks))
         if plain is None:
             return None
         try:
-            value = from_plain(model, plain)
+            value = from_plain(model, plain[0])
+            findings = [Problem("", *fields) for fields in plain[1]]
         except (TypeError, ValueError, IndexError, OverflowError):  # pragma: no cover - our own data
             return None
         self.hits += 1
-        return value
+        return value, findings
 
-    def put(self, raw: bytes, model: type, value: Any) -> None:
-        """Remember `value` as the model of these bytes."""
-        self._write(self.key(raw, model), to_plain(value))
+    def put(self, raw: bytes, model: type, value: Any, checks: str = "", findings: Sequence[Problem] = ()) -> None:
+        """Remember `value` as the model of these bytes, and the findings of the file checks."""
+        plain_findings = [(p.line, p.col, p.severity, p.code, p.message) for p in findings]
+        self._write(self.key(raw, model, checks), (to_plain(value), plain_findings))
 
     def get_positions(self, raw: bytes) -> Any | None:
         """The marked data (with positions) parsed from exactly these bytes before, or None."""

@@ -9,19 +9,34 @@ from __future__ import annotations
 import gc
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from yotplan.plans.limits import MAX_FILE_BYTES
-from yotplan.plans.models import OwnersFile, PlanFile
+from yotplan.plans.models import BoardsFile, Model, OwnersFile, PlanFile, ServiceFile
 from yotplan.plans.planset import Document, PlanSet
 from yotplan.problems import Problem
 
 if TYPE_CHECKING:
     from yotplan.plans.cache import PlanCache
+
+
+@dataclass(frozen=True)
+class FileChecks:
+    """Checks that judge one file by itself (the personal-data guard), run when a file is parsed.
+
+    They depend only on the file's bytes, so their problems are kept in the cache with the file's
+    model: a warm run neither parses the file nor runs them again. `version` must change whenever
+    the checks' code does (it is part of the cache key). The checks get the file's document and
+    its text (for comments that allow a finding) and return problems with an empty path.
+    """
+
+    check: Callable[[Document, str], list[Problem]]
+    version: str
+
 
 OWNERS_FILE = "owners.yaml"
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -48,17 +63,29 @@ def display_path(path: Path) -> str:
 
 
 OWNERS_FILES = (OWNERS_FILE, "owners.yml")
+REGISTRIES: dict[str, type[Model]] = {"owners": OwnersFile, "boards": BoardsFile, "service": ServiceFile}
+"""The files of a plans folder that are not plans, by name (`owners.yaml` or `owners.yml`, ...)."""
+REGISTRY_FILES = frozenset(f"{name}{suffix}" for name in REGISTRIES for suffix in PLAN_SUFFIXES)
 
 
-def find_plan_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """The owners files (normally one) and the plan files of a plans folder, in name order."""
-    owners: list[Path] = []
+def is_plan_file_name(name: str) -> bool:
+    """Whether a file of a plans folder is read as a plan (not hidden, not owners/boards/service)."""
+    return name.endswith(PLAN_SUFFIXES) and not name.startswith(".") and name not in REGISTRY_FILES
+
+
+def find_plan_files(root: Path) -> tuple[dict[str, list[Path]], list[Path]]:
+    """The registry files by kind ("owners": [owners.yaml], normally one each) and the plan
+    files of a plans folder, in name order."""
+    registries: dict[str, list[Path]] = {name: [] for name in REGISTRIES}
     plans: list[Path] = []
     for entry in sorted(os.scandir(root), key=lambda e: e.name):
         if not entry.name.endswith(PLAN_SUFFIXES) or entry.name.startswith(".") or entry.is_dir():
             continue
-        (owners if entry.name in OWNERS_FILES else plans).append(root / entry.name)
-    return owners, plans
+        if entry.name in REGISTRY_FILES:
+            registries[entry.name.rsplit(".", 1)[0]].append(root / entry.name)
+        else:
+            plans.append(root / entry.name)
+    return registries, plans
 
 
 class _TooBig(Exception):
@@ -150,21 +177,29 @@ def _positions(raw: bytes, cache: PlanCache) -> Any:
 
 
 def load_document(
-    path: Path, model: type[PlanFile] | type[OwnersFile], cache: PlanCache | None = None
+    path: Path,
+    model: type[Model],
+    cache: PlanCache | None = None,
+    checks: FileChecks | None = None,
 ) -> tuple[Document | None, list[Problem]]:
     """One file read, parsed and validated: a Document, or the problems that stop it.
 
-    With a cache, a file whose exact bytes validated before is not parsed again.
+    With a cache, a file whose exact bytes validated before is not parsed again, and its
+    `checks` findings come back with it.
     """
     shown = display_path(path)
     try:
         raw = _read_bytes(path)
     except (_TooBig, _NotAFile, OSError):
         raw = b""
+    version = checks.version if checks else ""
     if raw and cache is not None:
-        model_value = cache.get(raw, model)
-        if model_value is not None:
-            return Document.lazy(shown, model_value, lambda: _positions(raw, cache)), []
+        hit = cache.get(raw, model, version)
+        if hit is not None:
+            model_value, findings = hit
+            doc = Document.lazy(shown, model_value, lambda: _positions(raw, cache))
+            doc.findings = [replace(p, path=shown) for p in findings]
+            return doc, []
 
     from yotplan.plans.strict_yaml import YamlProblem
     from yotplan.plans.validation import validate_document
@@ -175,9 +210,20 @@ def load_document(
         return None, [Problem(shown, exc.line, exc.col, "error", exc.code, exc.message)]
     doc = Document(shown, data, None)
     problems = validate_document(doc, model)
-    if cache is not None and raw and not problems:
-        cache.put(raw, model, doc.model)
-    return (doc if not problems else None), problems
+    if problems:
+        return None, problems
+    if checks is not None:
+        findings = checks.check(doc, raw.decode("utf-8-sig"))
+        doc.findings = [replace(p, path=shown) for p in findings]
+    if cache is not None and raw:
+        cache.put(raw, model, doc.model, version, [replace(p, path="") for p in doc.findings])
+    return doc, []
+
+
+def _folder_service_id(root: Path) -> str:
+    """A plans folder's service without service.yaml: the folder that holds it (the repository)."""
+    here = Path(os.path.abspath(root))
+    return here.parent.name or here.name or "plans"
 
 
 @contextmanager
@@ -196,12 +242,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_plans(root: Path, *, use_cache: bool = True) -> LoadResult:
+def load_plans(root: Path, *, use_cache: bool = True, checks: FileChecks | None = None) -> LoadResult:
     """Load every plan file and the owners file of the folder `root`.
 
     Files that fail to read or validate are left out of the PlanSet and reported as problems;
     the rest load, so one run reports every broken file. Unchanged files come from the cache
-    unless `use_cache` is false (or YOTPLAN_NO_CACHE is set).
+    unless `use_cache` is false (or YOTPLAN_NO_CACHE is set). `checks` run on each file that
+    loads (their findings are in each document's `findings`).
     """
     cache = None
     warning = None
@@ -212,7 +259,7 @@ def load_plans(root: Path, *, use_cache: bool = True) -> LoadResult:
         cache, warning = opening.cache, opening.warning
     try:
         with _collector_paused():
-            result = _load_folder(root, cache)
+            result = _load_folder(root, cache, checks)
         if cache is not None and cache.writes:
             cache.prune()
     finally:
@@ -223,7 +270,7 @@ def load_plans(root: Path, *, use_cache: bool = True) -> LoadResult:
     return result
 
 
-def _load_folder(root: Path, cache: PlanCache | None) -> LoadResult:
+def _load_folder(root: Path, cache: PlanCache | None, checks: FileChecks | None) -> LoadResult:
     shown = display_path(root)
     result = LoadResult(PlanSet(shown))
     if not root.exists():
@@ -234,41 +281,56 @@ def _load_folder(root: Path, cache: PlanCache | None) -> LoadResult:
     if not root.is_dir():
         result.problems.append(Problem(shown, 0, 0, "error", "YP008", "not a folder; --plans takes the plans folder"))
         return result
-    owners_paths, plan_paths = find_plan_files(root)
-    result.files = len(plan_paths) + len(owners_paths)
+    registries, plan_paths = find_plan_files(root)
+    result.files = len(plan_paths) + sum(map(len, registries.values()))
     if not plan_paths:
         result.problems.append(
             Problem(shown, 0, 0, "error", "YP008", "no plan files (*.yaml) here; run `yotplan init` to start one")
         )
-    if len(owners_paths) > 1:
-        first, second = (display_path(p) for p in owners_paths[:2])
-        result.problems.append(
-            Problem(
-                second,
-                0,
-                0,
-                "error",
-                "YP012",
-                f"two owners files, {first} and {second}: yotplan would not know which to read; keep one",
+    for kind, paths in registries.items():
+        if len(paths) > 1:
+            first, second = (display_path(p) for p in paths[:2])
+            result.problems.append(
+                Problem(
+                    second,
+                    0,
+                    0,
+                    "error",
+                    "YP012",
+                    f"two {kind} files, {first} and {second}: yotplan would not know which to read; keep one",
+                )
             )
-        )
-    elif not owners_paths:
-        result.problems.append(
-            Problem(
-                display_path(root / OWNERS_FILE),
-                0,
-                0,
-                "error",
-                "YP011",
-                "owners file is missing; create it with `owners:` and one entry per owner role",
-            )
-        )
-    else:
-        doc, problems = load_document(owners_paths[0], OwnersFile, cache)
-        result.plans.owners_doc = doc
+            continue
+        if not paths:
+            if kind == "owners":
+                result.problems.append(
+                    Problem(
+                        display_path(root / OWNERS_FILE),
+                        0,
+                        0,
+                        "error",
+                        "YP011",
+                        "owners file is missing; create it with `owners:` and one entry per owner role",
+                    )
+                )
+            continue
+        doc, problems = load_document(paths[0], REGISTRIES[kind], cache, checks)
         result.problems.extend(problems)
+        if kind == "owners":
+            result.plans.owners_doc = doc
+        elif kind == "boards":
+            result.plans.boards_doc = doc
+        elif doc is not None:
+            service: ServiceFile = doc.model
+            result.plans.service, result.plans.service_name, result.plans.region = (
+                service.id,
+                service.name,
+                service.region,
+            )
+    if not result.plans.service:
+        result.plans.service = result.plans.service_name = _folder_service_id(root)
     for path in plan_paths:
-        doc, problems = load_document(path, PlanFile, cache)
+        doc, problems = load_document(path, PlanFile, cache, checks)
         if doc is not None:
             result.plans.plans.append(doc)
         result.problems.extend(problems)

@@ -198,5 +198,52 @@ class OwnersFile:
     owners: dict[str, Owner] = field(default_factory=dict)
 
 
-Model = PlanFile | OwnersFile
+@dataclass(slots=True)
+class Meeting:
+    """A meeting of a board. Sign-offs name it `BOARD-ID@YYYY-MM-DD`."""
+
+    __pydantic_config__: ClassVar[Any] = _CONFIG
+
+    date: IsoDate
+    ref: str | None = None
+    """The board's own reference for the meeting (an agenda or paper number)."""
+    minutes: str | None = None
+    """Where its minutes are: a link or a document reference."""
+
+
+@dataclass(slots=True)
+class Board:
+    """A board that oversees the plan and signs recommendations off, and its meetings."""
+
+    __pydantic_config__: ClassVar[Any] = _CONFIG
+
+    name: Text
+    chair: str | None = None
+    """An owner key: the chair is a role, like every owner."""
+    meetings: list[Meeting] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BoardsFile:
+    """plans/boards.yaml: the boards that oversee the plan, keyed by a short slug such as yot-board."""
+
+    __pydantic_config__: ClassVar[Any] = {**_CONFIG, "title": "yotplan boards file"}
+
+    boards: dict[str, Board] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ServiceFile:
+    """plans/service.yaml: which youth justice service the plans folder belongs to."""
+
+    __pydantic_config__: ClassVar[Any] = {**_CONFIG, "title": "yotplan service file"}
+
+    id: Text
+    """A short slug, e.g. torbay; shown in regional views and used as SERVICE:ID."""
+    name: Text
+    region: str | None = None
+    """The YJB region, e.g. South West."""
+
+
+Model = PlanFile | OwnersFile | BoardsFile | ServiceFile
 """What a whole file is read as."""

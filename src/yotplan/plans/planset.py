@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from yotplan.plans.models import Action, Owner, OwnersFile, PlanFile, Recommendation
+from yotplan.plans.models import Action, Board, BoardsFile, Owner, OwnersFile, PlanFile, Recommendation
 from yotplan.problems import Problem, Severity
 
 Path_ = tuple[str | int, ...]
@@ -20,13 +20,15 @@ class Document:
     a problem that needs a line number.
     """
 
-    __slots__ = ("_data", "_read_data", "model", "path")
+    __slots__ = ("_data", "_read_data", "findings", "model", "path")
 
     def __init__(self, path: str, data: Any, model: Any) -> None:
         self.path = path
         self._data = data
         self.model = model
         self._read_data: Callable[[], Any] | None = None
+        self.findings: list[Problem] = []
+        """Problems that the file checks (`loader.FileChecks`) found in this file alone."""
 
     @classmethod
     def lazy(cls, path: str, model: Any, read_data: Callable[[], Any]) -> Document:
@@ -84,11 +86,16 @@ class ActionRef:
 
 @dataclass(slots=True)
 class PlanSet:
-    """Every plan file of one plans folder, with its owners registry."""
+    """Every plan file of one plans folder (one service), with its owners and boards."""
 
     root: str
     plans: list[Document] = field(default_factory=list)
     owners_doc: Document | None = None
+    boards_doc: Document | None = None
+    service: str = ""
+    """The service's id: from service.yaml, else the name of the folder that holds the plans folder."""
+    service_name: str = ""
+    region: str | None = None
 
     @property
     def owners(self) -> dict[str, Owner]:
@@ -96,6 +103,18 @@ class PlanSet:
             return {}
         model: OwnersFile = self.owners_doc.model
         return model.owners
+
+    @property
+    def boards(self) -> dict[str, Board]:
+        if self.boards_doc is None:
+            return {}
+        model: BoardsFile = self.boards_doc.model
+        return model.boards
+
+    @property
+    def documents(self) -> list[Document]:
+        """Every loaded file: owners, boards, then the plan files."""
+        return [doc for doc in (self.owners_doc, self.boards_doc) if doc is not None] + self.plans
 
     def recommendations(self) -> Iterator[RecommendationRef]:
         for doc in self.plans:

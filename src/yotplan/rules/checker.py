@@ -1,14 +1,70 @@
-"""Checking whole plans folders: loading problems and rule problems together."""
+"""Loading plans folders and judging them: loading problems, rule problems and the file checks'
+findings together, for `check` and for every command that reads plans.
+
+`check` runs every rule. A command that reads plans (`status`, `report`, ...) runs the error
+rules and the personal-data guard only: errors decide its exit code and name what it could not
+show; overdue and stale warnings are what its tables show already, and belong to `check`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from yotplan.plans.loader import PLAN_SUFFIXES, display_path, load_plans
-from yotplan.problems import Problem
+from yotplan.plans.loader import PLAN_SUFFIXES, LoadResult, display_path, load_plans
+from yotplan.plans.planset import PlanSet
+from yotplan.problems import Problem, has_errors
+from yotplan.rules.file_checks import PERSONAL_DATA_CHECKS
 from yotplan.rules.plan_rules import check_plans
+
+
+@dataclass
+class Judged:
+    """The plans folders as loaded (one PlanSet per service) and every problem found in them."""
+
+    results: list[LoadResult]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def plan_sets(self) -> list[PlanSet]:
+        return [result.plans for result in self.results]
+
+    @property
+    def files(self) -> int:
+        return sum(result.files for result in self.results)
+
+    @property
+    def notes(self) -> list[str]:
+        return list(dict.fromkeys(note for result in self.results for note in result.notes))
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.problems)
+
+    @property
+    def files_left_out(self) -> list[str]:
+        """Files that exist but did not load: what a reading command could not show."""
+        left_out = {
+            p.path
+            for result in self.results
+            for p in result.problems
+            if p.severity == "error" and p.code not in ("YP008", "YP011")
+        }
+        return sorted(left_out - {doc.path for result in self.results for doc in result.plans.documents})
+
+
+def judge(folders: Iterable[Path], today: date, *, every_rule: bool = True) -> Judged:
+    """Load the plans folders and judge them: all rules (`check`), or with `every_rule` false the
+    error rules and the personal-data guard (the commands that read plans)."""
+    judged = Judged([load_plans(folder, checks=PERSONAL_DATA_CHECKS) for folder in folders])
+    for result in judged.results:
+        judged.problems.extend(result.problems)
+        found = check_plans(result.plans, today, every_file_loaded=not result.problems, warnings=every_rule)
+        judged.problems.extend(found)
+    judged.problems.sort(key=lambda p: p.sort_key)
+    return judged
 
 
 def plans_folders_of(files: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
@@ -27,11 +83,7 @@ def plans_folders_of(files: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
         elif not path.exists():
             problems.append(Problem(shown, 0, 0, "error", "YP008", "no such file or folder"))
         elif path.suffix not in PLAN_SUFFIXES:
-            problems.append(
-                Problem(
-                    shown, 0, 0, "error", "YP008", "not a plan file: plans are .yaml or .yml files in a plans folder"
-                )
-            )
+            problems.append(Problem(shown, 0, 0, "error", "YP008", "not a plan file: plans are .yaml or .yml files"))
         else:
             folders[path.parent] = None
     return list(folders), problems
@@ -39,11 +91,5 @@ def plans_folders_of(files: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 
 def check_folders(folders: Iterable[Path], today: date) -> tuple[list[Problem], int]:
     """Every problem in the given plans folders, and how many files were read."""
-    problems: list[Problem] = []
-    files = 0
-    for folder in folders:
-        result = load_plans(folder)
-        files += result.files
-        problems.extend(result.problems)
-        problems.extend(check_plans(result.plans, today, every_file_loaded=not result.problems))
-    return sorted(problems, key=lambda p: p.sort_key), files
+    judged = judge(folders, today)
+    return judged.problems, judged.files

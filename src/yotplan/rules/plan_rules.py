@@ -324,13 +324,22 @@ RULES: dict[str, Rule] = {
 }
 
 
+WARNING_RULES = frozenset({"YP201", "YP202"})
+"""Rules that find warnings: what `check` reports, and the commands that read plans leave out."""
+
 NEEDS_EVERY_FILE = frozenset({"YP109"})
 """Rules that can only judge the whole set: when a plan file failed to load, the ids it holds
 are unknown, and every `related` link to them would be reported as a second, false error."""
 
 
-def check_plans(plans: PlanSet, today: date, *, every_file_loaded: bool = True) -> list[Problem]:
-    """Every rule's problems, in file and line order."""
-    rules = [rule for code, rule in RULES.items() if every_file_loaded or code not in NEEDS_EVERY_FILE]
+def check_plans(plans: PlanSet, today: date, *, every_file_loaded: bool = True, warnings: bool = True) -> list[Problem]:
+    """Every rule's problems and the file checks' findings (`Document.findings`), in file and line
+    order. Without `warnings`, only the rules that find errors run (the findings are kept)."""
+    rules = [
+        rule
+        for code, rule in RULES.items()
+        if (every_file_loaded or code not in NEEDS_EVERY_FILE) and (warnings or code not in WARNING_RULES)
+    ]
     problems = [p for rule in rules for p in rule(plans, today)]
+    problems += [p for doc in plans.documents for p in doc.findings]
     return sorted(problems, key=lambda p: p.sort_key)

@@ -1,0 +1,115 @@
+"""Checks that judge one file by itself, run when the file is parsed and cached with it: the
+personal-data guard (YP301-YP308).
+
+Plans are reviewed in pull requests and kept forever in git history, so every free-text field
+(recommendation texts, actions' titles and measures, progress notes, evidence, and owners'
+roles) is searched for text that looks like a child's personal data
+(`yotplan.rules.personal_data`). Each finding is a warning (an error with `check --strict`)
+at the field's line, naming the field, what the text looks like and why it matters; the
+matched text is masked in the middle, so the message itself never spreads it into a CI log.
+
+A reviewed exception is a comment on that line, or on the line above it, visible in the diff:
+
+    note: The Board met Jayden (14) ...   # yotplan: allow YP307 a fictional case study
+
+Because the findings depend only on the file's bytes, the loader keeps them in the cache with
+the file's model (`plans.loader.FileChecks`): a warm run does not search again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from yotplan.plans.loader import FileChecks
+from yotplan.plans.models import OwnersFile, PlanFile
+from yotplan.plans.planset import Document
+from yotplan.problems import Problem
+from yotplan.rules import personal_data
+from yotplan.rules.personal_data import find_personal_data, mask
+
+_ALLOW = re.compile(r"#\s*yotplan:\s*allow\s+((?:YP\d{3}[\s,]*)+)(.*)$", re.IGNORECASE | re.MULTILINE)
+
+Where = tuple[str | int, ...]
+
+
+def free_texts(doc: Document) -> Iterator[tuple[Where, str, str]]:
+    """(path in the file, field name as a reader would say it, text) of every free-text field."""
+    model = doc.model
+    if isinstance(model, OwnersFile):
+        for key, owner in model.owners.items():
+            yield ("owners", key, "role"), f"role of owner {key}", owner.role
+        return
+    if not isinstance(model, PlanFile):
+        return
+    for r, rec in enumerate(model.recommendations):
+        here: Where = ("recommendations", r)
+        yield (*here, "text"), f"text of {rec.id}", rec.text
+        for a, action in enumerate(rec.actions):
+            where: Where = (*here, "actions", a)
+            yield (*where, "title"), f"title of {action.id}", action.title
+            if action.measure:
+                yield (*where, "measure"), f"measure of {action.id}", action.measure
+            for u, update in enumerate(action.updates):
+                yield (*where, "updates", u, "note"), f"update of {update.date} on {action.id}", update.note
+            for e, quote in enumerate(action.evidence):
+                yield (*where, "evidence", e), f"evidence {e + 1} of {action.id}", quote
+
+
+def allowed_codes(text: str) -> dict[int, set[str]]:
+    """Line number (1-based) -> the codes a `# yotplan: allow YP3xx reason` comment allows there."""
+    if "yotplan" not in text:
+        return {}
+    allowed: dict[int, set[str]] = {}
+    for match in _ALLOW.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        allowed.setdefault(line, set()).update(code.upper() for code in re.findall(r"YP\d{3}", match.group(1)))
+    return allowed
+
+
+def personal_data_problems(doc: Document, text: str) -> list[Problem]:
+    """YP301-YP308 (warnings): free text in this file that looks like personal data.
+
+    passes: "CAMHS attended the June Board"; fails: "J.S. (15, DOB 03/04/2008) now attends".
+    """
+    allowed: dict[int, set[str]] | None = None
+    problems = []
+    for where, field, value in free_texts(doc):
+        findings = find_personal_data(value)
+        if not findings:
+            continue
+        if allowed is None:
+            allowed = allowed_codes(text)
+        for finding in findings:
+            problem = doc.problem(where, "warning", finding.code, _message(field, value, finding))
+            if finding.code in allowed.get(problem.line, ()) or finding.code in allowed.get(problem.line - 1, ()):
+                continue
+            problems.append(problem)
+    return problems
+
+
+def _message(field: str, value: str, finding: Any) -> str:
+    matched = value[finding.start : finding.end]
+    return (
+        f"{field} looks like {finding.what} ({mask(' '.join(matched.split()))}): {finding.why}; "
+        f"plans are kept forever in git, so remove it, or if it is not personal data add "
+        f"`# yotplan: allow {finding.code} <reason>` on that line"
+    )
+
+
+def _version() -> str:
+    """Changes whenever the detector or this module does: part of the cache key of every file."""
+    digest = hashlib.blake2b(digest_size=12)
+    for module in (personal_data.__file__, __file__):
+        try:
+            digest.update(Path(module).read_bytes())
+        except OSError:  # pragma: no cover - installed without sources
+            digest.update(module.encode())
+    return digest.hexdigest()
+
+
+PERSONAL_DATA_CHECKS = FileChecks(check=personal_data_problems, version=_version())
+"""The file checks every command that reads plans passes to the loader."""
