@@ -38,7 +38,7 @@ def test_one_all_day_event_per_open_action_with_a_due_date(cli: Invoke, tmp_path
     assert str(first["description"]) == (
         "Owner: YOT Manager, Example Council\n"
         "Status: in progress\n"
-        "Recommendation ALPHA-1 (ALPHA): Make the Board understand the children.\n"
+        "Recommendation A-1 (ALPHA): Make the Board understand the children.\n"
         "Measure: Every member briefed."
     )
     hostile = events[1]

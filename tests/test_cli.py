@@ -65,7 +65,7 @@ def test_status_json_is_the_documented_shape(cli: Invoke) -> None:
 
 def test_overdue_json_and_csv_agree(cli: Invoke) -> None:
     args = ("--plans", SHIPPED_PLANS, "--today", AFTER_DEADLINES)
-    as_json = json.loads(cli("overdue", "-f", "json", *args).stdout)
+    as_json = json.loads(cli("overdue", "-f", "json", *args).stdout)["actions"]
     rows = list(csv.DictReader(io.StringIO(cli("overdue", "-f", "csv", *args).stdout)))
     assert [a["id"] for a in as_json] == [r["id"] for r in rows]
     assert [a["days_overdue"] for a in as_json] == [int(r["days overdue"]) for r in rows]
@@ -78,6 +78,7 @@ def test_overdue_json_and_csv_agree(cli: Invoke) -> None:
         "status": "in-progress",
         "recommendation": "LGA-b",
         "source": "LGA",
+        "service": "torbay",
     }
 
 
@@ -98,7 +99,7 @@ def test_filters_and_upcoming_window(cli: Invoke) -> None:
     assert {r["rag"] for r in recs} == {"red"}
     soon = json.loads(
         cli("upcoming", "-w", "14", "-f", "json", "--plans", SHIPPED_PLANS, "--today", "2022-06-01").stdout
-    )
+    )["actions"]
     assert [a["id"] for a in soon] == ["LGA-b.1", "LGA-f.1"]
     assert all(a["days_left"] == 14 for a in soon)
 

@@ -54,7 +54,7 @@ def temp_files(folder: Path) -> list[Path]:
 
 
 def test_a_second_edit_waits_for_the_first_and_both_apply(plans: Path, tmp_path: Path) -> None:
-    first = paused_update(plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked")
+    first = paused_update(plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked", "--reason", "Waiting for CAMHS")
     second = yotplan_process("update", "HMIP-1.3", "--status", "in-progress", "--plans", plans, "--today", TODAY)
     time.sleep(1.5)  # long enough for the second to start, load and reach the lock
     assert second.poll() is None, "the second edit did not wait for the lock"
@@ -86,7 +86,7 @@ def test_many_edits_at_once_all_apply(cli: Invoke, plans: Path) -> None:
 
 
 def test_an_edit_that_cannot_get_the_lock_in_time_is_refused(plans: Path, tmp_path: Path) -> None:
-    holder = paused_update(plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked")
+    holder = paused_update(plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked", "--reason", "Waiting for CAMHS")
     try:
         with (
             pytest.raises(PlansLocked, match="is being edited by another yotplan process"),
@@ -99,7 +99,9 @@ def test_an_edit_that_cannot_get_the_lock_in_time_is_refused(plans: Path, tmp_pa
 
 
 def test_a_file_saved_by_an_editor_during_an_edit_is_not_overwritten(plans: Path, tmp_path: Path) -> None:
-    editing = paused_update(plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked")
+    editing = paused_update(
+        plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked", "--reason", "Waiting for CAMHS"
+    )
     saved_by_editor = (plans / HMIP).read_text(encoding="utf-8").replace("owner: camhs-lead", "owner: yot-manager", 1)
     (plans / HMIP).write_text(saved_by_editor, encoding="utf-8")
     (tmp_path / "hook" / "resume").touch()
@@ -115,7 +117,7 @@ def test_a_file_saved_by_an_editor_during_an_edit_is_not_overwritten(plans: Path
 
 def test_a_process_killed_inside_the_write_leaves_the_old_file(cli: Invoke, plans: Path, tmp_path: Path) -> None:
     before = (plans / HMIP).read_bytes()
-    victim = paused_update(plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked")
+    victim = paused_update(plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked", "--reason", "Waiting for CAMHS")
     victim.send_signal(signal.SIGKILL)
     assert finish(victim)[0] == -signal.SIGKILL
     assert (plans / HMIP).read_bytes() == before
@@ -123,9 +125,9 @@ def test_a_process_killed_inside_the_write_leaves_the_old_file(cli: Invoke, plan
     assert leftover.name.startswith(".hmip-inspection.yaml.")
     assert not leftover.name.endswith((".yaml", ".yml"))
     check = cli("check", "--plans", plans, "--today", TODAY)
-    assert (check.exit_code, check.stderr) == (0, "4 files checked: no problems\n")
+    assert (check.exit_code, check.stderr) == (0, "5 files checked: no problems\n")
     # The next edit takes the lock, so no edit can be writing: it clears the leftover.
-    assert cli("update", "HMIP-1.1", "--status", "blocked", "--plans", plans, "--today", TODAY).exit_code == 0
+    assert cli("update", "HMIP-1.1", "--status", "in-progress", "--plans", plans, "--today", TODAY).exit_code == 0
     assert temp_files(plans) == []
 
 

@@ -66,7 +66,7 @@ def test_json_names_id_field_old_new_and_days(cli: Invoke, history: tuple[Repo, 
         "id": "B-1.1",
         "kind": "action",
         "title": "Recruit an analyst",
-        "recommendation": "BETA-1",
+        "recommendation": "B-1",
         "field": "due",
         "old": "2022-06-20",
         "new": "2022-07-20",
@@ -96,16 +96,15 @@ def test_json_has_the_title_in_full_and_tables_shorten_it(cli: Invoke, tmp_path:
     changes = changes_json(cli, "HEAD", "--plans", repo.plans)["changes"]
     assert isinstance(changes, list)
     assert [(c["id"], c["field"], c["title"]) for c in changes] == [
-        ("ALPHA-1", "text", long_text),
-        ("ALPHA-1", "owner", long_text),
+        ("A-1", "text", long_text),
+        ("A-1", "owner", long_text),
     ]
 
     table = cli("diff", "HEAD", "--plans", repo.plans).stdout
-    assert "│ ALPHA-1 │ Make the Board understand the children… │ owner changed from board-chair to" in table
+    assert "│ A-1 │ Make the Board understand the children… │ owner changed from board-chair to" in table
     markdown = cli("diff", "HEAD", "--plans", repo.plans, "--format", "markdown").stdout
     assert (
-        "| ALPHA-1 | Make the Board understand the children… "
-        "| owner changed from board-chair to yot-manager |" in markdown
+        "| A-1 | Make the Board understand the children… | owner changed from board-chair to yot-manager |" in markdown
     )
 
 
@@ -261,26 +260,26 @@ def test_recommendations_added_and_removed_and_actions_moved(tmp_path: Path) -> 
     shutil.copytree(REPORT_PLANS, old)
     shutil.copytree(REPORT_PLANS, new)
     beta = (new / "beta.yaml").read_text()
-    # B-1.2 moves to a new recommendation BETA-2; ALPHA's file loses ALPHA-1 entirely.
+    # B-1.2 moves to a new recommendation B-2; ALPHA's file loses A-1 entirely.
     beta = beta.replace(
         "      - id: B-1.2",
-        "  - id: BETA-2\n    text: A new one.\n    owner: yot-manager\n    actions:\n      - id: B-1.2",
+        "  - id: B-2\n    text: A new one.\n    owner: yot-manager\n    actions:\n      - id: B-1.2",
     )
     (new / "beta.yaml").write_text(beta)
     alpha = (new / "alpha.yaml").read_text()
-    start, end = alpha.index("  - id: ALPHA-1"), alpha.index("  - id: ALPHA-2")
+    start, end = alpha.index("  - id: A-1"), alpha.index("  - id: A-2")
     (new / "alpha.yaml").write_text(alpha[:start] + alpha[end:])
 
     changes = compare_plans(_docs(old), _docs(new))
 
     assert [(c.id, c.field, c.old, c.new) for c in changes] == [
-        ("ALPHA-1", "recommendation", "Make the Board understand the children.", None),
+        ("A-1", "recommendation", "Make the Board understand the children.", None),
         ("A-1.1", "action", "Brief the Board", None),
         ("A-1.2", "action", "Appoint a chair", None),
-        ("BETA-2", "recommendation", None, "A new one."),
-        ("B-1.2", "moved", "BETA-1", "BETA-2"),
+        ("B-2", "recommendation", None, "A new one."),
+        ("B-1.2", "moved", "B-1", "B-2"),
     ]
-    assert changes[4].describe() == "moved from recommendation BETA-1 to BETA-2"
+    assert changes[4].describe() == "moved from recommendation B-1 to B-2"
 
 
 def test_every_change_carries_its_items_title(tmp_path: Path) -> None:
@@ -300,7 +299,7 @@ def test_every_change_carries_its_items_title(tmp_path: Path) -> None:
 
     assert [(c.id, c.field, c.title) for c in changes] == [
         ("A-2.2", "action", "Plan the second step"),
-        ("BETA-1", "text", "Keep the data current."),
+        ("B-1", "text", "Keep the data current."),
         ("B-1.1", "title", "Recruit two analysts"),
         ("B-1.2", "evidence", "Buy a new system"),
     ]

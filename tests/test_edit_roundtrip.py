@@ -24,6 +24,7 @@ from yotplan.edit.roundtrip import (
     scalar,
     set_value,
 )
+from yotplan.plans.loader import is_plan_file_name
 from yotplan.plans.strict_yaml import parse_yaml
 
 from conftest import SHIPPED_PLANS, TODAY, Invoke
@@ -299,7 +300,7 @@ def test_a_wrapped_title_next_to_the_edit_stays_wrapped() -> None:
     assert doc.render() == raw.decode().replace("owner:   camhs-lead", "owner: yot-manager")
 
 
-PLAN_FILES = [p for p in ALL_FILES if p.name != "owners.yaml"]
+PLAN_FILES = [p for p in ALL_FILES if is_plan_file_name(p.name)]
 
 
 @pytest.mark.parametrize("path", PLAN_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")

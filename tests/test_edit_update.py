@@ -45,9 +45,26 @@ def test_status_change_is_one_line(cli: Invoke, plans: Path) -> None:
 
 
 def test_ids_match_in_any_case(cli: Invoke, plans: Path) -> None:
-    code, _, _, changes = run_update(cli, plans, "hmip-1.1", "--status", "blocked")
+    code, _, _, changes = run_update(cli, plans, "hmip-1.1", "--status", "in-progress")
     assert code == 0
-    assert changes == (["        status: not-started"], ["        status: blocked"])
+    assert changes == (["        status: not-started"], ["        status: in-progress"])
+
+
+@pytest.mark.parametrize("status", ["blocked", "dropped"])
+def test_blocking_or_dropping_needs_a_reason_which_is_logged(cli: Invoke, plans: Path, status: str) -> None:
+    before = (plans / HMIP).read_bytes()
+    code, _, err, _ = run_update(cli, plans, "HMIP-1.1", "--status", status)
+    assert code == 1
+    assert err == (
+        f'yotplan: error: marking HMIP-1.1 {status} needs --reason "why"; the reason is logged as an update, '
+        "so the Board can see why it stopped\n"
+    )
+    assert (plans / HMIP).read_bytes() == before
+    code, out, _, changes = run_update(cli, plans, "HMIP-1.1", "--status", status, "--reason", "CAMHS post vacant")
+    assert code == 0
+    assert out.endswith("(reason logged)\n")
+    assert f"        status: {status}" in changes[1]
+    assert f"            note: 'Status changed from not-started to {status}: CAMHS post vacant'" in changes[1]
 
 
 def test_done_records_today_as_the_completion_date(cli: Invoke, plans: Path) -> None:

@@ -64,7 +64,7 @@ def test_id_is_matched_in_any_case_and_only_commits_that_touched_it_show(
 
 def test_recommendation_timeline_includes_its_actions(cli: Invoke, history: tuple[Repo, dict[str, str]]) -> None:
     repo, _ = history
-    data = timeline(cli, "ALPHA-1", "--plans", repo.plans)
+    data = timeline(cli, "A-1", "--plans", repo.plans)
     assert data["kind"] == "recommendation"
     entries = data["commits"]
     assert isinstance(entries, list)
@@ -72,7 +72,7 @@ def test_recommendation_timeline_includes_its_actions(cli: Invoke, history: tupl
         (
             "Start the plan",
             [
-                ("ALPHA-1", "recommendation", "Make the Board understand the children."),
+                ("A-1", "recommendation", "Make the Board understand the children."),
                 ("A-1.1", "action", "Brief the Board"),
                 ("A-1.2", "action", "Appoint a chair"),
             ],
@@ -86,14 +86,14 @@ def test_recommendation_timeline_includes_its_actions(cli: Invoke, history: tupl
 
 def test_recommendation_table_names_each_action_it_lists(cli: Invoke, history: tuple[Repo, dict[str, str]]) -> None:
     repo, _ = history
-    result = cli("history", "ALPHA-1", "--plans", repo.plans)
+    result = cli("history", "A-1", "--plans", repo.plans)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "History of recommendation ALPHA-1: Make the Board understand the children."
+    assert result.stdout.splitlines()[0] == "History of recommendation A-1: Make the Board understand the children."
     text = " ".join(result.stdout.replace("│", " ").split())
     assert "A-1.1 Brief the Board: update added: 2022-06-09: Second briefing booked." in text
     assert "A-1.3 Write the Board's terms of reference: action added:" in text
-    markdown = cli("history", "ALPHA-1", "--plans", repo.plans, "--format", "markdown").stdout
-    assert markdown.splitlines()[0] == "**History of recommendation ALPHA-1: Make the Board understand the children.**"
+    markdown = cli("history", "A-1", "--plans", repo.plans, "--format", "markdown").stdout
+    assert markdown.splitlines()[0] == "**History of recommendation A-1: Make the Board understand the children.**"
     assert "| A-1.1 Brief the Board: update added: 2022-06-09: Second briefing booked.<br>A-1.3 Write" in markdown
 
 

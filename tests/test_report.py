@@ -105,7 +105,7 @@ def test_overdue_and_due_soon_lists(cli: Invoke) -> None:
 
 def test_recommendations_in_full_with_owner_latest_update_and_evidence(cli: Invoke) -> None:
     detail = Page(section(report(cli), "recommendations")).all_text
-    assert "ALPHA-1 red 1 of 2 actions done Make the Board understand the children." in detail
+    assert "A-1 red 1 of 2 actions done Make the Board understand the children." in detail
     assert "Owner Board Chair <b>bold?</b>, Example Partnership & Co" in detail
     assert "Latest update (2022-04-20): Latest note about the briefing." in detail
     assert "Older note" not in detail
@@ -207,13 +207,14 @@ def test_output_file_that_cannot_be_written(cli: Invoke, tmp_path: Path) -> None
     assert result.stderr == f"yotplan: error: {target}: cannot write the file: No such file or directory\n"
 
 
-def test_invalid_plans_are_refused(cli: Invoke, tmp_path: Path) -> None:
-    (tmp_path / "owners.yaml").write_text("owners: {}\n")
-    (tmp_path / "plan.yaml").write_text("source: [\n")
-    result = cli("report", "--plans", tmp_path)
+def test_a_broken_file_is_named_and_the_rest_is_reported(cli: Invoke, plans: Path) -> None:
+    """A colleague's broken edit of one file does not hide the others from the Board."""
+    (plans / "lga-peer-review.yaml").write_text("source: [\n")
+    result = cli("report", "--plans", plans, "--today", "2022-10-01")
     assert result.exit_code == 1
-    assert result.stdout == ""
-    assert "plan.yaml:" in result.stderr
+    assert result.stderr.startswith(f"{plans / 'lga-peer-review.yaml'}:2:1: error YP002")
+    assert "HMIP-1.1" in result.stdout
+    assert "LGA-a.1" not in result.stdout  # its actions are not shown (HMIP-1 still names LGA-a as related)
 
 
 # changes since a revision ------------------------------------------------------------------
@@ -269,7 +270,7 @@ def test_first_part_lists_the_ten_most_overdue_most_overdue_first(cli: Invoke) -
     """48 actions are overdue at the end of 2026: the first part lists ten and says where the rest are."""
     html = report(cli, folder=SHIPPED_PLANS, today="2026-11-30")
     overdue = cli("overdue", "--plans", SHIPPED_PLANS, "--today", "2026-11-30", "--format", "json")
-    everything = [a["id"] for a in json.loads(overdue.stdout)]
+    everything = [a["id"] for a in json.loads(overdue.stdout)["actions"]]
     assert len(everything) == 48
     first = section(html, "most-overdue")
     assert ids_in(first) == everything[:10]
@@ -308,23 +309,21 @@ def test_overdue_and_due_soon_in_the_detail_are_grouped_by_recommendation(cli: I
     html = report(cli)
     overdue = section(html, "overdue")
     assert re.findall(r"<h3>(.*?)</h3>", overdue) == [
-        '<span class="id">ALPHA-1</span> <span class="group-text">Make the Board understand the children.</span>'
+        '<span class="id">A-1</span> <span class="group-text">Make the Board understand the children.</span>'
     ]
     soon = section(html, "due-soon")
     headings = [Page(h).all_text for h in re.findall(r"<h3>(.*?)</h3>", soon)]
     assert headings == [
-        "ALPHA-2 Fix <img src=x onerror=alert(2)> and [a link](javascript:alert(5)) | with a pipe",
-        "BETA-1 Keep the data up to date.",
+        "A-2 Fix <img src=x onerror=alert(2)> and [a link](javascript:alert(5)) | with a pipe",
+        "B-1 Keep the data up to date.",
     ]
     groups = soon.split("<h3>")[1:]
     assert [ids_in(g) for g in groups] == [["A-2.1"], ["B-1.1"]]
     assert "Recommendation</th>" not in soon  # the heading says it
     md = report(cli, "--format", "markdown")
-    assert (
-        "### ALPHA-1: Make the Board understand the children.\n\n| Action | Title | Owner | Due | Days overdue |" in md
-    )
-    assert md.index("### ALPHA-2: Fix &lt;img") < md.index("| A-2.1 |", md.index("## Due in the next"))
-    assert md.index("| A-2.1 |", md.index("## Due in")) < md.index("### BETA-1: Keep the data up to date.")
+    assert "### A-1: Make the Board understand the children.\n\n| Action | Title | Owner | Due | Days overdue |" in md
+    assert md.index("### A-2: Fix &lt;img") < md.index("| A-2.1 |", md.index("## Due in the next"))
+    assert md.index("| A-2.1 |", md.index("## Due in")) < md.index("### B-1: Keep the data up to date.")
 
 
 def test_groups_follow_the_list_order_worst_first(cli: Invoke) -> None:
@@ -369,7 +368,7 @@ def test_owner_filter_keeps_their_actions_and_the_recommendations_they_touch(cli
     html = report(cli, "--owner", "board-chair")
     text = Page(html).all_text
     assert "Showing: owner board-chair." in text
-    # ALPHA-1 is theirs (they own it), ALPHA-2 through A-2.1; BETA-1 is not
+    # A-1 is theirs (they own it), A-2 through A-2.1; B-1 is not
     assert table_after(html, "Recommendations by RAG") == [
         ["ALPHA", "1", "1", "0", "0", "0", "2"],
         ["BETA", "0", "0", "0", "0", "0", "0"],
@@ -383,11 +382,11 @@ def test_owner_filter_keeps_their_actions_and_the_recommendations_they_touch(cli
         "Board Chair <b>bold?</b> Example Partnership & Co 1 0 1"
     )
     detail = Page(section(html, "recommendations")).all_text
-    assert "ALPHA-1 red 1 of 2 actions done" in detail  # the recommendation is judged on all its actions
+    assert "A-1 red 1 of 2 actions done" in detail  # the recommendation is judged on all its actions
     assert "A-1.2 Appoint a chair complete" in detail
     assert "A-1.1 Brief the Board" not in detail
     assert detail.count("1 other action, held by other owners, is not shown.") == 2
-    assert "BETA-1" not in detail
+    assert "B-1" not in detail
 
 
 def test_filters_combine_repeat_and_are_named_as_the_plans_spell_them(cli: Invoke) -> None:

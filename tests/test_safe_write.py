@@ -118,7 +118,7 @@ def test_a_failed_write_through_the_cli_is_one_line(cli: Invoke, plans: Path, mo
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(safe_write.os, "replace", no_rename)
-    result = cli("update", "HMIP-1.1", "--status", "blocked", "--plans", plans, "--today", TODAY)
+    result = cli("update", "HMIP-1.1", "--status", "in-progress", "--plans", plans, "--today", TODAY)
     monkeypatch.undo()
     assert result.exit_code == 1
     assert result.stderr == (
@@ -133,7 +133,7 @@ def test_temporary_files_are_never_read_as_plans(cli: Invoke, plans: Path) -> No
     stray.write_bytes(b"half a pla")
     result = cli("check", "--plans", plans, "--today", TODAY)
     assert result.exit_code == 0
-    assert result.stderr == "4 files checked: no problems\n"
+    assert result.stderr == "5 files checked: no problems\n"
 
 
 def test_an_edit_clears_the_temporary_files_a_killed_edit_left(cli: Invoke, plans: Path) -> None:
@@ -141,7 +141,7 @@ def test_an_edit_clears_the_temporary_files_a_killed_edit_left(cli: Invoke, plan
     other = plans / f".owners.yaml.zz{TEMP_SUFFIX}"
     stray.write_bytes(b"half a pla")
     other.write_bytes(b"x")
-    assert cli("update", "HMIP-1.1", "--status", "blocked", "--plans", plans, "--today", TODAY).exit_code == 0
+    assert cli("update", "HMIP-1.1", "--status", "in-progress", "--plans", plans, "--today", TODAY).exit_code == 0
     assert not stray.exists()
     assert other.exists()  # another file's leftovers are that file's edit's business
     assert remove_stale_temp_files(plans / "owners.yaml") == [other]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from edit_support import EDIT_FIXTURES
-from yotplan.plans.json_schema import DRAFT_07, owners_schema, plan_schema
+from yotplan.plans.json_schema import DRAFT_07, SCHEMAS, json_schema, owners_schema, plan_schema
 from yotplan.plans.strict_yaml import parse_yaml
 
 from conftest import REPO, SHIPPED_PLANS, Invoke
@@ -30,7 +30,16 @@ DRAFT_07_KEYWORDS = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize(("args", "name"), [((), "plan.schema.json"), (("--owners",), "owners.schema.json")])
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        ((), "plan.schema.json"),
+        (("--owners",), "owners.schema.json"),
+        (("owners",), "owners.schema.json"),
+        (("boards",), "boards.schema.json"),
+        (("service",), "service.schema.json"),
+    ],
+)
 def test_the_schema_files_in_the_repo_are_what_yotplan_schema_prints(
     cli: Invoke, args: tuple[str, ...], name: str
 ) -> None:
@@ -45,7 +54,8 @@ def test_the_schema_files_in_the_repo_are_what_yotplan_schema_prints(
 def test_every_shipped_file_points_at_its_schema(path: Path) -> None:
     match = MODELINE.match(path.read_text(encoding="utf-8").splitlines()[0])
     assert match, f"{path.name} does not start with a yaml-language-server line"
-    expected = "owners.schema.json" if path.name == "owners.yaml" else "plan.schema.json"
+    kind = path.stem if path.stem in ("owners", "boards", "service") else "plan"
+    expected = f"{kind}.schema.json"
     assert (path.parent / match.group(1)).resolve() == SCHEMA_DIR / expected
 
 
@@ -114,7 +124,7 @@ PLAN_FILES = [*sorted(SHIPPED_PLANS.glob("*.yaml")), *sorted(EDIT_FIXTURES.glob(
 
 @pytest.mark.parametrize("path", PLAN_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_valid_files_pass_the_schema(path: Path) -> None:
-    schema = owners_schema() if path.name == "owners.yaml" else plan_schema()
+    schema = json_schema(SCHEMAS.get(path.stem, SCHEMAS["plan"]))
     data = parse_yaml(path.read_text(encoding="utf-8-sig"))
     assert errors(data, schema, schema) == []
 

@@ -10,7 +10,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -24,7 +24,8 @@ from yotplan.cli.completion import complete_folders, complete_owner_keys, comple
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from yotplan.plans.planset import PlanSet
+    from yotplan.problems import Problem
+    from yotplan.rules.checker import Judged
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -130,56 +131,152 @@ class ListFormat(StrEnum):
 
 
 PlansDir = Annotated[
-    Path,
+    Path | None,
     typer.Option(
         "--plans",
         "-p",
         envvar="YOTPLAN_PLANS",
-        help="The plans folder.",
+        metavar="DIR",
+        help="The plans folder (default: plans/ here, or in a folder above inside this repository).",
         show_envvar=True,
+        show_default=False,
         file_okay=False,
         autocompletion=complete_folders,
     ),
 ]
-Today = Annotated[
-    datetime | None,
+PlansDirs = Annotated[
+    list[Path] | None,
     typer.Option(
-        "--today",
-        envvar="YOTPLAN_TODAY",
-        formats=["%Y-%m-%d"],
-        help="Judge the plans as on this date (YYYY-MM-DD) instead of today.",
+        "--plans",
+        "-p",
+        envvar="YOTPLAN_PLANS",
+        metavar="DIR",
+        help="A plans folder (default: plans/ here, or in a folder above inside this repository); "
+        "repeat it for several services.",
         show_envvar=True,
+        show_default=False,
+        file_okay=False,
+        autocompletion=complete_folders,
     ),
 ]
-Format = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+PlansList = Annotated[
+    Path | None,
+    typer.Option(
+        "--plans-list",
+        metavar="FILE",
+        help="Read the plans folders from FILE: one per line, or a YAML list.",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+
+
+def parse_day(value: str | date) -> date:
+    """A YYYY-MM-DD date from the command line, or a usage error in plain words."""
+    if isinstance(value, date):
+        return value
+    text = value.strip()
+    try:
+        if len(text) == 10 and text[4] == text[7] == "-":
+            return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text} is not a date; use YYYY-MM-DD, e.g. 2022-06-30") from None
+    raise typer.BadParameter(f"{text!r} is not a date written as YYYY-MM-DD, e.g. 2022-06-30")
+
+
+def date_option(*names: str, help: str, envvar: str | None = None) -> Any:
+    """A YYYY-MM-DD option; anything else is a usage error (exit 2) that says why in words."""
+    return typer.Option(
+        *names, parser=parse_day, metavar="YYYY-MM-DD", help=help, envvar=envvar, show_envvar=envvar is not None
+    )
+
+
+Today = Annotated[
+    date | None,
+    date_option("--today", help="Judge the plans as on this date instead of today.", envvar="YOTPLAN_TODAY"),
+]
+Format = Annotated[
+    ListFormat, typer.Option("--format", "-f", metavar="[table|json|csv|markdown]", help="Output format.")
+]
 SourceFilter = Annotated[
     list[str] | None,
     typer.Option(
-        "--source", "-s", help="Only this source (id, e.g. HMIP); repeatable.", autocompletion=complete_source_ids
+        "--source",
+        "-s",
+        metavar="SOURCE",
+        help="Only this source (its id, e.g. HMIP); repeatable.",
+        autocompletion=complete_source_ids,
     ),
 ]
 OwnerFilter = Annotated[
     list[str] | None,
-    typer.Option("--owner", "-o", help="Only this owner key; repeatable.", autocompletion=complete_owner_keys),
+    typer.Option(
+        "--owner", "-o", metavar="OWNER", help="Only this owner key; repeatable.", autocompletion=complete_owner_keys
+    ),
 ]
 
-DEFAULT_PLANS = Path("plans")
+
+def resolve_today(value: date | None) -> date:
+    return value if value is not None else date.today()
 
 
-def resolve_today(value: datetime | None) -> date:
-    return value.date() if value else date.today()
+def plans_folders(dirs: list[Path] | Path | None, plans_list: Path | None = None) -> list[Path]:
+    """The plans folders of a run: `--plans` (repeatable) and `--plans-list`, else the plans
+    folder found from here (raises YotplanError saying where yotplan looked)."""
+    from yotplan.plans.loader import discover_plans_folder, display_path, read_plans_list
+
+    folders = [dirs] if isinstance(dirs, Path) else list(dirs or [])
+    if plans_list is not None:
+        folders += read_plans_list(plans_list)
+    if folders:
+        return list(dict.fromkeys(folders))
+    found, looked = discover_plans_folder(Path.cwd())
+    if found is None:
+        from yotplan.errors import YotplanError
+
+        places = ", ".join(display_path(p) for p in looked)
+        raise YotplanError(f"no plans folder found (looked for {places}); pass --plans DIR, or run `yotplan init`")
+    return [found]
 
 
-def load_or_fail(plans_dir: Path) -> PlanSet:
-    """The plan set of a folder; raises PlansInvalid (exit 1) when any file fails to load."""
-    from yotplan.errors import PlansInvalid
-    from yotplan.plans.loader import load_plans
+def plans_folder(plans_dir: Path | None) -> Path:
+    """The one plans folder an edit works on: `--plans`, else the one found from here."""
+    return plans_folders(plans_dir)[0]
 
-    result = load_plans(plans_dir)
-    print_notes(result.notes)
-    if result.problems:
-        raise PlansInvalid(result.problems)
-    return result.plans
+
+def read_plans(dirs: list[Path] | None, plans_list: Path | None, today: date) -> Judged:
+    """Load and judge the plans of a reading command, and name on stderr, one line each, every
+    problem found (errors first) and every file left out. The command shows what loaded, then
+    `finish`es: exit 1 when there were errors."""
+    from yotplan.rules.checker import judge
+
+    judged = judge(plans_folders(dirs, plans_list), today, every_rule=False)
+    print_notes(judged.notes)
+    print_problems(judged.problems)
+    return judged
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Problems on stderr, errors before warnings, one line each."""
+    from yotplan.render.problems import problems_text
+
+    ordered = sorted(problems, key=lambda p: (p.severity != "error", p.sort_key))
+    sys.stderr.write(problems_text(ordered))
+
+
+def finish(judged: Judged, *, fail: bool = False) -> None:
+    """End a reading command: exit 1 when the plans have errors, or when `fail` holds."""
+    if judged.has_errors or fail:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def left_out_line(judged: Judged) -> str:
+    """The foot of a table when files did not load: what it could not show, and why."""
+    left_out = judged.files_left_out
+    if not left_out:
+        return ""
+    files = f"{len(left_out)} file{'s' * (len(left_out) != 1)}"
+    return f"Not shown: {files} that did not load ({', '.join(left_out)}); the errors above say why."
 
 
 def usage_error(message: str, param: str) -> NoReturn:

@@ -9,7 +9,18 @@ from typing import Annotated
 
 import typer
 
-from yotplan.cli.app import DEFAULT_PLANS, EXIT_OK, EXIT_PROBLEMS, PlansDir, Today, app, print_text, resolve_today
+from yotplan.cli.app import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    PlansDirs,
+    PlansList,
+    Today,
+    app,
+    plans_folders,
+    print_notes,
+    print_text,
+    resolve_today,
+)
 
 
 class CheckFormat(StrEnum):
@@ -22,35 +33,50 @@ class CheckFormat(StrEnum):
 def check(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Plan files (as pre-commit passes them): check the plans folders they belong to."),
+        typer.Argument(
+            metavar="[FILES]...",
+            help="Plan files (as pre-commit passes them): check the plans folders they belong to.",
+        ),
     ] = None,
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json, or GitHub annotations.")] = (
-        CheckFormat.text
-    ),
+    strict: Annotated[bool, typer.Option("--strict", metavar="", help="Treat warnings as errors.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", metavar="", help="Print errors only, and a count of the warnings.")
+    ] = False,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", metavar="[text|json|github]", help="text, json, or GitHub annotations."),
+    ] = CheckFormat.text,
 ) -> None:
     """Validate the plans; exit 1 on errors (warnings allowed).
 
-    Each problem is one line: path:line:col: severity code message.
+    Each problem is one line: path:line:col: severity code message. Errors come first.
 
     Example: yotplan check --strict --format github
     """
     from yotplan.problems import as_errors, has_errors
     from yotplan.render import problems as render
-    from yotplan.rules.checker import check_folders, plans_folders_of
+    from yotplan.rules.checker import judge, plans_folders_of
 
-    folders, path_problems = plans_folders_of(files) if files else ([plans_dir], [])
-    problems, file_count = check_folders(folders, resolve_today(today))
-    problems = path_problems + problems
+    if files:
+        folders, path_problems = plans_folders_of(files)
+    else:
+        folders, path_problems = plans_folders(plans_dirs, plans_list), []
+    judged = judge(folders, resolve_today(today))
+    print_notes(judged.notes)
+    problems = path_problems + judged.problems
     if strict:
         problems = as_errors(problems)
+    problems = sorted(problems, key=lambda p: (p.severity != "error", p.sort_key))
+    shown = [p for p in problems if p.severity == "error"] if quiet else problems
     if fmt is CheckFormat.json:
-        print_text(render.problems_json(problems))
+        print_text(render.problems_json(shown))
     elif fmt is CheckFormat.github:
-        print_text(render.problems_github(problems))
+        print_text(render.problems_github(shown))
     else:
-        print_text(render.problems_text(problems))
-        sys.stderr.write(render.problems_summary(problems, file_count) + "\n")
+        print_text(render.problems_text(shown))
+    if fmt is not CheckFormat.json:
+        sys.stderr.write(render.problems_summary(problems, judged.files) + "\n")
     raise typer.Exit(EXIT_PROBLEMS if has_errors(problems) else EXIT_OK)

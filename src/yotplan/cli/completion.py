@@ -31,7 +31,8 @@ def _unquote(text: str) -> str:
 
 
 def _plans_dir(ctx: Any) -> Path:
-    value = getattr(ctx, "params", {}).get("plans_dir")
+    params = getattr(ctx, "params", {})
+    value = params.get("plans_dir") or (params.get("plans_dirs") or [None])[0]
     return Path(value or os.environ.get("YOTPLAN_PLANS") or "plans")
 
 

@@ -7,14 +7,26 @@ plan set as it would be, and writes atomically; see docs/editing.md.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from yotplan.cli.app import DEFAULT_PLANS, PlansDir, Today, app, print_notice, print_text, resolve_today, usage_error
+from yotplan.cli.app import (
+    PlansDirs,
+    PlansList,
+    Today,
+    app,
+    date_option,
+    plans_folders,
+    print_notice,
+    print_problems,
+    print_text,
+    resolve_today,
+    usage_error,
+)
 from yotplan.cli.completion import (
     complete_action_ids,
     complete_owner_keys,
@@ -36,17 +48,17 @@ class StatusChoice(StrEnum):
     dropped = "dropped"
 
 
-def _date_option(name: str, help: str) -> Any:
-    """A YYYY-MM-DD option: anything else is a usage error (exit 2) from Typer itself."""
-    return typer.Option(name, formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=help)
-
-
-DueDate = Annotated[datetime, _date_option("--due", "Due date.")]
+DueDate = Annotated[date, date_option("--due", help="Due date.")]
 OwnerKey = Annotated[
-    str, typer.Option("--owner", "-o", help="Owner key from owners.yaml.", autocompletion=complete_owner_keys)
+    str,
+    typer.Option(
+        "--owner", "-o", metavar="OWNER", help="Owner key from owners.yaml.", autocompletion=complete_owner_keys
+    ),
 ]
-Measure = Annotated[str | None, typer.Option("--measure", help="How success will be judged.")]
-NewId = Annotated[str | None, typer.Option("--id", help="Use this id instead of the next free one.")]
+Measure = Annotated[str | None, typer.Option("--measure", metavar="TEXT", help="How success will be judged.")]
+NewId = Annotated[
+    str | None, typer.Option("--id", metavar="ID", help="Use this id instead of the next free one (e.g. HMIP-3.4).")
+]
 
 add_app = typer.Typer(
     help="Add an action, a recommendation or an owner.",
@@ -56,12 +68,34 @@ add_app = typer.Typer(
 app.add_typer(add_app, name="add")
 
 
-def _apply(plans_dir: Path, today: datetime | None, edit: Callable[[EditSession], str]) -> None:
-    """Run one edit under the plans folder's lock and say what it did."""
+def _target(plans_dirs: list[Path] | None, plans_list: Path | None, item_id: str | None = None) -> tuple[Path, str]:
+    """The plans folder an edit changes, and the item id without its `SERVICE:` prefix.
+
+    With one folder (the usual case, found from here by default) that is the folder; with
+    several, the one whose service holds `item_id` (`SERVICE:ID` when more than one does).
+    """
+    folders = plans_folders(plans_dirs, plans_list)
+    if len(folders) == 1:
+        bare = item_id.rpartition(":")[2] if item_id else ""
+        return folders[0], bare
+    if item_id is None:
+        usage_error("this edit changes one service: give one --plans folder", "--plans")
+    from yotplan.plans.loader import load_plans
+    from yotplan.views.queries import find_in_services
+
+    sets = [load_plans(folder).plans for folder in folders]
+    plans, _ = find_in_services(sets, item_id)
+    return next(f for f, s in zip(folders, sets, strict=True) if s is plans), item_id.rpartition(":")[2]
+
+
+def _apply(folder: Path, today: date | None, edit: Callable[[EditSession], str]) -> None:
+    """Run one edit under the plans folder's lock, say what it did, and show any warning it brought."""
     from yotplan.edit.operations import apply_edit
 
-    outcome = apply_edit(plans_dir, resolve_today(today), edit, on_wait=print_notice)
+    outcome = apply_edit(folder, resolve_today(today), edit, on_wait=print_notice)
     print_text(outcome.summary + ("" if outcome.written else " (nothing written)") + "\n")
+    if outcome.warnings:
+        print_problems(outcome.warnings)
 
 
 def _text(value: str, param: str) -> str:
@@ -71,31 +105,51 @@ def _text(value: str, param: str) -> str:
     return value.strip()
 
 
+ActionId = Annotated[
+    str,
+    typer.Argument(
+        metavar="ACTION_ID",
+        help="The action, any case (SERVICE:ID with several services).",
+        autocompletion=complete_action_ids,
+    ),
+]
+
+
 @app.command()
 def update(
-    action_id: Annotated[
-        str,
-        typer.Argument(metavar="ACTION_ID", help="The action to change, any case.", autocompletion=complete_action_ids),
-    ],
-    status: Annotated[StatusChoice | None, typer.Option("--status", help="New status.")] = None,
-    due: Annotated[datetime | None, _date_option("--due", "New due date; a later one needs --reason.")] = None,
-    owner: Annotated[
-        str | None, typer.Option("--owner", "-o", help="New owner key.", autocompletion=complete_owner_keys)
+    action_id: ActionId,
+    status: Annotated[
+        StatusChoice | None,
+        typer.Option(
+            "--status", metavar="STATUS", help="New status: not-started, in-progress, blocked, done or dropped."
+        ),
     ] = None,
-    completed: Annotated[datetime | None, _date_option("--completed", "Completion date (with --status done).")] = None,
+    due: Annotated[date | None, date_option("--due", help="New due date; a later one needs --reason.")] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", "-o", metavar="OWNER", help="New owner key.", autocompletion=complete_owner_keys),
+    ] = None,
+    completed: Annotated[date | None, date_option("--completed", help="Completion date (with --status done).")] = None,
     measure: Annotated[
-        str | None, typer.Option("--measure", help='How success will be judged ("" removes it).')
+        str | None, typer.Option("--measure", metavar="TEXT", help='How success will be judged ("" removes it).')
     ] = None,
     reason: Annotated[
-        str | None, typer.Option("--reason", help="Why; logged as a dated update. Needed to move --due later.")
+        str | None,
+        typer.Option(
+            "--reason",
+            metavar="TEXT",
+            help="Why; logged as a dated update. Needed to move --due later, and for blocked or dropped.",
+        ),
     ] = None,
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
 ) -> None:
     """Change an action's status, due date, owner, completion or measure.
 
     --status done records today as the completion date unless --completed gives one; any other status removes it.
-    Moving the due date later needs --reason, which is logged as a dated update. Only the changed lines change.
+    Moving the due date later, blocking or dropping an action need --reason, logged as a dated update.
+    Only the changed lines change.
 
     Example: yotplan update HMIP-1.1 --due 2022-09-30 --reason "CAMHS post vacant until August"
     """
@@ -105,36 +159,41 @@ def update(
 
     changes = ActionChanges(
         status=status.value if status else None,
-        due=due.date() if due else None,
+        due=due,
         owner=owner,
-        completed=completed.date() if completed else None,
+        completed=completed,
         measure=measure.strip() if measure is not None else None,
         reason=_text(reason, "--reason") if reason is not None else None,
     )
-    _apply(plans_dir, today, lambda session: update_action(session, action_id, changes))
+    folder, bare = _target(plans_dirs, plans_list, action_id)
+    _apply(folder, today, lambda session: update_action(session, bare, changes))
 
 
 @app.command()
 def log(
-    action_id: Annotated[
-        str, typer.Argument(metavar="ACTION_ID", help="The action, any case.", autocompletion=complete_action_ids)
-    ],
+    action_id: ActionId,
     note: Annotated[str, typer.Argument(metavar="NOTE", help="What happened, in a sentence or two.")],
-    on: Annotated[datetime | None, _date_option("--date", "Date of the update (default: today).")] = None,
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    on: Annotated[date | None, date_option("--date", help="Date of the update (default: today; not later).")] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option("--evidence", "-e", metavar="TEXT", help="A quote or link that shows it; repeatable."),
+    ] = None,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
 ) -> None:
-    """Add a dated progress note to an action's updates.
+    """Add a dated progress note (and evidence) to an action.
 
     Recommendations have no updates of their own: log progress on their actions.
 
-    Example: yotplan log HMIP-1.1 "CAMHS attended the June Board" --date 2022-06-14
+    Example: yotplan log HMIP-1.1 "CAMHS attended the June Board" --date 2022-06-14 --evidence "Board minutes, 14 June"
     """
     from yotplan.edit.operations import log_progress
 
     text = _text(note, "NOTE")
-    day = on.date() if on else None
-    _apply(plans_dir, today, lambda session: log_progress(session, action_id, text, day))
+    quotes = [_text(quote, "--evidence") for quote in evidence or ()]
+    folder, bare = _target(plans_dirs, plans_list, action_id)
+    _apply(folder, today, lambda session: log_progress(session, bare, text, on, quotes))
 
 
 @add_app.command("action")
@@ -143,52 +202,65 @@ def add_action(
         str,
         typer.Argument(
             metavar="RECOMMENDATION_ID",
-            help="The recommendation it answers.",
+            help="The recommendation it answers (SERVICE:ID with several services).",
             autocompletion=complete_recommendation_ids,
         ),
     ],
-    title: Annotated[str, typer.Option("--title", help="What will be done.")],
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="What will be done.")],
     owner: OwnerKey,
     due: DueDate,
     measure: Measure = None,
-    status: Annotated[StatusChoice, typer.Option("--status", help="Status (done records today).")] = (
-        StatusChoice.not_started
-    ),
+    status: Annotated[
+        StatusChoice, typer.Option("--status", metavar="STATUS", help="Status (done records today).")
+    ] = StatusChoice.not_started,
     action_id: NewId = None,
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
 ) -> None:
     """Append an action to a recommendation, with the next free id.
 
-    HMIP-3.4 follows HMIP-3.3.
+    HMIP-3.4 follows HMIP-3.3; an id given with --id starts with the recommendation's id.
 
     Example: yotplan add action HMIP-3 --title "Audit ten case files" --owner yot-manager --due 2022-09-30
     """
     from yotplan.edit.operations import NewAction
     from yotplan.edit.operations import add_action as add
 
-    new = NewAction(_text(title, "--title"), owner, due.date(), _optional(measure), status.value, action_id)
-    _apply(plans_dir, today, lambda session: add(session, rec_id, new))
+    new = NewAction(_text(title, "--title"), owner, due, _optional(measure), status.value, action_id)
+    folder, bare = _target(plans_dirs, plans_list, rec_id)
+    _apply(folder, today, lambda session: add(session, bare, new))
 
 
 @add_app.command("recommendation")
 def add_recommendation(
     source: Annotated[
-        str, typer.Option("--source", "-s", help="Source id of the plan file.", autocompletion=complete_source_ids)
+        str,
+        typer.Option(
+            "--source",
+            "-s",
+            metavar="SOURCE",
+            help="Source id of the plan file.",
+            autocompletion=complete_source_ids,
+        ),
     ],
-    text: Annotated[str, typer.Option("--text", help="The recommendation, verbatim from the report.")],
+    text: Annotated[str, typer.Option("--text", metavar="TEXT", help="The recommendation, verbatim from the report.")],
     owner: OwnerKey,
-    action_title: Annotated[str, typer.Option("--action-title", help="Title of its first action.")],
-    action_due: Annotated[datetime, _date_option("--action-due", "Due date of its first action.")],
+    action_title: Annotated[str, typer.Option("--action-title", metavar="TEXT", help="Title of its first action.")],
+    action_due: Annotated[date, date_option("--action-due", help="Due date of its first action.")],
     action_owner: Annotated[
         str | None,
         typer.Option(
-            "--action-owner", help="Owner of its first action (default: --owner).", autocompletion=complete_owner_keys
+            "--action-owner",
+            metavar="OWNER",
+            help="Owner of its first action (default: --owner).",
+            autocompletion=complete_owner_keys,
         ),
     ] = None,
-    to: Annotated[str | None, typer.Option("--to", help="To whom the report addressed it.")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="TEXT", help="To whom the report addressed it.")] = None,
     rec_id: NewId = None,
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
 ) -> None:
     """Append a recommendation, with its first action, to a source's plan file.
@@ -202,18 +274,22 @@ def add_recommendation(
     from yotplan.edit.operations import NewAction
     from yotplan.edit.operations import add_recommendation as add
 
-    first = NewAction(_text(action_title, "--action-title"), action_owner or owner, action_due.date())
+    first = NewAction(_text(action_title, "--action-title"), action_owner or owner, action_due)
     body = _text(text, "--text")
-    _apply(plans_dir, today, lambda s: add(s, source, body, owner, first, to=_optional(to), rec_id=rec_id))
+    folder, _ = _target(plans_dirs, plans_list)
+    _apply(folder, today, lambda s: add(s, source, body, owner, first, to=_optional(to), rec_id=rec_id))
 
 
 @add_app.command("owner")
 def add_owner(
     key: Annotated[str, typer.Argument(metavar="KEY", help="Short key, e.g. yot-manager (letters, digits, - _ .).")],
-    role: Annotated[str, typer.Option("--role", help="The role, never a person's name.")],
-    agency: Annotated[str, typer.Option("--agency", help="The agency the role belongs to.")],
-    contact: Annotated[str | None, typer.Option("--contact", help="A team mailbox or phone, not a person's.")] = None,
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    role: Annotated[str, typer.Option("--role", metavar="TEXT", help="The role, never a person's name.")],
+    agency: Annotated[str, typer.Option("--agency", metavar="TEXT", help="The agency the role belongs to.")],
+    contact: Annotated[
+        str | None, typer.Option("--contact", metavar="TEXT", help="A team mailbox or phone, not a person's.")
+    ] = None,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
 ) -> None:
     """Add an owner (a role in an agency) to owners.yaml.
@@ -226,12 +302,15 @@ def add_owner(
     if not OWNER_KEY_PATTERN.fullmatch(key):
         usage_error(f"{key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager", "KEY")
     role_text, agency_text = _text(role, "--role"), _text(agency, "--agency")
-    _apply(plans_dir, today, lambda session: add(session, key, role_text, agency_text, _optional(contact)))
+    folder, _ = _target(plans_dirs, plans_list)
+    _apply(folder, today, lambda session: add(session, key, role_text, agency_text, _optional(contact)))
 
 
 @app.command()
 def init(
-    folder: Annotated[Path, typer.Argument(metavar="[DIR]", help="The new plans folder.")] = DEFAULT_PLANS,
+    folder: Annotated[Path, typer.Argument(metavar="[DIR]", help="The new plans folder (default: plans).")] = Path(
+        "plans"
+    ),
     today: Today = None,
 ) -> None:
     """Start a plans folder that passes check.

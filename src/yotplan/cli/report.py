@@ -11,16 +11,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from yotplan.cli.app import (
-    DEFAULT_PLANS,
     PlansDir,
+    PlansDirs,
+    PlansList,
     SourceFilter,
     Today,
     app,
-    load_or_fail,
+    finish,
+    plans_folder,
     print_notes,
     print_renderable,
     print_text,
+    read_plans,
     resolve_today,
+    usage_error,
     write_stdout,
 )
 from yotplan.cli.completion import complete_owner_keys
@@ -44,13 +48,19 @@ class ChangesFormat(StrEnum):
 
 Output = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False, writable=True),
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write to this file instead of stdout.", dir_okay=False, writable=True
+    ),
 ]
-ChangesFormatOption = Annotated[ChangesFormat, typer.Option("--format", "-f", help="Output format.")]
+ChangesFormatOption = Annotated[
+    ChangesFormat, typer.Option("--format", "-f", metavar="[table|json|markdown]", help="Output format.")
+]
 OwnerOnly = Annotated[
     list[str] | None,
     # No -o: here it is --output, as everywhere a command writes a file.
-    typer.Option("--owner", help="Only this owner key; repeatable.", autocompletion=complete_owner_keys),
+    typer.Option(
+        "--owner", metavar="OWNER", help="Only this owner key; repeatable.", autocompletion=complete_owner_keys
+    ),
 ]
 
 
@@ -59,9 +69,9 @@ def _filters(plans: PlanSet, sources: list[str] | None, owners: list[str] | None
     error naming the closest known one), with each source id as its plan spells it."""
     import dataclasses
 
-    from yotplan.cli.views import _filters as status_filters
+    from yotplan.cli.views import filters_for
 
-    filters = status_filters(plans, sources, owners)
+    filters = filters_for([plans], sources, owners)
     chosen = {s.casefold() for s in filters.sources}
     known = [doc.model.source.id for doc in plans.plans]
     return dataclasses.replace(
@@ -95,12 +105,14 @@ def _warn(problems: Sequence[Problem], skipped: Sequence[str] = ()) -> None:
 
 @app.command()
 def report(
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
     output: Output = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="html (one self-contained page) or markdown.")] = (
-        ReportFormat.html
-    ),
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", metavar="[html|markdown]", help="html (one self-contained page) or markdown."),
+    ] = ReportFormat.html,
     since: Annotated[
         str | None, typer.Option("--since", metavar="REV", help="Add the changes since this git revision.")
     ] = None,
@@ -118,16 +130,21 @@ def report(
     """
     from yotplan.report.board import build_report, render_report
 
-    plans = load_or_fail(plans_dir)
+    day = resolve_today(today)
+    judged = read_plans(plans_dirs, plans_list, day)
+    if len(judged.results) > 1:
+        usage_error("the report covers one plans folder", "--plans")
+    plans = judged.plan_sets[0]
     filters = _filters(plans, source, owner)
     changes = None
     if since is not None:
         from yotplan.history.revisions import compare_revisions
 
-        changes = compare_revisions(plans_dir, since, plans=plans)
+        changes = compare_revisions(Path(plans.root), since, plans=plans)
         _warn(changes.problems, changes.skipped)
-    report = build_report(plans, resolve_today(today), changes=changes, filters=filters)
+    report = build_report(plans, day, changes=changes, filters=filters)
     _write(render_report(report, fmt.value), output)
+    finish(judged)
 
 
 @app.command()
@@ -138,7 +155,7 @@ def diff(
     to: Annotated[
         str | None, typer.Option("--to", metavar="REV", help="Compare to this revision instead of the working tree.")
     ] = None,
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dir: PlansDir = None,
     fmt: ChangesFormatOption = ChangesFormat.table,
 ) -> None:
     """What changed in the plans between two git revisions.
@@ -150,7 +167,7 @@ def diff(
     from yotplan.history.revisions import compare_revisions
     from yotplan.render import changes as render
 
-    comparison = compare_revisions(plans_dir, rev, to)
+    comparison = compare_revisions(plans_folder(plans_dir), rev, to)
     _warn(comparison.problems, comparison.skipped)
     if fmt is ChangesFormat.json:
         from yotplan.render.data import render_json
@@ -165,7 +182,7 @@ def diff(
 @app.command()
 def history(
     item_id: Annotated[str, typer.Argument(metavar="ID", help="A recommendation or action id, any case.")],
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dir: PlansDir = None,
     fmt: ChangesFormatOption = ChangesFormat.table,
 ) -> None:
     """Every commit that changed one action or recommendation.
@@ -177,7 +194,7 @@ def history(
     from yotplan.history.revisions import item_history
     from yotplan.render import changes as render
 
-    timeline = item_history(plans_dir, item_id)
+    timeline = item_history(plans_folder(plans_dir), item_id)
     _warn(timeline.problems)
     print_notes(timeline.notes)
     if fmt is ChangesFormat.json:
@@ -192,7 +209,8 @@ def history(
 
 @app.command()
 def calendar(
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
     output: Output = None,
     owner: OwnerOnly = None,
@@ -204,10 +222,13 @@ def calendar(
 
     Example: yotplan calendar --owner yot-manager -o due.ics
     """
+    from yotplan.cli.views import filters_for
     from yotplan.report.ics import build_calendar
 
-    plans = load_or_fail(plans_dir)
-    owners = _filters(plans, None, owner).owners
-    calendar_file = build_calendar(plans, resolve_today(today), owners=owners)
+    day = resolve_today(today)
+    judged = read_plans(plans_dirs, plans_list, day)
+    owners = tuple(dict.fromkeys(filters_for(judged.plan_sets, None, owner).owners))
+    calendar_file = build_calendar(judged.plan_sets, day, owners=owners)
     _write(calendar_file.ics, output)
     print_notes(calendar_file.left_out)
+    finish(judged)

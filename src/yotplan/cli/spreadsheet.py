@@ -6,22 +6,23 @@ openpyxl is imported only when one of these commands runs; see docs/spreadsheets
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from yotplan.cli.app import (
-    DEFAULT_PLANS,
     EXIT_PROBLEMS,
-    PlansDir,
+    PlansDirs,
+    PlansList,
     SourceFilter,
     Today,
     app,
-    check_choices,
-    load_or_fail,
+    date_option,
+    finish,
     print_text,
+    read_plans,
     resolve_today,
     usage_error,
 )
@@ -51,13 +52,11 @@ def import_plan(
         typer.Option("--map", metavar="HEADER=FIELD", help="Read this column as this field; repeatable."),
     ] = None,
     today: Annotated[
-        datetime | None,
-        typer.Option(
+        date | None,
+        date_option(
             "--today",
+            help="As-at date for completions and notes when the sheet has no 'Last updated' date.",
             envvar="YOTPLAN_TODAY",
-            formats=["%Y-%m-%d"],
-            help="As-at date for completions and notes when the sheet has no 'Last updated' date (YYYY-MM-DD).",
-            show_envvar=True,
         ),
     ] = None,
 ) -> None:
@@ -110,12 +109,15 @@ def export_workbook(
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="FILE.xlsx", help="The workbook to write.", dir_okay=False)
     ],
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
     source: SourceFilter = None,
     owner: Annotated[
         list[str] | None,
-        typer.Option("--owner", help="Only this owner key; repeatable.", autocompletion=complete_owner_keys),
+        typer.Option(
+            "--owner", metavar="OWNER", help="Only this owner key; repeatable.", autocompletion=complete_owner_keys
+        ),
     ] = None,
 ) -> None:
     """The Board pack as an .xlsx workbook: Summary, Recommendations, Actions, Overdue.
@@ -129,19 +131,19 @@ def export_workbook(
         usage_error("a workbook is a binary file; give a file name ending in .xlsx", "--output")
     if output.suffix.lower() != ".xlsx":
         usage_error(f"{str(output)!r}: the Board pack is an .xlsx workbook; give a name ending in .xlsx", "--output")
+    from yotplan.cli.views import filters_for
     from yotplan.plans.loader import display_path
     from yotplan.spreadsheet.workbook import build_workbook, write_workbook
-    from yotplan.views.queries import Filters
 
-    plans = load_or_fail(plans_dir)
-    known_owners = sorted({*plans.owners, *(a.action.owner for a in plans.actions() if a.action.owner)})
-    filters = Filters(
-        sources=check_choices(source, [doc.model.source.id for doc in plans.plans], "--source", fold=True),
-        owners=check_choices(owner, known_owners, "--owner"),
-    )
-    data, summary = build_workbook(plans, resolve_today(today), filters)
+    day = resolve_today(today)
+    judged = read_plans(plans_dirs, plans_list, day)
+    if len(judged.results) > 1:
+        usage_error("the Board pack covers one plans folder", "--plans")
+    plans = judged.plan_sets[0]
+    data, summary = build_workbook(plans, day, filters_for([plans], source, owner))
     write_workbook(output, data)
     print_text(
         f"wrote {display_path(output)}: {summary.recommendations} recommendations, {summary.actions} actions, "
         f"{summary.overdue} overdue (as at {summary.today})\n"
     )
+    finish(judged)

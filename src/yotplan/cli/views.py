@@ -1,4 +1,8 @@
-"""Read-only views: status, overdue, upcoming, owners, show."""
+"""Read-only views: status, overdue, upcoming, owners, show.
+
+Each shows what loaded (one service or many), names on stderr what it could not show, and
+exits 1 when the plans have errors: a colleague's broken file does not hide the rest.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +13,29 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from yotplan.cli.app import (
-    DEFAULT_PLANS,
     Format,
     ListFormat,
     OwnerFilter,
-    PlansDir,
+    PlansDirs,
+    PlansList,
     SourceFilter,
     Today,
     app,
     check_choices,
-    load_or_fail,
+    finish,
+    left_out_line,
     print_renderable,
     print_text,
+    read_plans,
     resolve_today,
+    usage_error,
 )
 from yotplan.cli.completion import complete_item_ids
 
 if TYPE_CHECKING:
     from yotplan.plans.planset import PlanSet
     from yotplan.render.columns import Column
+    from yotplan.rules.checker import Judged
     from yotplan.views.queries import Filters
 
 
@@ -39,11 +47,24 @@ class RagChoice(StrEnum):
     dropped = "dropped"
 
 
-def _filters(plans: PlanSet, sources: list[str] | None, owners: list[str] | None, rags: Sequence[str] = ()) -> Filters:
+Soon = Annotated[
+    int,
+    typer.Option("--soon", metavar="DAYS", help="Not-started actions due within this many days are amber."),
+]
+
+
+def filters_for(
+    plan_sets: Sequence[PlanSet], sources: list[str] | None, owners: list[str] | None, rags: Sequence[str] = ()
+) -> Filters:
+    """The filters of a command's --source/--owner/--rag options, each value known in the plans
+    (a usage error, with "did you mean", otherwise)."""
     from yotplan.views.queries import Filters
 
-    known_sources = [doc.model.source.id for doc in plans.plans]
-    known_owners = sorted({*plans.owners, *(a.action.owner for a in plans.actions() if a.action.owner)})
+    known_sources = list(dict.fromkeys(doc.model.source.id for s in plan_sets for doc in s.plans))
+    known_owners = sorted(
+        {key for s in plan_sets for key in s.owners}
+        | {a.action.owner for s in plan_sets for a in s.actions() if a.action.owner}
+    )
     return Filters(
         sources=check_choices(sources, known_sources, "--source", fold=True),
         owners=check_choices(owners, known_owners, "--owner"),
@@ -51,12 +72,32 @@ def _filters(plans: PlanSet, sources: list[str] | None, owners: list[str] | None
     )
 
 
-def _emit(fmt: ListFormat, columns: Sequence[Column], rows: Sequence[Any], json_data: Any, empty: str) -> None:
-    """Print rows in the chosen format; the table says so in words when there are none."""
+def with_problems(data: dict[str, Any], judged: Judged) -> dict[str, Any]:
+    """A command's json with the problems found while reading the plans."""
+    from yotplan.render.problems import problem_json
+
+    return {**data, "problems": [problem_json(p) for p in judged.problems]}
+
+
+def emit(
+    fmt: ListFormat,
+    columns: Sequence[Column],
+    rows: Sequence[Any],
+    json_data: dict[str, Any],
+    judged: Judged,
+    *,
+    count: str,
+    empty: str,
+) -> None:
+    """Print rows in the chosen format. A table ends with its count line and says what it could
+    not show; with no rows it says so in words."""
+    from yotplan.render.columns import with_service
+
+    columns = with_service(list(columns), len(judged.results))
     if fmt is ListFormat.json:
         from yotplan.render.data import render_json
 
-        print_text(render_json(json_data))
+        print_text(render_json(with_problems(json_data, judged)))
     elif fmt is ListFormat.csv:
         from yotplan.render.data import render_csv
 
@@ -66,48 +107,65 @@ def _emit(fmt: ListFormat, columns: Sequence[Column], rows: Sequence[Any], json_
 
         print_text(render_markdown(columns, rows))
     elif not rows:
-        print_text(empty + "\n")
+        print_text("".join(f"{line}\n" for line in (empty, left_out_line(judged)) if line))
     else:
-        from yotplan.render.tables import list_table
+        from yotplan.render.tables import list_renderable
 
-        print_renderable(lambda width: list_table(columns, rows, width))
+        foot = [left_out_line(judged)]
+        print_renderable(lambda width: list_renderable(columns, rows, width, count=count, foot=foot))
 
 
 @app.command()
 def status(
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
     source: SourceFilter = None,
     owner: OwnerFilter = None,
-    rag: Annotated[list[RagChoice] | None, typer.Option("--rag", "-r", help="Only this RAG; repeatable.")] = None,
-    soon: Annotated[int, typer.Option(min=0, help="Not-started actions due within this many days are amber.")] = 14,
+    rag: Annotated[
+        list[RagChoice] | None,
+        typer.Option(
+            "--rag", "-r", metavar="RAG", help="Only this RAG (red, amber, green, complete, dropped); repeatable."
+        ),
+    ] = None,
+    soon: Soon = 14,
     fmt: Format = ListFormat.table,
 ) -> None:
     """One row per recommendation: owner, progress, next due, RAG.
 
     Example: yotplan status --source HMIP --rag red --today 2022-06-01
     """
-    from yotplan.render.columns import STATUS_COLUMNS
+    from yotplan.render.columns import STATUS_COLUMNS, with_service
+    from yotplan.rules.plan_rules import STALE_DAYS
     from yotplan.views.queries import status_view
 
-    plans = load_or_fail(plans_dir)
-    filters = _filters(plans, source, owner, [r.value for r in rag or ()])
-    view = status_view(plans, resolve_today(today), soon, filters)
+    if soon < 0:
+        usage_error("must be 0 or more days", "--soon")
+    day = resolve_today(today)
+    judged = read_plans(plans_dirs, plans_list, day)
+    filters = filters_for(judged.plan_sets, source, owner, [r.value for r in rag or ()])
+    view = status_view(judged.plan_sets, day, soon, filters)
     if fmt is ListFormat.table:
         from yotplan.render.tables import status_renderable
 
-        print_renderable(lambda width: status_renderable(view, STATUS_COLUMNS, width))
+        columns = with_service(STATUS_COLUMNS, len(judged.results))
+        foot = [left_out_line(judged)]
+        print_renderable(lambda width: status_renderable(view, columns, width, stale_days=STALE_DAYS, foot=foot))
     else:
-        _emit(fmt, STATUS_COLUMNS, view.recommendations, view.as_json(), "")
+        emit(fmt, STATUS_COLUMNS, view.recommendations, view.as_json(), judged, count="", empty="")
+    finish(judged)
 
 
 @app.command()
 def overdue(
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
     source: SourceFilter = None,
     owner: OwnerFilter = None,
-    fail: Annotated[bool, typer.Option("--fail", help="Exit 1 when any action is overdue (for CI).")] = False,
+    fail: Annotated[
+        bool, typer.Option("--fail", metavar="", help="Exit 1 when any action is overdue (for CI).")
+    ] = False,
     fmt: Format = ListFormat.table,
 ) -> None:
     """Open actions past their due date, most overdue first.
@@ -115,20 +173,24 @@ def overdue(
     Example: yotplan overdue --owner yot-manager --fail
     """
     from yotplan.render.columns import OVERDUE_COLUMNS, actions_json
+    from yotplan.render.tables import plural
     from yotplan.views.queries import overdue_actions
 
-    plans = load_or_fail(plans_dir)
-    actions = overdue_actions(plans, resolve_today(today), _filters(plans, source, owner))
-    _emit(fmt, OVERDUE_COLUMNS, actions, actions_json(actions, "days_overdue"), "No overdue actions.")
-    if fail and actions:
-        raise typer.Exit(1)
+    day = resolve_today(today)
+    judged = read_plans(plans_dirs, plans_list, day)
+    actions = overdue_actions(judged.plan_sets, day, filters_for(judged.plan_sets, source, owner))
+    data = {"today": day.isoformat(), "actions": actions_json(actions, "days_overdue")}
+    count = f"{plural(len(actions), 'overdue action')} (as at {day.isoformat()})"
+    emit(fmt, OVERDUE_COLUMNS, actions, data, judged, count=count, empty="No overdue actions.")
+    finish(judged, fail=fail and bool(actions))
 
 
 @app.command()
 def upcoming(
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
-    within: Annotated[int, typer.Option("--within", "-w", min=0, help="Days ahead to look.")] = 30,
+    within: Annotated[int, typer.Option("--within", "-w", metavar="DAYS", help="Days ahead to look.")] = 30,
     source: SourceFilter = None,
     owner: OwnerFilter = None,
     fmt: Format = ListFormat.table,
@@ -138,18 +200,24 @@ def upcoming(
     Example: yotplan upcoming --within 14 --format markdown
     """
     from yotplan.render.columns import UPCOMING_COLUMNS, actions_json
+    from yotplan.render.tables import plural
     from yotplan.views.queries import upcoming_actions
 
-    plans = load_or_fail(plans_dir)
-    actions = upcoming_actions(plans, resolve_today(today), within, _filters(plans, source, owner))
-    _emit(
-        fmt, UPCOMING_COLUMNS, actions, actions_json(actions, "days_left"), f"No open actions due within {within} days."
-    )
+    if within < 0:
+        usage_error("must be 0 or more days", "--within")
+    day = resolve_today(today)
+    judged = read_plans(plans_dirs, plans_list, day)
+    actions = upcoming_actions(judged.plan_sets, day, within, filters_for(judged.plan_sets, source, owner))
+    data = {"today": day.isoformat(), "within": within, "actions": actions_json(actions, "days_left")}
+    count = f"{plural(len(actions), 'open action')} due in the next {plural(within, 'day')}"
+    emit(fmt, UPCOMING_COLUMNS, actions, data, judged, count=count, empty=f"No open actions due within {within} days.")
+    finish(judged)
 
 
 @app.command()
 def owners(
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
     fmt: Format = ListFormat.table,
 ) -> None:
@@ -158,34 +226,53 @@ def owners(
     Example: yotplan owners --format csv > owners.csv
     """
     from yotplan.render.columns import OWNER_COLUMNS, owners_json
+    from yotplan.render.tables import plural
     from yotplan.views.queries import owner_workload
 
-    plans = load_or_fail(plans_dir)
-    rows = owner_workload(plans, resolve_today(today))
-    _emit(fmt, OWNER_COLUMNS, rows, owners_json(rows), "No owners.")
+    day = resolve_today(today)
+    judged = read_plans(plans_dirs, plans_list, day)
+    rows = owner_workload(judged.plan_sets, day)
+    data = {"today": day.isoformat(), "owners": owners_json(rows)}
+    emit(fmt, OWNER_COLUMNS, rows, data, judged, count=plural(len(rows), "owner"), empty="No owners.")
+    finish(judged)
 
 
 @app.command()
 def show(
     item_id: Annotated[
         str,
-        typer.Argument(metavar="ID", help="A recommendation or action id, any case.", autocompletion=complete_item_ids),
+        typer.Argument(
+            metavar="ID",
+            help="A recommendation or action id, any case (SERVICE:ID with several services).",
+            autocompletion=complete_item_ids,
+        ),
     ],
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
 ) -> None:
     """One recommendation or action in full, with updates and evidence.
 
     Example: yotplan show hmip-3
     """
+    from yotplan.errors import UnknownId
     from yotplan.plans.planset import RecommendationRef
     from yotplan.render import tables
-    from yotplan.views.queries import action_view, find_item, recommendation_view
+    from yotplan.views.queries import action_view, find_in_services, recommendation_view
 
-    plans = load_or_fail(plans_dir)
     day = resolve_today(today)
-    ref = find_item(plans, item_id)
+    judged = read_plans(plans_dirs, plans_list, day)
+    try:
+        plans, ref = find_in_services(judged.plan_sets, item_id)
+    except UnknownId as exc:
+        left_out = judged.files_left_out
+        if left_out:
+            raise UnknownId(
+                f"{exc} ({len(left_out)} file{'s' * (len(left_out) > 1)} did not load: see above)"
+            ) from None
+        raise
     if isinstance(ref, RecommendationRef):
         print_renderable(lambda _: tables.show_recommendation(plans, ref, recommendation_view(plans, ref, day)))
     else:
-        print_renderable(lambda _: tables.show_action(plans, ref, action_view(ref, day)))
+        print_renderable(lambda _: tables.show_action(plans, ref, action_view(ref, day, service=plans.service)))
+    finish(judged)

@@ -7,9 +7,9 @@ and writes the result only if the plans stay valid (see `yotplan.edit.session`).
 Choices where the plan format leaves room:
 - `completed` belongs to done actions only: setting any other status removes it (git
   keeps the old date). `--status done` without `--completed` records today.
-- Moving a due date later needs a reason, which is logged as an update ("Due date moved
-  from X to Y: reason"), so slippage is never silent; any other change takes an optional
-  reason, logged the same way.
+- Moving a due date later, and dropping or blocking an action, need a reason, which is logged
+  as an update ("Due date moved from X to Y: reason"), so slippage is never silent; any other
+  change takes an optional reason, logged the same way. An update cannot be dated after today.
 - Recommendations have no `updates` in the plan format: progress is logged on actions, and
   `log` on a recommendation id says which actions it has.
 - Ids: a new action is `<recommendation id>.<n+1>` after the highest number used; a new
@@ -24,18 +24,22 @@ from __future__ import annotations
 import difflib
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from yotplan.edit.roundtrip import add_entry, append_item, new_list, new_mapping, remove_key, set_value
+from yotplan.edit.roundtrip import add_entry, append_item, new_list, new_mapping, remove_key, scalar, set_value
 from yotplan.edit.session import EditSession
 from yotplan.errors import EditRefused, FileChangedOnDisk, UnknownId, UnknownOwner
 from yotplan.plans.models import ID_PATTERN, Action, Owner, PlanFile, Recommendation, is_action_id_of
 from yotplan.plans.planset import ActionRef, Document, RecommendationRef
+from yotplan.problems import Problem
 from yotplan.views.queries import find_item
+
+NEEDS_A_REASON = frozenset({"dropped", "blocked"})
+"""Statuses that stop an action: setting one needs --reason, logged as an update."""
 
 ACTION_KEYS = tuple(f.name for f in fields(Action))
 RECOMMENDATION_KEYS = tuple(f.name for f in fields(Recommendation))
@@ -47,6 +51,8 @@ OWNER_KEYS = tuple(f.name for f in fields(Owner))
 class EditOutcome:
     summary: str
     written: list[str]
+    warnings: list[Problem]
+    """What the edit brought that `check` warns about: text that looks like personal data."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +85,7 @@ def apply_edit(
     with EditSession(root, today, on_wait=on_wait) as session:
         summary = edit(session)
         written = session.commit()
-    return EditOutcome(summary, written)
+    return EditOutcome(summary, written, session.new_warnings)
 
 
 # update --------------------------------------------------------------------------------
@@ -94,6 +100,11 @@ def update_action(session: EditSession, action_id: str, changes: ActionChanges) 
     status = changes.status or action.status
 
     if changes.status and changes.status != action.status:
+        if changes.status in NEEDS_A_REASON and not changes.reason:
+            raise EditRefused(
+                f'marking {action.id} {changes.status} needs --reason "why"; the reason is logged as an update, '
+                "so the Board can see why it stopped"
+            )
         set_value(node, "status", changes.status, ACTION_KEYS)
         done.append(f"status changed from {action.status} to {changes.status}")
     if status == "done":
@@ -144,12 +155,24 @@ def update_action(session: EditSession, action_id: str, changes: ActionChanges) 
 # log -----------------------------------------------------------------------------------
 
 
-def log_progress(session: EditSession, item_id: str, note: str, on: date | None = None) -> str:
-    """Append `{date, note}` to an action's updates (dated today unless `on` is given)."""
+def log_progress(
+    session: EditSession, item_id: str, note: str, on: date | None = None, evidence: Sequence[str] = ()
+) -> str:
+    """Append `{date, note}` to an action's updates (dated today unless `on` is given), and any
+    `evidence` (quotes or links) to its evidence. An update cannot be dated after today."""
     ref = _find_action(session, item_id, command="log")
     day = on or session.today
-    append_item(_action_node(session, ref), "updates", new_mapping([("date", day), ("note", note)]), ACTION_KEYS)
-    return f"logged an update on {ref.action.id} in {ref.rec.doc.path} ({day})"
+    if day > session.today:
+        raise EditRefused(
+            f"an update records what happened, so it cannot be dated {day}, after today ({session.today}); "
+            "plan future work as an action with a due date"
+        )
+    node = _action_node(session, ref)
+    append_item(node, "updates", new_mapping([("date", day), ("note", note)]), ACTION_KEYS)
+    for quote in evidence:
+        append_item(node, "evidence", scalar(quote), ACTION_KEYS)
+    attached = f", with {len(evidence)} piece{'s' * (len(evidence) != 1)} of evidence" if evidence else ""
+    return f"logged an update on {ref.action.id} in {ref.rec.doc.path} ({day}){attached}"
 
 
 # add -----------------------------------------------------------------------------------

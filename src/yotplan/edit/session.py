@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -34,6 +34,7 @@ from yotplan.plans.planset import Document, PlanSet
 from yotplan.plans.strict_yaml import YamlProblem, parse_yaml
 from yotplan.plans.validation import validate_document
 from yotplan.problems import Problem
+from yotplan.rules.file_checks import PERSONAL_DATA_CHECKS
 from yotplan.rules.plan_rules import check_plans
 
 _LINE_REF = re.compile(r"(\.ya?ml):\d+")
@@ -67,6 +68,8 @@ class EditSession:
         self._open: dict[str, _OpenFile] = {}
         self.plans = PlanSet(display_path(root))
         self.load_problems: list[Problem] = []
+        self.new_warnings: list[Problem] = []
+        """Warnings the written edit brought (text that looks like personal data): the CLI shows them."""
 
     def __enter__(self) -> Self:
         shown = display_path(self.root)
@@ -77,7 +80,7 @@ class EditSession:
             plans_lock(self.root, timeout=self._lock_timeout, shown=shown, on_wait=self._on_wait)
         )
         try:
-            result = load_plans(self.root)
+            result = load_plans(self.root, checks=PERSONAL_DATA_CHECKS)
         except BaseException:
             self._stack.close()
             raise
@@ -140,7 +143,9 @@ class EditSession:
                     del after_set.plans[index]
                 else:
                     after_set.plans[index] = new
-        new_errors = _new_errors(before, [*after_load, *check_plans(after_set, self.today)])
+        after = [*after_load, *check_plans(after_set, self.today)]
+        self.new_warnings = [p for p in _new_problems(before, after, "warning") if p.code.startswith("YP3")]
+        new_errors = _new_problems(before, after, "error")
         if new_errors:
             # The edited file's own problems first: they are the cause of any in other files.
             raise EditWouldBreakPlans(sorted(new_errors, key=lambda p: (p.path not in texts, p.sort_key)))
@@ -165,18 +170,22 @@ def _document_from_text(
         return None, [Problem(shown, 1, 1, "error", "YP007", "file is empty")]
     doc = Document(shown, data, None)
     problems = validate_document(doc, model)
-    return (doc if not problems else None), problems
+    if problems:
+        return None, problems
+    doc.findings = [replace(p, path=shown) for p in PERSONAL_DATA_CHECKS.check(doc, text)]
+    return doc, []
 
 
 def _key(problem: Problem) -> tuple[str, str, str]:
     return (problem.path, problem.code, _LINE_REF.sub(r"\1", problem.message))
 
 
-def _new_errors(before: list[Problem], after: list[Problem]) -> list[Problem]:
-    """The errors in `after` that `before` did not have (as a multiset: a second copy is new)."""
-    remaining = Counter(_key(p) for p in before if p.severity == "error")
+def _new_problems(before: list[Problem], after: list[Problem], severity: str) -> list[Problem]:
+    """The problems of `severity` in `after` that `before` did not have (as a multiset: a second
+    copy is new)."""
+    remaining = Counter(_key(p) for p in before if p.severity == severity)
     new: list[Problem] = []
-    for problem in sorted((p for p in after if p.severity == "error"), key=lambda p: p.sort_key):
+    for problem in sorted((p for p in after if p.severity == severity), key=lambda p: p.sort_key):
         key = _key(problem)
         if remaining[key]:
             remaining[key] -= 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from yotplan.plans.models import Model, OwnersFile, PlanFile
+from yotplan.plans.models import BoardsFile, Model, OwnersFile, PlanFile, ServiceFile
 from yotplan.plans.validation import adapter
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -24,6 +24,15 @@ def json_schema(model: type[Model]) -> dict[str, Any]:
     if definitions:
         result["definitions"] = definitions
     return result
+
+
+SCHEMAS: dict[str, type[Model]] = {
+    "plan": PlanFile,
+    "owners": OwnersFile,
+    "boards": BoardsFile,
+    "service": ServiceFile,
+}
+"""Each kind of file in a plans folder; `schema/<kind>.schema.json` holds its schema."""
 
 
 def plan_schema() -> dict[str, Any]:

@@ -220,6 +220,56 @@ def load_document(
     return doc, []
 
 
+def discover_plans_folder(start: Path) -> tuple[Path | None, list[Path]]:
+    """The nearest `plans/` folder holding plan files, from `start` up to the repository root
+    (the first folder with a `.git`), as git finds its repository from any subfolder; and the
+    places looked at. Outside a repository only `start/plans` is looked at. The folder found
+    is relative to `start` (`../plans` from `docs/`)."""
+    here = Path(os.path.abspath(start))
+    chain = [here, *here.parents]
+    top = next((i for i, folder in enumerate(chain) if os.path.lexists(folder / ".git")), None)
+    looked: list[Path] = []
+    for folder in chain[: top + 1] if top is not None else chain[:1]:
+        candidate = folder / "plans"
+        looked.append(candidate)
+        try:
+            names = os.listdir(candidate) if candidate.is_dir() else []
+        except OSError:
+            names = []
+        if any(is_plan_file_name(name) for name in names):
+            return Path(os.path.relpath(candidate, here)), looked
+    return None, looked
+
+
+def read_plans_list(path: Path) -> list[Path]:
+    """The plans folders a `--plans-list` file names: a YAML list (`.yaml`/`.yml`), or text with
+    one folder per line (blank lines and `#` comments skipped). Relative folders are relative to
+    the list file. Raises YotplanError with the line that is wrong."""
+    from yotplan.errors import YotplanError
+
+    shown = display_path(path)
+    try:
+        text = _read_bytes(path).decode("utf-8-sig")
+    except (OSError, _TooBig, _NotAFile, UnicodeDecodeError) as exc:
+        raise YotplanError(f"{shown}: cannot read the list of plans folders ({exc})") from None
+    if path.suffix in PLAN_SUFFIXES:
+        from yotplan.plans.strict_yaml import YamlProblem, parse_yaml
+
+        try:
+            data = parse_yaml(text)
+        except YamlProblem as problem:
+            raise YotplanError(f"{shown}:{problem.line}:{problem.col}: {problem.message}") from None
+        if not isinstance(data, list) or not all(isinstance(item, str) and item.strip() for item in data):
+            raise YotplanError(f"{shown}: a YAML plans list is a list of folders, one `- path` per line")
+        entries = [item.strip() for item in data]
+    else:
+        entries = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not entries:
+        raise YotplanError(f"{shown}: the list of plans folders is empty")
+    base = path.parent
+    return [Path(entry) if Path(entry).is_absolute() else base / entry for entry in entries]
+
+
 def _folder_service_id(root: Path) -> str:
     """A plans folder's service without service.yaml: the folder that holds it (the repository)."""
     here = Path(os.path.abspath(root))

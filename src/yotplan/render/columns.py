@@ -18,14 +18,16 @@ class Column:
     value: Callable[[Any], str]
     justify: str = "left"
     """rich's justify; numbers are right-aligned."""
-    full: Callable[[Any], str] | None = None
-    """The unabridged value for csv, when the table shows a shortened one."""
     keep: int = 50
     """On a narrow terminal the table drops the columns with the lowest `keep` first."""
-    max_width: int | None = None
-    """Wider values are cut with an ellipsis in the table (never in csv or json)."""
     wraps: bool = False
-    """Long text that wraps over lines in the table, at least MIN_WRAP_WIDTH wide."""
+    """Long text that wraps over lines in the table, at least MIN_WRAP_WIDTH wide; shown in full
+    when the terminal is wide enough, else cut after `max_lines` lines (never in csv or json)."""
+    max_lines: int = 3
+    in_table: bool = True
+    """Shown in tables and markdown."""
+    in_csv: bool = True
+    """Written to csv (where a value a spreadsheet could misread is split into numbers)."""
 
 
 def shorten(text: str, width: int = SHORT_TEXT) -> str:
@@ -33,49 +35,64 @@ def shorten(text: str, width: int = SHORT_TEXT) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _day(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
 ALWAYS = 100
+"""Ids, owner keys, dates and counts are never dropped, and never cut."""
+
+SERVICE_COLUMN = Column("service", lambda r: r.service, keep=ALWAYS)
+"""First after the id when rows come from more than one service."""
 
 STATUS_COLUMNS = [
     Column("id", lambda r: r.id, keep=ALWAYS),
     Column("source", lambda r: r.source, keep=10),
-    Column("recommendation", lambda r: shorten(r.text), full=lambda r: " ".join(r.text.split()), keep=60, wraps=True),
-    Column("owner", lambda r: r.owner, keep=80, max_width=20),
-    Column("done", lambda r: f"{r.done}/{r.total}", "right", keep=40),
+    Column("recommendation", lambda r: one_line(r.text), keep=60, wraps=True),
+    Column("owner", lambda r: r.owner, keep=80),
+    Column("done", lambda r: f"{r.done}/{r.total}", "right", keep=40, in_csv=False),
+    Column("done", lambda r: str(r.done), "right", in_table=False),
+    Column("total", lambda r: str(r.total), "right", in_table=False),
     Column("next due", lambda r: _day(r.next_due), keep=70),
     Column("rag", lambda r: r.rag, keep=ALWAYS),
 ]
 
 OVERDUE_COLUMNS = [
     Column("id", lambda a: a.id, keep=ALWAYS),
-    Column("title", lambda a: shorten(a.title, 50), full=lambda a: a.title, keep=75, wraps=True),
-    Column("owner", lambda a: a.owner, keep=80, max_width=20),
-    Column("due", lambda a: _day(a.due), keep=70),
+    Column("title", lambda a: one_line(a.title), keep=75, wraps=True, max_lines=2),
+    Column("owner", lambda a: a.owner, keep=60),
+    Column("due", lambda a: _day(a.due), keep=ALWAYS),
     Column("days overdue", lambda a: str(a.days_overdue), "right", keep=ALWAYS),
     Column("recommendation", lambda a: a.recommendation, keep=10),
 ]
 
 UPCOMING_COLUMNS = [
     Column("id", lambda a: a.id, keep=ALWAYS),
-    Column("title", lambda a: shorten(a.title, 50), full=lambda a: a.title, keep=75, wraps=True),
-    Column("owner", lambda a: a.owner, keep=80, max_width=20),
-    Column("due", lambda a: _day(a.due), keep=70),
+    Column("title", lambda a: one_line(a.title), keep=75, wraps=True, max_lines=2),
+    Column("owner", lambda a: a.owner, keep=60),
+    Column("due", lambda a: _day(a.due), keep=ALWAYS),
     Column("days left", lambda a: str(a.days_left), "right", keep=ALWAYS),
     Column("status", lambda a: a.status, keep=20),
     Column("recommendation", lambda a: a.recommendation, keep=10),
 ]
 
 OWNER_COLUMNS = [
-    Column("owner", lambda o: o.key, keep=ALWAYS, max_width=24),
-    Column("role", lambda o: o.role, keep=30, wraps=True),
-    Column("agency", lambda o: o.agency, keep=20, wraps=True),
+    Column("owner", lambda o: o.key, keep=ALWAYS),
+    Column("role", lambda o: o.role, keep=30, wraps=True, max_lines=2),
+    Column("agency", lambda o: o.agency, keep=20, wraps=True, max_lines=2),
     Column("open", lambda o: str(o.open), "right", keep=ALWAYS),
     Column("overdue", lambda o: str(o.overdue), "right", keep=ALWAYS),
     Column("due ≤30d", lambda o: str(o.due_soon), "right", keep=90),
 ]
+
+
+def with_service(columns: list[Column], services: int) -> list[Column]:
+    """The columns, with the service after the id when the rows come from several services."""
+    return [columns[0], SERVICE_COLUMN, *columns[1:]] if services > 1 else columns
 
 
 def actions_json(actions: list[ActionView], days: Literal["days_overdue", "days_left"]) -> list[dict[str, Any]]:
@@ -90,6 +107,7 @@ def actions_json(actions: list[ActionView], days: Literal["days_overdue", "days_
             "status": a.status,
             "recommendation": a.recommendation,
             "source": a.source,
+            "service": a.service,
         }
         for a in actions
     ]

@@ -22,9 +22,10 @@ def render_json(data: Any) -> str:
 def render_csv(columns: Sequence[Column], rows: Sequence[Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    columns = [c for c in columns if c.in_csv]
     writer.writerow([c.header for c in columns])
     for row in rows:
-        writer.writerow([_csv_safe((c.full or c.value)(row)) for c in columns])
+        writer.writerow([_csv_safe(c.value(row)) for c in columns])
     return out.getvalue()
 
 
@@ -43,6 +44,7 @@ def _is_number(value: str) -> bool:
 
 
 def render_markdown(columns: Sequence[Column], rows: Sequence[Any]) -> str:
+    columns = [c for c in columns if c.in_table]
     lines = [
         "| " + " | ".join(c.header for c in columns) + " |",
         "| " + " | ".join("---:" if c.justify == "right" else "---" for c in columns) + " |",

@@ -28,20 +28,20 @@ def problems_summary(problems: Sequence[Problem], files: int) -> str:
     )
 
 
+def problem_json(p: Problem) -> dict[str, object]:
+    """One problem as json: `path, line, column, severity, code, message`."""
+    return {
+        "path": p.path,
+        "line": p.line,
+        "column": p.col,
+        "severity": p.severity,
+        "code": p.code,
+        "message": p.message,
+    }
+
+
 def problems_json(problems: Sequence[Problem]) -> str:
-    return render_json(
-        [
-            {
-                "path": p.path,
-                "line": p.line,
-                "col": p.col,
-                "severity": p.severity,
-                "code": p.code,
-                "message": p.message,
-            }
-            for p in problems
-        ]
-    )
+    return render_json([problem_json(p) for p in problems])
 
 
 def _escape_data(text: str) -> str:

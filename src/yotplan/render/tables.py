@@ -31,15 +31,8 @@ def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> l
     rich would rather squeeze a wrapping column to nothing than drop one; choosing here
     keeps ids, dates and owner keys whole and long text readable at 40, 80 or 120 columns.
     """
-
-    def need(c: Column) -> int:
-        longest = max([len(c.header), *(len(c.value(r)) for r in rows)])
-        if c.wraps:
-            return min(longest, max(MIN_WRAP_WIDTH, len(c.header)))
-        return min(longest, c.max_width) if c.max_width else longest
-
-    kept = list(columns)
-    while sum(need(c) for c in kept) + 3 * len(kept) + 1 > width:
+    kept = [c for c in columns if c.in_table]
+    while sum(_need(c, rows) for c in kept) + 3 * len(kept) + 1 > width:
         droppable = [c for c in kept if c.keep < ALWAYS]
         if not droppable:
             break  # what is left must show; rich cuts the widest with an ellipsis
@@ -47,25 +40,66 @@ def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> l
     return kept
 
 
+def _need(column: Column, rows: Sequence[Any]) -> int:
+    longest = max([len(column.header), *(len(column.value(r)) for r in rows)])
+    return min(longest, max(MIN_WRAP_WIDTH, len(column.header))) if column.wraps else longest
+
+
+def _wrap_widths(shown: Sequence[Column], rows: Sequence[Any], width: int) -> dict[str, int]:
+    """About how wide each wrapping column will be: what the others leave, shared equally."""
+    wrapping = [c for c in shown if c.wraps]
+    if not wrapping:
+        return {}
+    fixed = sum(_need(c, rows) for c in shown if not c.wraps) + 3 * len(shown) + 1
+    share = max(MIN_WRAP_WIDTH, (width - fixed) // len(wrapping))
+    return {c.header: share for c in wrapping}
+
+
+def _cut(text: str, width: int, lines: int) -> str:
+    """`text` cut at a word so that it wraps into at most `lines` lines of `width`."""
+    room = width * lines - lines  # words do not fill every line to the end
+    if len(text) <= room:
+        return text
+    cut = text[: room - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > room // 2 else cut).rstrip(" ,;:") + "…"
+
+
 def list_table(columns: Sequence[Column], rows: Sequence[Any], width: int) -> Table:
-    """A table of rows in the columns that fit `width`; a `rag` column is coloured."""
+    """A table of rows in the columns that fit `width`; a `rag` column is coloured. Ids, owner
+    keys and dates are never cut; long text wraps, in full when there is room for it."""
     table = Table(header_style="bold")
     shown = fit_columns(columns, rows, width)
+    wrap_widths = _wrap_widths(shown, rows, width)
     for c in shown:
         justify: Any = c.justify
         if c.wraps:
             table.add_column(c.header, justify=justify, min_width=min(MIN_WRAP_WIDTH, len(c.header)))
         else:
-            table.add_column(c.header, justify=justify, no_wrap=True, overflow="ellipsis", max_width=c.max_width)
+            table.add_column(c.header, justify=justify, no_wrap=True, overflow="ellipsis")
     for row in rows:
-        table.add_row(*(rag_text(c.value(row)) if c.header == "rag" else Text(visible(c.value(row))) for c in shown))
+        cells = []
+        for c in shown:
+            value = c.value(row)
+            if c.header == "rag":
+                cells.append(rag_text(value))
+                continue
+            if c.wraps:
+                value = _cut(value, wrap_widths[c.header], c.max_lines)
+            cells.append(Text(visible(value)))
+        table.add_row(*cells)
     return table
+
+
+def plural(count: int, thing: str, things: str | None = None) -> str:
+    """`1 recommendation`, `2 recommendations`."""
+    return f"{count} {thing if count == 1 else things or thing + 's'}"
 
 
 def summary_line(view: StatusView) -> Text:
     """`23 recommendations: 5 red, 3 amber, ...` with each count in its colour."""
     counts = view.summary
-    line = Text(f"{len(view.recommendations)} recommendations: ")
+    line = Text(f"{plural(len(view.recommendations), 'recommendation')}: ")
     parts = [(f"{counts[rag]} {rag}", RAG_STYLES[rag]) for rag in RAGS if counts[rag]]
     for i, (part, style) in enumerate(parts):
         if i:
@@ -77,8 +111,44 @@ def summary_line(view: StatusView) -> Text:
     return line
 
 
-def status_renderable(view: StatusView, columns: Sequence[Column], width: int) -> RenderableType:
-    return Group(list_table(columns, view.recommendations, width), summary_line(view))
+def time_lines(view: StatusView, stale_days: int) -> list[Text]:
+    """How current the plans are: the latest update and, when it is older than `stale_days`, what
+    to do about it. A Board reading 22 red rows deserves to know they were last touched years ago."""
+    latest = view.latest_update
+    if latest is None:
+        return [Text('No progress has been recorded yet: record it with `yotplan log ID "what happened"`.')]
+    age = (view.today - latest).days
+    when = "today" if age == 0 else plural(abs(age), "day") + (" ago" if age > 0 else " ahead")
+    lines = [Text(f"Latest update {latest.isoformat()}, {when}.", style="dim")]
+    if age > stale_days:
+        lines.append(
+            Text(
+                f"Nothing has been recorded for {plural(age, 'day')}: record progress with "
+                f'`yotplan log ID "what happened"`, or see the plans as they stood with --today {latest.isoformat()}.',
+                style="yellow",
+            )
+        )
+    return lines
+
+
+def status_renderable(
+    view: StatusView, columns: Sequence[Column], width: int, *, stale_days: int, foot: Sequence[str] = ()
+) -> RenderableType:
+    return Group(
+        list_table(columns, view.recommendations, width),
+        summary_line(view),
+        *time_lines(view, stale_days),
+        *(Text(visible(line), style="bold") for line in foot if line),
+    )
+
+
+def list_renderable(
+    columns: Sequence[Column], rows: Sequence[Any], width: int, *, count: str, foot: Sequence[str] = ()
+) -> RenderableType:
+    """A list table with its count line (`18 overdue actions`) and any foot lines under it."""
+    return Group(
+        list_table(columns, rows, width), Text(count), *(Text(visible(line), style="bold") for line in foot if line)
+    )
 
 
 def _field(label: str, value: str | None) -> Text:

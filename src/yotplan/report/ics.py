@@ -9,7 +9,7 @@ refreshes the file updates each event in place instead of adding a duplicate. DT
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -23,13 +23,16 @@ CALENDAR_NAME = "Action plan due dates"
 _UNSAFE_UID = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def event_uid(action_id: str, source_id: str) -> str:
-    """`<action-id>@yotplan.<source-id>`, lower case, with anything outside [a-z0-9._-] as '-'.
+def event_uid(action_id: str, source_id: str, service: str = "") -> str:
+    """`<action-id>@yotplan.<source-id>`, lower case, with anything outside [a-z0-9._-] as '-';
+    in a calendar of several services `<action-id>@yotplan.<source-id>.<service>`, so that two
+    services' HMIP-1.1 are two events.
 
     Stable while the action keeps its id and its source: moving the due date, the owner or
     the title keeps the same event.
     """
-    return f"{_UNSAFE_UID.sub('-', action_id).lower()}@yotplan.{_UNSAFE_UID.sub('-', source_id).lower()}"
+    uid = f"{_UNSAFE_UID.sub('-', action_id).lower()}@yotplan.{_UNSAFE_UID.sub('-', source_id).lower()}"
+    return f"{uid}.{_UNSAFE_UID.sub('-', service).lower()}" if service else uid
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,7 @@ class CalendarFile:
 
 
 def build_calendar(
-    plans: PlanSet, today: date, name: str = CALENDAR_NAME, owners: Collection[str] = ()
+    plans: PlanSet | Sequence[PlanSet], today: date, name: str = CALENDAR_NAME, owners: Collection[str] = ()
 ) -> CalendarFile:
     """The iCalendar (RFC 5545) text of every open action with a due date, in plan order.
 
@@ -60,7 +63,8 @@ def build_calendar(
     calendar.add("x-wr-calname", name)
     stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
     left_out: list[str] = []
-    for ref in plans.actions():
+    sets = [plans] if isinstance(plans, PlanSet) else list(plans)
+    for plan_set, ref in ((s, ref) for s in sets for ref in s.actions()):
         action = ref.action
         if not action.is_open or action.due is None or (owners and action.owner not in owners):
             continue
@@ -68,7 +72,7 @@ def build_calendar(
             left_out.append(f"{action.id} is due {action.due}, the last day a calendar can hold; left out")
             continue
         rec = ref.rec.recommendation
-        owner = plans.owners.get(action.owner or "")
+        owner = plan_set.owners.get(action.owner or "")
         owner_label = f"{owner.role}, {owner.agency}" if owner else (action.owner or "no owner")
         lines = [
             f"Owner: {owner_label}",
@@ -78,7 +82,7 @@ def build_calendar(
         if action.measure:
             lines.append(f"Measure: {' '.join(action.measure.split())}")
         event = Event()
-        event.add("uid", event_uid(action.id, ref.rec.source_id))
+        event.add("uid", event_uid(action.id, ref.rec.source_id, plan_set.service if len(sets) > 1 else ""))
         event.add("dtstamp", stamp)
         event.add("dtstart", action.due)
         event.add("dtend", action.due + timedelta(days=1))

@@ -5,6 +5,7 @@ All functions take `today` as a parameter; nothing here reads the clock or print
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,6 +29,7 @@ class ActionView:
     """Days until due: negative when overdue, None when closed or undated."""
     recommendation: str
     source: str
+    service: str = ""
 
     @property
     def days_overdue(self) -> int:
@@ -45,6 +47,7 @@ class ActionView:
             "days_left": self.days_left,
             "recommendation": self.recommendation,
             "source": self.source,
+            "service": self.service,
         }
 
 
@@ -58,6 +61,7 @@ class RecommendationView:
     related: tuple[str, ...]
     rag: Rag
     actions: tuple[ActionView, ...]
+    service: str = ""
 
     @property
     def done(self) -> int:
@@ -83,6 +87,7 @@ class RecommendationView:
             "done": self.done,
             "total": self.total,
             "next_due": _iso(self.next_due),
+            "service": self.service,
             "actions": [a.as_json() for a in self.actions],
         }
 
@@ -91,6 +96,9 @@ class RecommendationView:
 class StatusView:
     today: date
     recommendations: list[RecommendationView]
+    latest_update: date | None = None
+    """The newest progress note or completion date in the plans shown: how current they are."""
+    services: int = 1
 
     @property
     def summary(self) -> dict[Rag, int]:
@@ -102,6 +110,7 @@ class StatusView:
     def as_json(self) -> dict[str, Any]:
         return {
             "today": self.today.isoformat(),
+            "latest_update": _iso(self.latest_update),
             "summary": self.summary,
             "recommendations": [r.as_json() for r in self.recommendations],
         }
@@ -116,6 +125,7 @@ class OwnerView:
     overdue: int
     due_soon: int
     """Open actions due within the window (30 days by default), not counting overdue ones."""
+    service: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -125,7 +135,16 @@ class OwnerView:
             "open": self.open,
             "overdue": self.overdue,
             "due_soon": self.due_soon,
+            "service": self.service,
         }
+
+
+Plans = PlanSet | Sequence[PlanSet]
+"""One plans folder, or several (one per service): every query takes either."""
+
+
+def plan_sets(plans: Plans) -> Sequence[PlanSet]:
+    return [plans] if isinstance(plans, PlanSet) else plans
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +169,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def action_view(ref: ActionRef, today: date, soon: int = DEFAULT_SOON_DAYS) -> ActionView:
+def action_view(ref: ActionRef, today: date, soon: int = DEFAULT_SOON_DAYS, service: str = "") -> ActionView:
     action: Action = ref.action
     rag = action_rag(action, today, soon)
     return ActionView(
@@ -164,6 +183,7 @@ def action_view(ref: ActionRef, today: date, soon: int = DEFAULT_SOON_DAYS) -> A
         days_left=days_until(action.due, today) if action.is_open else None,
         recommendation=ref.rec.recommendation.id,
         source=ref.rec.source_id,
+        service=service,
     )
 
 
@@ -179,80 +199,136 @@ def recommendation_view(
         owner=rec.owner or "",
         related=tuple(rec.related),
         rag=recommendation_rag(rec, today, soon),
-        actions=tuple(action_view(a, today, soon) for a in plans.actions_of(ref)),
+        actions=tuple(action_view(a, today, soon, plans.service) for a in plans.actions_of(ref)),
+        service=plans.service,
     )
 
 
-def status_view(plans: PlanSet, today: date, soon: int = DEFAULT_SOON_DAYS, filters: Filters = Filters()) -> StatusView:
-    """One row per recommendation, in file order (plan files are read in name order).
+def status_view(plans: Plans, today: date, soon: int = DEFAULT_SOON_DAYS, filters: Filters = Filters()) -> StatusView:
+    """One row per recommendation, in file order (plan files are read in name order), service
+    after service.
 
     `--owner` keeps recommendations owned by that owner or with an action of theirs.
     """
     rows = []
-    for ref in plans.recommendations():
-        if not filters.matches_source(ref):
-            continue
-        view = recommendation_view(plans, ref, today, soon)
-        if filters.owners and not (
-            filters.matches_owner(view.owner) or any(filters.matches_owner(a.owner) for a in view.actions)
-        ):
-            continue
-        if filters.rags and view.rag not in filters.rags:
-            continue
-        rows.append(view)
-    return StatusView(today, rows)
+    sets = plan_sets(plans)
+    for plan_set in sets:
+        for ref in plan_set.recommendations():
+            if not filters.matches_source(ref):
+                continue
+            view = recommendation_view(plan_set, ref, today, soon)
+            if filters.owners and not (
+                filters.matches_owner(view.owner) or any(filters.matches_owner(a.owner) for a in view.actions)
+            ):
+                continue
+            if filters.rags and view.rag not in filters.rags:
+                continue
+            rows.append(view)
+    return StatusView(today, rows, latest_update(sets), len(sets))
 
 
-def overdue_actions(plans: PlanSet, today: date, filters: Filters = Filters()) -> list[ActionView]:
-    """Open actions past their due date, most overdue first, then by id."""
+def latest_update(plans: Plans) -> date | None:
+    """The newest progress note or completion date in the plans: how current they are."""
+    days = [
+        day
+        for plan_set in plan_sets(plans)
+        for ref in plan_set.actions()
+        for day in (ref.action.last_update, ref.action.completed)
+        if day is not None
+    ]
+    return max(days, default=None)
+
+
+def overdue_actions(plans: Plans, today: date, filters: Filters = Filters()) -> list[ActionView]:
+    """Open actions past their due date, most overdue first, then by service and id."""
     views = [
-        action_view(ref, today)
-        for ref in plans.actions()
+        action_view(ref, today, service=plan_set.service)
+        for plan_set in plan_sets(plans)
+        for ref in plan_set.actions()
         if is_overdue(ref.action, today) and filters.matches_source(ref.rec) and filters.matches_owner(ref.action.owner)
     ]
-    return sorted(views, key=lambda v: (-v.days_overdue, v.id))
+    return sorted(views, key=lambda v: (-v.days_overdue, v.service, v.id))
 
 
-def upcoming_actions(plans: PlanSet, today: date, within: int = 30, filters: Filters = Filters()) -> list[ActionView]:
-    """Open actions due from today to `within` days ahead, soonest first, then by id."""
+def upcoming_actions(plans: Plans, today: date, within: int = 30, filters: Filters = Filters()) -> list[ActionView]:
+    """Open actions due from today to `within` days ahead, soonest first, then by service and id."""
     views = []
-    for ref in plans.actions():
-        action = ref.action
-        if not action.is_open or action.due is None:
-            continue
-        due_soon = 0 <= (action.due - today).days <= within
-        if due_soon and filters.matches_source(ref.rec) and filters.matches_owner(action.owner):
-            views.append(action_view(ref, today))
-    return sorted(views, key=lambda v: (v.due or today, v.id))
+    for plan_set in plan_sets(plans):
+        for ref in plan_set.actions():
+            action = ref.action
+            if not action.is_open or action.due is None:
+                continue
+            due_soon = 0 <= (action.due - today).days <= within
+            if due_soon and filters.matches_source(ref.rec) and filters.matches_owner(action.owner):
+                views.append(action_view(ref, today, service=plan_set.service))
+    return sorted(views, key=lambda v: (v.due or today, v.service, v.id))
 
 
-def owner_workload(plans: PlanSet, today: date, within: int = 30) -> list[OwnerView]:
-    """Per owner in owners.yaml (and any unknown owner an action names): open, overdue and due-soon actions."""
-    counts: dict[str, list[int]] = {key: [0, 0, 0] for key in plans.owners}
-    for ref in plans.actions():
-        action = ref.action
-        if not action.is_open or not action.owner:
-            continue
-        row = counts.setdefault(action.owner, [0, 0, 0])
-        row[0] += 1
-        if is_overdue(action, today):
-            row[1] += 1
-        elif action.due is not None and (action.due - today).days <= within:
-            row[2] += 1
+def owner_workload(plans: Plans, today: date, within: int = 30) -> list[OwnerView]:
+    """Per owner in owners.yaml (and any unknown owner an action names), per service: open,
+    overdue and due-soon actions."""
     views = []
-    for key, (open_, overdue, soon) in counts.items():
-        owner = plans.owners.get(key)
-        views.append(
-            OwnerView(
-                key=key,
-                role=owner.role if owner else "(not in owners.yaml)",
-                agency=owner.agency if owner else "",
-                open=open_,
-                overdue=overdue,
-                due_soon=soon,
+    for plan_set in plan_sets(plans):
+        counts: dict[str, list[int]] = {key: [0, 0, 0] for key in plan_set.owners}
+        for ref in plan_set.actions():
+            action = ref.action
+            if not action.is_open or not action.owner:
+                continue
+            row = counts.setdefault(action.owner, [0, 0, 0])
+            row[0] += 1
+            if is_overdue(action, today):
+                row[1] += 1
+            elif action.due is not None and (action.due - today).days <= within:
+                row[2] += 1
+        for key, (open_, overdue, soon) in counts.items():
+            owner = plan_set.owners.get(key)
+            views.append(
+                OwnerView(
+                    key=key,
+                    role=owner.role if owner else "(not in owners.yaml)",
+                    agency=owner.agency if owner else "",
+                    open=open_,
+                    overdue=overdue,
+                    due_soon=soon,
+                    service=plan_set.service,
+                )
             )
-        )
-    return sorted(views, key=lambda v: (-v.overdue, -v.open, v.key))
+    return sorted(views, key=lambda v: (-v.overdue, -v.open, v.service, v.key))
+
+
+def find_in_services(plans: Plans, item_id: str) -> tuple[PlanSet, RecommendationRef | ActionRef]:
+    """The service and the item of `item_id`, or of `SERVICE:ID` when several services hold it.
+
+    Raises UnknownId naming the closest ids, or the candidates when the id is ambiguous.
+    """
+    sets = plan_sets(plans)
+    if len(sets) == 1:
+        return sets[0], find_item(sets[0], item_id)
+    service, colon, bare = item_id.strip().rpartition(":")
+    if colon:
+        chosen = [s for s in sets if s.service.casefold() == service.casefold()]
+        if not chosen:
+            known = ", ".join(s.service for s in sets)
+            raise UnknownId(f"no service is called {service!r} (the services are {known})")
+        return chosen[0], find_item(chosen[0], bare)
+    found: list[tuple[PlanSet, RecommendationRef | ActionRef]] = []
+    for plan_set in sets:
+        try:
+            found.append((plan_set, find_item(plan_set, item_id)))
+        except UnknownId:
+            continue
+    if len(found) == 1:
+        return found[0]
+    if found:
+        candidates = ", ".join(f"{s.service}:{item_id.strip()}" for s, _ in found)
+        raise UnknownId(f"{item_id.strip()!r} is in {len(found)} services; say which: {candidates}")
+    all_ids = [
+        i
+        for s in sets
+        for r in s.recommendations()
+        for i in (r.recommendation.id, *(a.id for a in r.recommendation.actions))
+    ]
+    raise UnknownId(unknown_id_message(item_id, all_ids))
 
 
 def find_item(plans: PlanSet, item_id: str) -> RecommendationRef | ActionRef:
