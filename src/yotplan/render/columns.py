@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 from yotplan.views.queries import ActionView, OwnerView
+from yotplan.views.search import SearchHit
 
 SHORT_TEXT = 70
 
@@ -89,6 +90,15 @@ OWNER_COLUMNS = [
     Column("due ≤30d", lambda o: str(o.due_soon), "right", keep=90),
 ]
 
+SEARCH_COLUMNS = [
+    Column("id", lambda h: h.id, keep=ALWAYS),
+    Column("kind", lambda h: h.kind, keep=20),
+    Column("field", lambda h: h.field, keep=60),
+    Column("snippet", lambda h: h.snippet, full=lambda h: " ".join(h.text.split()), keep=ALWAYS, wraps=True),
+]
+"""`search`: the snippet column holds the field's whole text in csv (in the table its matches are bold,
+`yotplan.render.search`)."""
+
 
 def with_service(columns: list[Column], services: int) -> list[Column]:
     """The columns, with the service after the id when the rows come from several services."""
@@ -115,3 +125,7 @@ def actions_json(actions: list[ActionView], days: Literal["days_overdue", "days_
 
 def owners_json(owners: list[OwnerView]) -> list[dict[str, Any]]:
     return [o.as_json() for o in owners]
+
+
+def search_json(hits: list[SearchHit]) -> list[dict[str, Any]]:
+    return [h.as_json() for h in hits]

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from yotplan.errors import UnknownId
-from yotplan.plans.models import Action
+from yotplan.plans.models import ID_PATTERN, Action
 from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAGS, Rag, action_rag, days_until, is_overdue, recommendation_rag
 
@@ -355,4 +355,8 @@ def unknown_id_message(item_id: str, known: list[str]) -> str:
     by_fold = {k.casefold(): k for k in known}
     close = [by_fold[c] for c in difflib.get_close_matches(item_id.casefold(), list(by_fold), n=3, cutoff=0.5)]
     hint = f"; did you mean {', '.join(close)}?" if close else "; `yotplan status` lists the ids"
+    words = item_id.split()
+    if words and not (ID_PATTERN.fullmatch(item_id.strip()) and any(c.isdigit() or c in "-._" for c in item_id)):
+        search = f"search for it with `yotplan search {' '.join(words)}`"  # words (camhs), not a mistyped id
+        hint += f" Or {search}" if close else f"; {search}"
     return f"no recommendation or action has id {item_id!r}{hint}"
