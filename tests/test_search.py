@@ -15,7 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yotplan.plans.loader import load_plans
+from yotplan.plans.loader import is_plan_file_name, load_plans
 from yotplan.plans.planset import PlanSet
 from yotplan.render.search import count_line, marked_snippet
 from yotplan.views.queries import Filters
@@ -60,7 +60,7 @@ def search(cli: Invoke, *args: str | Path, plans: Path = Path("plans")) -> Any:
 
 
 def search_json(cli: Invoke, *args: str | Path, plans: Path = Path("plans")) -> list[dict[str, Any]]:
-    data: list[dict[str, Any]] = json.loads(search(cli, *args, "--format", "json", plans=plans).stdout)
+    data: list[dict[str, Any]] = json.loads(search(cli, *args, "--format", "json", plans=plans).stdout)["matches"]
     return data
 
 
@@ -165,7 +165,7 @@ def test_words_match_inside_words_and_ids_in_any_case(cli: Invoke) -> None:
 def test_a_word_that_matches_nothing_says_so_and_exits_0(cli: Invoke) -> None:
     result = search(cli, "xyzzy")
     assert result.stdout == "no matches for 'xyzzy'\n"
-    assert search(cli, "xyzzy", "-f", "json").stdout == "[]\n"
+    assert json.loads(search(cli, "xyzzy", "-f", "json").stdout) == {"query": "xyzzy", "matches": [], "problems": []}
     assert search(cli, "xyzzy", "-f", "csv").stdout == "id,kind,field,snippet\n"
     assert search(cli, " camhs ", "xyzzy  ").stdout == "no matches for 'camhs xyzzy'\n"  # every word must occur
 
@@ -201,7 +201,7 @@ def test_bad_command_lines_exit_2(cli: Invoke, args: tuple[str, ...], words: str
 def test_every_format_has_the_same_rows(cli: Invoke) -> None:
     as_json = search_json(cli, "camhs")
     assert [list(h) for h in as_json] == [
-        ["id", "kind", "recommendation", "source", "field", "fields", "text", "start", "end", "snippet"]
+        ["id", "kind", "recommendation", "source", "field", "fields", "text", "start", "end", "snippet", "service"]
     ] * len(as_json)
     rows = list(csv.DictReader(io.StringIO(search(cli, "camhs", "-f", "csv").stdout)))
     assert [(r["id"], r["kind"], r["field"]) for r in rows] == [(h["id"], h["kind"], h["field"]) for h in as_json]
@@ -257,7 +257,7 @@ def test_control_characters_never_reach_the_output_raw(cli: Invoke, hostile: Pat
     if fmt in ("table", "csv"):
         assert "\\x1b[2J the **bold** [red]CAMHS[/]" in out  # shown as typed, not read as markup
     if fmt == "json":
-        (hit,) = json.loads(out)
+        (hit,) = json.loads(out)["matches"]
         assert hit["text"].startswith("Clear \x1b[2J the **bold**")  # the data is exact
         assert hit["text"][hit["start"] : hit["end"]] == "bold"
 
@@ -311,7 +311,7 @@ def independent_search(words: list[str]) -> list[str]:
 
     ids = []
     for path in sorted(SHIPPED_PLANS.glob("*.yaml")):
-        if path.name == "owners.yaml":
+        if not is_plan_file_name(path.name):
             continue
         for rec in yaml.safe_load(path.read_text(encoding="utf-8"))["recommendations"]:
             items = [(rec["id"], [rec["id"], rec["text"], rec.get("to") or "", *owner_texts(rec["owner"])])]

@@ -7,19 +7,21 @@ from typing import Annotated
 import typer
 
 from yotplan.cli.app import (
-    DEFAULT_PLANS,
     Format,
     ListFormat,
     OwnerFilter,
-    PlansDir,
+    PlansDirs,
+    PlansList,
     SourceFilter,
     Today,
     app,
-    load_or_fail,
+    finish,
     print_renderable,
+    read_plans,
+    resolve_today,
     usage_error,
 )
-from yotplan.cli.views import _emit, _filters
+from yotplan.cli.views import emit, filters_for
 
 
 @app.command()
@@ -32,7 +34,8 @@ def search(
             help="Words that must all occur in an item (any case, in any of its fields, inside words too).",
         ),
     ],
-    plans_dir: PlansDir = DEFAULT_PLANS,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
     today: Today = None,
     source: SourceFilter = None,
     owner: OwnerFilter = None,
@@ -44,17 +47,20 @@ def search(
 
     Example: yotplan search camhs board --source HMIP
     """
-    from yotplan.render.columns import SEARCH_COLUMNS, search_json
+    from yotplan.render.columns import SEARCH_COLUMNS, search_json, with_service
     from yotplan.views.search import query_words, search_plans
 
     if not query_words(text):
         usage_error("give at least one word to search for", "TEXT")
-    plans = load_or_fail(plans_dir)
-    result = search_plans(plans, text, _filters(plans, source, owner))
+    judged = read_plans(plans_dirs, plans_list, resolve_today(today))
+    result = search_plans(judged.plan_sets, text, filters_for(judged.plan_sets, source, owner))
+    typed = " ".join(" ".join(text).split())
     if fmt is ListFormat.table and result.hits:
         from yotplan.render.search import search_renderable
 
-        print_renderable(lambda width: search_renderable(result, SEARCH_COLUMNS, width))
+        columns = with_service(SEARCH_COLUMNS, len(judged.results))
+        print_renderable(lambda width: search_renderable(result, columns, width))
     else:
-        typed = " ".join(" ".join(text).split())
-        _emit(fmt, SEARCH_COLUMNS, result.hits, search_json(result.hits), f"no matches for {typed!r}")
+        data = {"query": typed, "matches": search_json(result.hits)}
+        emit(fmt, SEARCH_COLUMNS, result.hits, data, judged, count="", empty=f"no matches for {typed!r}")
+    finish(judged)

@@ -94,7 +94,8 @@ SEARCH_COLUMNS = [
     Column("id", lambda h: h.id, keep=ALWAYS),
     Column("kind", lambda h: h.kind, keep=20),
     Column("field", lambda h: h.field, keep=60),
-    Column("snippet", lambda h: h.snippet, full=lambda h: " ".join(h.text.split()), keep=ALWAYS, wraps=True),
+    Column("snippet", lambda h: h.snippet, keep=ALWAYS, wraps=True, in_csv=False),
+    Column("snippet", lambda h: one_line(h.text), in_table=False),
 ]
 """`search`: the snippet column holds the field's whole text in csv (in the table its matches are bold,
 `yotplan.render.search`)."""

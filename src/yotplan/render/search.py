@@ -30,7 +30,7 @@ def search_table(hits: Sequence[SearchHit], columns: Sequence[Column], width: in
         if c.wraps:
             table.add_column(c.header, justify=justify, min_width=min(MIN_WRAP_WIDTH, len(c.header)))
         else:
-            table.add_column(c.header, justify=justify, no_wrap=True, overflow="ellipsis", max_width=c.max_width)
+            table.add_column(c.header, justify=justify, no_wrap=True, overflow="ellipsis")
     for hit in hits:
         table.add_row(*(marked_snippet(hit) if c.header == "snippet" else Text(visible(c.value(hit))) for c in shown))
     return table

@@ -19,13 +19,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
 from yotplan.plans.models import Action, Owner
 from yotplan.plans.planset import PlanSet, RecommendationRef
-from yotplan.views.queries import Filters
+from yotplan.views.queries import Filters, Plans, plan_sets
 
 Kind = Literal["recommendation", "action"]
 
@@ -67,6 +67,7 @@ class SearchHit:
     """The first match with some context, on one line, cut at word boundaries with "…"."""
     marks: tuple[tuple[int, int], ...]
     """Where the words matched in `snippet` (start, end), in order, not overlapping."""
+    service: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -80,6 +81,7 @@ class SearchHit:
             "start": self.start,
             "end": self.end,
             "snippet": self.snippet,
+            "service": self.service,
         }
 
 
@@ -104,14 +106,22 @@ def query_words(texts: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in words if w))
 
 
-def search_plans(plans: PlanSet, query: Sequence[str], filters: Filters = Filters()) -> SearchResult:
+def search_plans(plans: Plans, query: Sequence[str], filters: Filters = Filters()) -> SearchResult:
     """Every recommendation and action (after `filters`) whose fields hold all the words of `query`
-    (as typed: one or more texts), in plan order. `--owner` keeps the items that owner owns.
+    (as typed: one or more texts), in plan order, service after service. `--owner` keeps the
+    items that owner owns.
     """
     words = query_words(query)
     hits: list[SearchHit] = []
     if not words:
         return SearchResult(words, hits)
+    for plan_set in plan_sets(plans):
+        hits += _search_service(plan_set, words, filters)
+    return SearchResult(words, hits)
+
+
+def _search_service(plans: PlanSet, words: tuple[str, ...], filters: Filters) -> list[SearchHit]:
+    hits: list[SearchHit] = []
     owners = _Owners(plans.owners)
     for ref in plans.recommendations():
         if not filters.matches_source(ref):
@@ -131,7 +141,7 @@ def search_plans(plans: PlanSet, query: Sequence[str], filters: Filters = Filter
                     found = _match(words, _action_fields(action) + owner.fields)
                     if found:
                         hits.append(_hit(ref, action.id, "action", found))
-    return SearchResult(words, hits)
+    return [replace(hit, service=plans.service) for hit in hits]
 
 
 # Folding ----------------------------------------------------------------------------------
