@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
+from typer.models import CommandFunctionType
 
 from yotplan import __version__
 from yotplan.cli.completion import complete_folders, complete_owner_keys, complete_source_ids
@@ -34,12 +35,44 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 
+def _wordless_flags(params: list[Any]) -> list[Any]:
+    """Help that reads as words, not type names: flags (--help, --fail, --install-completion)
+    without Typer's `<bool>`, and arguments (ID, NOTE) without `<str>`: their metavar says it."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+        elif param.param_type_name == "argument":
+            param.display_type_rich = _no_type
+    return params
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+class YotplanCommand(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _wordless_flags(super().get_params(ctx))
+
+
+class YotplanTyper(typer.Typer):
+    """A Typer app whose commands are YotplanCommands."""
+
+    def command(
+        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(name, cls=cls or YotplanCommand, **kwargs)
+
+
 class GuardedGroup(TyperGroup):
     """Maps every failure of a command to one line on stderr and an exit code.
 
     Expected failures (YotplanError) exit 1; a bug exits 3 with a hint to re-run with
     --traceback; Ctrl-C exits 130. Usage errors keep Typer's message and exit 2.
     """
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _wordless_flags(super().get_params(ctx))
 
     def invoke(self, ctx: Any) -> Any:
         from yotplan.errors import PlansInvalid, YotplanError
@@ -83,7 +116,7 @@ def _traceback_wanted(ctx: Any) -> bool:
     return bool(ctx.obj and ctx.obj.get("traceback")) or bool(os.environ.get("YOTPLAN_TRACEBACK"))
 
 
-app = typer.Typer(
+app = YotplanTyper(
     cls=GuardedGroup,
     help="Track improvement action plans kept as YAML files in git.",
     epilog="Example: yotplan status --plans plans/    Docs: README.md",
@@ -103,14 +136,15 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option("--version", metavar="", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
     traceback: Annotated[
         bool, typer.Option("--traceback", hidden=True, help="Show the Python traceback of an internal error.")
     ] = False,
     no_cache: Annotated[
         bool,
-        typer.Option("--no-cache", help="Read every file afresh (or set YOTPLAN_NO_CACHE=1)."),
+        typer.Option("--no-cache", metavar="", help="Read every file afresh (or set YOTPLAN_NO_CACHE=1)."),
     ] = False,
 ) -> None:
     ctx.obj = {"traceback": traceback}
@@ -223,7 +257,7 @@ def resolve_today(value: date | None) -> date:
 def plans_folders(dirs: list[Path] | Path | None, plans_list: Path | None = None) -> list[Path]:
     """The plans folders of a run: `--plans` (repeatable) and `--plans-list`, else the plans
     folder found from here (raises YotplanError saying where yotplan looked)."""
-    from yotplan.plans.loader import discover_plans_folder, display_path, read_plans_list
+    from yotplan.plans.loader import discover_plans_folder, read_plans_list
 
     folders = [dirs] if isinstance(dirs, Path) else list(dirs or [])
     if plans_list is not None:
@@ -234,7 +268,7 @@ def plans_folders(dirs: list[Path] | Path | None, plans_list: Path | None = None
     if found is None:
         from yotplan.errors import YotplanError
 
-        places = ", ".join(display_path(p) for p in looked)
+        places = ", ".join(os.path.relpath(p) for p in looked)
         raise YotplanError(f"no plans folder found (looked for {places}); pass --plans DIR, or run `yotplan init`")
     return [found]
 

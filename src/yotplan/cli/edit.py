@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from yotplan.cli.app import (
+    GuardedGroup,
     PlansDirs,
     PlansList,
     Today,
+    YotplanTyper,
     app,
     date_option,
     plans_folders,
@@ -60,7 +62,8 @@ NewId = Annotated[
     str | None, typer.Option("--id", metavar="ID", help="Use this id instead of the next free one (e.g. HMIP-3.4).")
 ]
 
-add_app = typer.Typer(
+add_app = YotplanTyper(
+    cls=GuardedGroup,
     help="Add an action, a recommendation or an owner.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
