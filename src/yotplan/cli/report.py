@@ -22,7 +22,7 @@ from yotplan.cli.app import (
     resolve_today,
     write_stdout,
 )
-from yotplan.cli.completion import complete_owner_keys
+from yotplan.cli.completion import complete_item_ids, complete_owner_keys
 
 if TYPE_CHECKING:
     from yotplan.plans.planset import PlanSet
@@ -163,7 +163,10 @@ def diff(
 
 @app.command()
 def history(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="A recommendation or action id, any case.")],
+    item_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="A recommendation or action id, any case.", autocompletion=complete_item_ids),
+    ],
     plans_dir: PlansDir = DEFAULT_PLANS,
     fmt: ChangesFormatOption = ChangesFormat.table,
 ) -> None:
