@@ -201,15 +201,21 @@ def calendar(
     """Open actions' due dates as an iCalendar (.ics) file.
 
     One all-day event each, for owners to import or subscribe to. Event ids are stable:
-    re-importing updates the events, never duplicates them. --owner keeps one owner's.
+    re-importing updates the events, never duplicates them. Each event's SEQUENCE counts the
+    commits that changed its date, title, owner or status, so calendars take the change.
+    --owner keeps one owner's.
 
     Example: yotplan calendar --owner yot-manager -o due.ics
     """
     from yotplan.cli.app import print_notes
+    from yotplan.history.sequence import event_revisions
     from yotplan.report.ics import build_calendar
 
     plans = load_or_fail(plans_dir)
     owners = _filters(plans, None, owner).owners
-    calendar_file = build_calendar(plans, resolve_today(today), owners=owners)
+    day = resolve_today(today)
+    revisions = event_revisions(plans_dir, plans, day)  # SEQUENCE and LAST-MODIFIED from git
+    print_notes([revisions.warning] if revisions.warning else [])
+    calendar_file = build_calendar(plans, day, owners=owners, revisions=revisions.by_action)
     _write(calendar_file.ics, output)
     print_notes(calendar_file.left_out)
