@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 from icalendar import Calendar
 
 from gitrepo import REPORT_PLANS
 from yotplan.plans.loader import load_plans
-from yotplan.report.ics import event_uid
+from yotplan.report.ics import build_calendar, event_uid
 
 from conftest import SHIPPED_PLANS, TODAY, Invoke
 
@@ -115,3 +115,17 @@ def test_unknown_owner_is_a_usage_error_naming_the_closest(cli: Invoke) -> None:
     assert "'yot-manger' is not known (did you mean 'yot-manager'?)" in " ".join(
         result.stderr.replace("│", " ").split()
     )
+
+
+def test_sequence_and_last_modified_come_from_the_revisions_given() -> None:
+    plans = load_plans(REPORT_PLANS).plans
+    moved = datetime(2022, 6, 10, 14, 30, tzinfo=timezone(timedelta(hours=1)))  # converted to UTC
+    ics = build_calendar(plans, date(2022, 6, 1), revisions={(plans.service, "B-1.1"): (2, moved)}).ics
+    events = {str(e["uid"]): e for e in Calendar.from_ical(ics).walk("VEVENT")}
+    assert events["b-1.1@yotplan.beta"].decoded("sequence") == 2
+    assert events["b-1.1@yotplan.beta"].decoded("last-modified") == moved
+    assert b"\r\nLAST-MODIFIED:20220610T133000Z\r\n" in ics
+    # an action the mapping does not name: SEQUENCE 0, modified as stamped (today at midnight UTC)
+    assert events["a-1.1@yotplan.alpha"].decoded("sequence") == 0
+    assert events["a-1.1@yotplan.alpha"].decoded("last-modified") == datetime(2022, 6, 1, tzinfo=UTC)
+    assert build_calendar(plans, date(2022, 6, 1)).ics.count(b"\r\nSEQUENCE:0\r\n") == 4

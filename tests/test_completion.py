@@ -20,6 +20,9 @@ from yotplan.cli.completion import (
     complete_owner_keys,
     complete_recommendation_ids,
     complete_source_ids,
+    in_typed_case,
+    join_split_options,
+    option_head,
     scan_owner_keys,
     scan_plan_ids,
 )
@@ -41,10 +44,72 @@ def test_the_scan_finds_what_the_loader_finds(folder: Path) -> None:
     assert complete_owner_keys(ctx(folder), "") == list(plans.owners)
 
 
-def test_completions_start_with_what_was_typed_in_any_case() -> None:
-    assert complete_action_ids(ctx(SHIPPED_PLANS), "hmip-3") == ["HMIP-3.1", "HMIP-3.2"]
+def test_completions_match_in_any_case_and_keep_the_case_typed() -> None:
+    # Typer, zsh and fish drop a candidate that does not start with the typed text exactly.
+    assert complete_action_ids(ctx(SHIPPED_PLANS), "hmip-3") == ["hmip-3.1", "hmip-3.2"]
+    assert complete_action_ids(ctx(SHIPPED_PLANS), "HMIP-3") == ["HMIP-3.1", "HMIP-3.2"]
     assert complete_item_ids(ctx(SHIPPED_PLANS), "LGA-j") == ["LGA-j", "LGA-j.1", "LGA-j.2"]
+    assert complete_item_ids(ctx(SHIPPED_PLANS), "lga-J") == ["lga-J", "lga-J.1", "lga-J.2"]
+    assert complete_recommendation_ids(ctx(SHIPPED_PLANS), "i") == ["ir-1", "ir-2", "ir-3", "ir-4", "ir-5"]
+    assert complete_source_ids(ctx(SHIPPED_PLANS), "Hm") == ["HmIP"]
+    assert complete_item_ids(ctx(SHIPPED_PLANS), "")[:2] == ["HMIP-1", "HMIP-2"]
+
+
+def test_owner_keys_complete_only_in_their_own_case() -> None:
+    # `--owner` matches keys exactly, so a key re-cased to what was typed would be refused.
     assert complete_owner_keys(ctx(SHIPPED_PLANS), "yot-") == ["yot-board-chair", "yot-manager", "yot-data-analyst"]
+    assert complete_owner_keys(ctx(SHIPPED_PLANS), "YOT-") == []
+
+
+@pytest.mark.parametrize(
+    ("value", "typed", "expected"),
+    [
+        ("HMIP-1.1", "hmip-1.", "hmip-1.1"),
+        ("HMIP-1.1", "HMIP-1.", "HMIP-1.1"),
+        ("HMIP-1.1", "Hmip", "Hmip-1.1"),
+        ("LGA-a.1", "lga", "lga-a.1"),
+        ("LGA-a.1", "LGA", "LGA-a.1"),
+        ("LGA-a.1", "", "LGA-a.1"),
+        ("LGA-a.1", "lgb", None),
+        ("STRASSE-1", "straße", "straße-1"),  # "ß" folds to "ss"
+        ("STRAẞE-1", "straß", "straße-1"),  # capital sharp s: folds to "ss" like "ß" does
+        ("STRAẞE-1", "strass", "strasse-1"),
+        ("ẞ-1", "s", None),  # ends inside one letter's folding
+    ],
+)
+def test_in_typed_case(value: str, typed: str, expected: str | None) -> None:
+    assert in_typed_case(value, typed) == expected
+
+
+def test_several_plans_folders_on_the_command_line_are_all_read() -> None:
+    both = SimpleNamespace(params={"plans_dir": (str(SHIPPED_PLANS), str(EDIT_FIXTURES))})
+    assert complete_source_ids(both, "i") == ["ir", "ind4"]
+    assert complete_owner_keys(both, "camhs") == ["camhs-lead"]
+
+
+@pytest.mark.parametrize(
+    ("words", "joined"),
+    [
+        (["status", "--owner", "=", "yot"], ["status", "--owner=yot"]),
+        (["status", "--owner", "="], ["status", "--owner="]),
+        (["status", "--plans", "=", "p", "--owner", "=", "y"], ["status", "--plans=p", "--owner=y"]),
+        (["show", "=", "x"], ["show", "=", "x"]),  # no option before it: left alone
+        (["status", "-o", "=", "y"], ["status", "-o", "=", "y"]),  # a short option takes `=` as its value
+        (["status", "--", "=", "y"], ["status", "--", "=", "y"]),
+        (["log", "X", "--reason", "=", "=", "a"], ["log", "X", "--reason==", "a"]),
+    ],
+)
+def test_bash_words_split_at_equals_are_joined(words: list[str], joined: list[str]) -> None:
+    assert join_split_options(words) == joined
+
+
+def test_option_head() -> None:
+    assert option_head("--owner=yot") == "--owner="
+    assert option_head("--owner=") == "--owner="
+    assert option_head("--owner") == ""
+    assert option_head("-o=yot") == ""
+    assert option_head("hmip=1") == ""
+    assert option_head("--=x") == ""
 
 
 def test_the_plans_folder_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,7 +194,7 @@ def test_typer_completes_ids_and_owners_from_the_plans_on_the_command_line() -> 
     assert bash_complete(f"yotplan update --plans {plans} IND4") == ["IND4-a.1", "IND4-a.2", "IND4-b.1"]
     assert bash_complete(f"yotplan add action --plans {plans} FOLD") == ["FOLD-1", "FOLD-2"]
     assert bash_complete(f"yotplan show --plans {plans} FLUSH") == ["FLUSH-1", "FLUSH-1.1", "FLUSH-1.2"]
-    assert bash_complete(f"yotplan log X --plans {plans} --owner c") == []  # log has no --owner option
+    assert "camhs-lead" not in bash_complete(f"yotplan log X --plans {plans} --owner c")  # log has no --owner option
     assert bash_complete(f"yotplan update X --plans {plans} --owner c") == ["camhs-lead"]
     assert bash_complete(f"yotplan add recommendation --plans {plans} --source Q") == ["QUOTE"]
 
@@ -139,12 +204,12 @@ def test_typer_completes_from_yotplan_plans() -> None:
 
 
 def test_completion_in_a_real_process_loads_nothing_heavy() -> None:
-    # pydantic is not in the list: Typer itself imports it.
+    # Typer converts parameter values through pydantic; completion leaves them as typed.
     code = (
         "import sys\n"
         "from yotplan.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = ['yaml', 'ruamel', 'rich', 'yotplan.plans.models', 'yotplan.plans.loader']\n"
+        "heavy = ['yaml', 'ruamel', 'rich', 'pydantic', 'yotplan.plans.models', 'yotplan.plans.loader']\n"
         "print('heavy:' + ','.join(m for m in heavy if m in sys.modules))\n"
     )
     env = {

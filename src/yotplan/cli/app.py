@@ -111,6 +111,15 @@ class GuardedGroup(TyperGroup):
             )
             raise typer.Exit(EXIT_INTERNAL) from None
 
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        if "_YOTPLAN_COMPLETE" not in os.environ:
+            super()._main_shell_completion(ctx_args, prog_name, complete_var)
+            return
+        from yotplan.cli.completion import yotplan_shells
+
+        with yotplan_shells():  # a Tab press: answered through the shell classes of cli/completion.py
+            super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
 
 def _traceback_wanted(ctx: Any) -> bool:
     return bool(ctx.obj and ctx.obj.get("traceback")) or bool(os.environ.get("YOTPLAN_TRACEBACK"))

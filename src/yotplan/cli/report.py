@@ -27,7 +27,7 @@ from yotplan.cli.app import (
     usage_error,
     write_stdout,
 )
-from yotplan.cli.completion import complete_owner_keys
+from yotplan.cli.completion import complete_item_ids, complete_owner_keys
 
 if TYPE_CHECKING:
     from yotplan.plans.planset import PlanSet
@@ -181,7 +181,10 @@ def diff(
 
 @app.command()
 def history(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="A recommendation or action id, any case.")],
+    item_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="A recommendation or action id, any case.", autocompletion=complete_item_ids),
+    ],
     plans_dir: PlansDir = None,
     fmt: ChangesFormatOption = ChangesFormat.table,
 ) -> None:
@@ -218,17 +221,25 @@ def calendar(
     """Open actions' due dates as an iCalendar (.ics) file.
 
     One all-day event each, for owners to import or subscribe to. Event ids are stable:
-    re-importing updates the events, never duplicates them. --owner keeps one owner's.
+    re-importing updates the events, never duplicates them. Each event's SEQUENCE counts the
+    commits that changed its date, title, owner or status, so calendars take the change.
+    --owner keeps one owner's.
 
     Example: yotplan calendar --owner yot-manager -o due.ics
     """
     from yotplan.cli.views import filters_for
+    from yotplan.history.sequence import event_revisions
     from yotplan.report.ics import build_calendar
 
     day = resolve_today(today)
     judged = read_plans(plans_dirs, plans_list, day)
     owners = tuple(dict.fromkeys(filters_for(judged.plan_sets, None, owner).owners))
-    calendar_file = build_calendar(judged.plan_sets, day, owners=owners)
+    revisions = {}  # SEQUENCE and LAST-MODIFIED from each folder's git history
+    for plans in judged.plan_sets:
+        found = event_revisions(Path(plans.root), plans, day)
+        print_notes([found.warning] if found.warning else [])
+        revisions.update({(plans.service, action_id): value for action_id, value in found.by_action.items()})
+    calendar_file = build_calendar(judged.plan_sets, day, owners=owners, revisions=revisions)
     _write(calendar_file.ics, output)
     print_notes(calendar_file.left_out)
     finish(judged)

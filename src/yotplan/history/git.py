@@ -227,6 +227,11 @@ def _blob_or_none(blob: str) -> str | None:
     return None if not blob.strip("0") else blob
 
 
+def is_shallow(repo: GitRepo) -> bool:
+    """Whether the repository is a shallow clone, its history cut off (CI checkouts are, by default)."""
+    return _git(repo.top, "rev-parse", "--is-shallow-repository").decode("ascii").strip() == "true"
+
+
 def short_hash(repo: GitRepo, commit: str) -> str:
     return _git(repo.top, "rev-parse", "--short", commit).decode("ascii").strip()
 

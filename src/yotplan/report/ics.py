@@ -4,12 +4,17 @@ One all-day event per open action with a due date. The UID is built from the act
 its source, never from a counter or a random value, so a calendar that re-imports or
 refreshes the file updates each event in place instead of adding a duplicate. DTSTAMP is
 `today` at midnight UTC: the output is byte-stable for a given plan and date.
+
+SEQUENCE and LAST-MODIFIED come from `revisions` (`yotplan.history.sequence.event_revisions`
+counts, from git, the commits that changed what each event shows): a calendar app updates an
+event it already has only when its SEQUENCE goes up. An action without one has SEQUENCE 0
+and LAST-MODIFIED `today` at midnight UTC.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -44,9 +49,15 @@ class CalendarFile:
 
 
 def build_calendar(
-    plans: PlanSet | Sequence[PlanSet], today: date, name: str = CALENDAR_NAME, owners: Collection[str] = ()
+    plans: PlanSet | Sequence[PlanSet],
+    today: date,
+    name: str = CALENDAR_NAME,
+    owners: Collection[str] = (),
+    revisions: Mapping[tuple[str, str], tuple[int, datetime]] | None = None,
 ) -> CalendarFile:
     """The iCalendar (RFC 5545) text of every open action with a due date, in plan order.
+
+    `revisions` gives (SEQUENCE, LAST-MODIFIED as an aware datetime) per (service, action id).
 
     `owners` keeps only the actions those owners hold, for an owner's own feed; the calendar's
     name then says whose it is, so it stands apart from the full feed in the same Outlook.
@@ -83,7 +94,10 @@ def build_calendar(
             lines.append(f"Measure: {' '.join(action.measure.split())}")
         event = Event()
         event.add("uid", event_uid(action.id, ref.rec.source_id, plan_set.service if len(sets) > 1 else ""))
+        sequence, modified = (revisions or {}).get((plan_set.service, action.id), (0, stamp))
         event.add("dtstamp", stamp)
+        event.add("last-modified", modified.astimezone(UTC))
+        event.add("sequence", sequence)
         event.add("dtstart", action.due)
         event.add("dtend", action.due + timedelta(days=1))
         event.add("summary", visible(f"{action.id}: {' '.join(action.title.split())}"))
