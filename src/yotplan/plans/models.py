@@ -89,8 +89,27 @@ class _NonEmpty:
         return schema
 
 
+class _NumberSchema:
+    """A number as YAML writes it (an integer or a decimal), never text or true/false."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.union_schema(
+            [core_schema.int_schema(strict=True), core_schema.float_schema(strict=True, allow_inf_nan=False)],
+            custom_error_type="number",
+            custom_error_message="expected a number",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, str]:
+        return {"type": "number"}
+
+
 IsoDate = Annotated[date, _IsoDateSchema]
 Text = Annotated[str, _NonEmpty]
+Number = Annotated[int | float, _NumberSchema]
 
 Status = Literal["not-started", "in-progress", "blocked", "done", "dropped"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
@@ -136,6 +155,68 @@ class Action:
         return max((u.date for u in self.updates), default=None)
 
 
+Better = Literal["higher", "lower"]
+
+
+@dataclass(slots=True)
+class Measurement:
+    """A value of an indicator on a day: its baseline or its target."""
+
+    __pydantic_config__: ClassVar[Any] = _CONFIG
+
+    date: IsoDate
+    value: Number
+
+
+@dataclass(slots=True)
+class Reading:
+    """A value of an indicator as measured on a day."""
+
+    __pydantic_config__: ClassVar[Any] = _CONFIG
+
+    date: IsoDate
+    value: Number
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Indicator:
+    """A number that shows whether a recommendation has made a difference for children."""
+
+    __pydantic_config__: ClassVar[Any] = _CONFIG
+
+    id: Text
+    """Unique across the plans, e.g. HMIP-1-camhs-attendance."""
+    name: Text
+    unit: Text
+    """What a value counts, e.g. "% of Board meetings"."""
+    better: Better
+    """Whether a higher or a lower value is better."""
+    target: Measurement
+    """The value to reach, and by when."""
+    baseline: Measurement | None = None
+    """Where it started; null (with a comment) when the source gives no number."""
+    readings: list[Reading] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Reading | None:
+        return max(self.readings, key=lambda r: r.date, default=None)
+
+
+@dataclass(slots=True)
+class Closure:
+    """A recommendation signed off by a board at a meeting."""
+
+    __pydantic_config__: ClassVar[Any] = _CONFIG
+
+    meeting: Text
+    """The meeting that signed it off: BOARD-ID@YYYY-MM-DD (boards.yaml)."""
+    date: IsoDate
+    note: str | None = None
+    reason: str | None = None
+    """Why the board closed it although the impact is not shown (required then)."""
+
+
 @dataclass(slots=True)
 class Recommendation:
     """A recommendation from a report, in the report's own words, and the actions that answer it."""
@@ -149,9 +230,17 @@ class Recommendation:
     to: str | None = None
     """To whom the report addressed it."""
     owner: str | None = None
+    theme: str | None = None
+    """A short tag shared by recommendations about the same thing (e.g. board, health, data), for
+    regional views of many services."""
     related: list[Text] = field(default_factory=list)
     """Ids of recommendations asking the same."""
     actions: list[Action] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    impact: list[Text] = field(default_factory=list)
+    """Evidence that the change made a difference for children (quotes or links)."""
+    closure: Closure | None = None
+    """Set by `yotplan signoff`: the board meeting that signed the recommendation off."""
 
 
 @dataclass(slots=True)

@@ -90,6 +90,8 @@ def _problem(doc: Document, root: type, err: Any) -> Problem:
             f"{_show(value)} is not a valid {field_name}; use one of {', '.join(choices)}"
             f"{_suggest(str(value), choices, list_choices=False)}"
         )
+    elif kind == "number":
+        message = f"{name} should be a number, got {_show(value)}; write it without quotes, e.g. 75 or 12.5"
     elif kind == "iso_date":
         message = f"{name}: {err['msg']}, e.g. 2024-06-30"
     elif kind == "list_type":
