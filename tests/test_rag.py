@@ -21,7 +21,7 @@ def action(status: str, due_in: int | None, **extra: object) -> Action:
 @pytest.mark.parametrize(
     ("status", "due_in", "rag"),
     [
-        ("done", -100, "complete"),
+        ("done", -100, "delivered"),
         ("dropped", -100, "dropped"),
         ("in-progress", -1, "red"),
         ("blocked", -1, "red"),  # overdue outranks blocked
@@ -50,7 +50,7 @@ def rec(*actions: Action) -> Recommendation:
 @pytest.mark.parametrize(
     ("statuses", "rag"),
     [
-        ([("done", -5), ("dropped", 5)], "complete"),
+        ([("done", -5), ("dropped", 5)], "delivered"),
         ([("dropped", 5), ("dropped", 6)], "dropped"),
         ([("done", -5), ("in-progress", 40), ("not-started", 3)], "amber"),
         ([("done", -5), ("in-progress", -2), ("blocked", 3)], "red"),

@@ -72,14 +72,14 @@ def section(html: str, section_id: str) -> str:
 def test_summary_counts_by_source_and_rag(cli: Invoke) -> None:
     html = report(cli)
     assert table_after(html, "Recommendations by RAG") == [
-        ["ALPHA", "1", "1", "0", "0", "0", "2"],
-        ["BETA", "0", "0", "1", "0", "0", "1"],
-        ["All", "1", "1", "1", "0", "0", "3"],
+        ["ALPHA", "1", "1", "0", "0", "0", "0", "2"],
+        ["BETA", "0", "0", "1", "0", "0", "0", "1"],
+        ["All", "1", "1", "1", "0", "0", "0", "3"],
     ]
     assert table_after(html, "Actions by RAG") == [
-        ["ALPHA", "1", "1", "1", "1", "0", "4"],
-        ["BETA", "0", "0", "1", "0", "1", "2"],
-        ["All", "1", "1", "2", "1", "1", "6"],
+        ["ALPHA", "1", "1", "1", "1", "0", "0", "4"],
+        ["BETA", "0", "0", "1", "0", "0", "1", "2"],
+        ["All", "1", "1", "2", "1", "0", "1", "6"],
     ]
     assert "3 recommendations and 6 actions. <strong>1</strong> open action is overdue; 2 are due" in html
 
@@ -352,8 +352,8 @@ def test_source_filter_narrows_everything_and_says_so(cli: Invoke) -> None:
     text = Page(html).all_text
     assert "Showing: source BETA. The counts, lists and workload below cover only this." in text
     assert table_after(html, "Recommendations by RAG") == [
-        ["BETA", "0", "0", "1", "0", "0", "1"],
-        ["All", "0", "0", "1", "0", "0", "1"],
+        ["BETA", "0", "0", "1", "0", "0", "0", "1"],
+        ["All", "0", "0", "1", "0", "0", "0", "1"],
     ]
     assert "ALPHA" not in text
     assert ids_in(section(html, "due-soon")) == ["B-1.1"]
@@ -370,11 +370,11 @@ def test_owner_filter_keeps_their_actions_and_the_recommendations_they_touch(cli
     assert "Showing: owner board-chair." in text
     # A-1 is theirs (they own it), A-2 through; B-1 is not
     assert table_after(html, "Recommendations by RAG") == [
-        ["ALPHA", "1", "1", "0", "0", "0", "2"],
-        ["BETA", "0", "0", "0", "0", "0", "0"],
-        ["All", "1", "1", "0", "0", "0", "2"],
+        ["ALPHA", "1", "1", "0", "0", "0", "0", "2"],
+        ["BETA", "0", "0", "0", "0", "0", "0", "0"],
+        ["All", "1", "1", "0", "0", "0", "0", "2"],
     ]
-    assert table_after(html, "Actions by RAG")[-1] == ["All", "0", "1", "0", "1", "0", "2"]
+    assert table_after(html, "Actions by RAG")[-1] == ["All", "0", "1", "0", "1", "0", "0", "2"]
     assert "No open action is overdue." in section(html, "most-overdue")  # is the YOT Manager's
     assert ids_in(section(html, "due-soon")) == ["A-2.1"]
     assert Page(section(html, "owners")).all_text == (
@@ -383,7 +383,7 @@ def test_owner_filter_keeps_their_actions_and_the_recommendations_they_touch(cli
     )
     detail = Page(section(html, "recommendations")).all_text
     assert "A-1 red 1 of 2 actions done" in detail  # the recommendation is judged on all its actions
-    assert "A-1.2 Appoint a chair complete" in detail
+    assert "A-1.2 Appoint a chair delivered" in detail
     assert "A-1.1 Brief the Board" not in detail
     assert detail.count("1 other action, held by other owners, is not shown.") == 2
     assert "B-1" not in detail

@@ -21,7 +21,7 @@ def test_status_on_the_shipped_plans() -> None:
     result = run("status", "--today", "2022-10-01")
     assert result.returncode == 0, result.stderr
     assert "HMIP-1" in result.stdout
-    assert "23 recommendations: 12 red, 10 green, 1 complete" in result.stdout
+    assert "23 recommendations: 12 red, 10 green, 1 delivered" in result.stdout
     assert "\x1b[" not in result.stdout  # piped: no colour
 
 

@@ -19,7 +19,7 @@ from yotplan.views.queries import Filters, overdue_actions, status_view
 
 from conftest import SHIPPED_PLANS, Invoke
 
-AS_AT = "2022-10-01"  # a mix of red, amber, green and complete in the shipped plans
+AS_AT = "2022-10-01"  # a mix of red, amber, green and delivered in the shipped plans
 DAY = date(2022, 10, 1)
 
 
@@ -64,14 +64,15 @@ def test_the_summary_counts_by_source_and_rag(pack: Path) -> None:
     assert summary["A2"].value == "As at"
     assert summary["B2"].value == datetime(2022, 10, 1)
     assert [c.value for c in summary[5]] == [
-        "Source", "Title", "Recommendations", "Red", "Amber", "Green", "Complete", "Dropped", "Overdue actions"
+        "Source", "Title", "Recommendations", "Red", "Amber", "Green", "Delivered", "Closed", "Dropped",
+        "Overdue actions",
     ]  # fmt: skip
     assert [summary.cell(r, 1).value for r in (6, 7, 8)] == ["HMIP", "IR", "LGA"]
-    totals = [summary.cell(9, c).value for c in range(3, 9)]
+    totals = [summary.cell(9, c).value for c in range(3, 10)]
     assert summary["A9"].value == "Total"
     assert totals == [23, *view.summary.values()]
     assert summary.freeze_panes == "A6"
-    assert summary.auto_filter.ref == "A5:I8"
+    assert summary.auto_filter.ref == "A5:J8"
 
 
 def test_dates_are_real_dates_with_a_date_format(pack: Path) -> None:
@@ -103,7 +104,7 @@ def test_rag_cells_are_filled_in_the_reports_colours(pack: Path) -> None:
         assert cell.fill.fgColor.rgb[-6:] == fill.lstrip("#").upper()
         assert cell.font.color.rgb[-6:] == ink.lstrip("#").upper()
         rags.add(cell.value)
-    assert rags == {"red", "green", "complete"}  # no action is amber on that day
+    assert rags == {"red", "green", "delivered"}  # no action is amber on that day
 
 
 def test_headers_are_frozen_filtered_and_columns_sized(pack: Path) -> None:

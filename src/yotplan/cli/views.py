@@ -43,7 +43,8 @@ class RagChoice(StrEnum):
     red = "red"
     amber = "amber"
     green = "green"
-    complete = "complete"
+    delivered = "delivered"
+    closed = "closed"
     dropped = "dropped"
 
 
@@ -125,7 +126,10 @@ def status(
     rag: Annotated[
         list[RagChoice] | None,
         typer.Option(
-            "--rag", "-r", metavar="RAG", help="Only this RAG (red, amber, green, complete, dropped); repeatable."
+            "--rag",
+            "-r",
+            metavar="RAG",
+            help="Only this RAG (red, amber, green, delivered, closed, dropped); repeatable.",
         ),
     ] = None,
     soon: Soon = 14,

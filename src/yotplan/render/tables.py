@@ -18,7 +18,14 @@ from yotplan.views.queries import ActionView, RecommendationView, StatusView
 
 MIN_WRAP_WIDTH = 20
 
-RAG_STYLES = {"red": "bold red", "amber": "bold yellow", "green": "green", "complete": "blue", "dropped": "dim"}
+RAG_STYLES = {
+    "red": "bold red",
+    "amber": "bold yellow",
+    "green": "green",
+    "delivered": "blue",
+    "closed": "magenta",
+    "dropped": "dim",
+}
 
 
 def rag_text(rag: str) -> Text:

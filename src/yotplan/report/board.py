@@ -26,7 +26,7 @@ from yotplan.plans.planset import Document, PlanSet
 from yotplan.render.changes import short_title
 from yotplan.render.data import markdown_cell, markdown_text
 from yotplan.report.charts import rag_bar_figure
-from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAGS, Rag
+from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAG_KEY, RAGS, Rag
 from yotplan.safe_text import visible
 from yotplan.views.queries import (
     ActionView,
@@ -161,6 +161,12 @@ class Report:
     @property
     def rags(self) -> tuple[Rag, ...]:
         return RAGS
+
+    @property
+    def rag_key(self) -> list[tuple[str, str]]:
+        """How each RAG is reached, for the key under the summary."""
+        amber = f"an open action is blocked, or not started and due within {self.soon_days} days"
+        return [(rag, amber if rag == "amber" else RAG_KEY[rag]) for rag in RAGS]
 
     @property
     def recommendation_totals(self) -> dict[Rag, int]:

@@ -1,4 +1,10 @@
-"""Red/amber/green: the derived state of actions and recommendations on a given day."""
+"""Red/amber/green: the derived state of actions and recommendations on a given day.
+
+RAG is about delivery: is the work on time? It follows the BRAG convention of public-sector
+plans, with blue for what is delivered, and keeps delivery apart from impact (see
+`yotplan.rules.impact`): a recommendation whose actions are all done is `delivered`, not yet
+`closed`; only a board's sign-off closes it.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,22 @@ from typing import Literal
 
 from yotplan.plans.models import Action, Recommendation
 
-Rag = Literal["red", "amber", "green", "complete", "dropped"]
-RAGS: tuple[Rag, ...] = ("red", "amber", "green", "complete", "dropped")
+Rag = Literal["red", "amber", "green", "delivered", "closed", "dropped"]
+RAGS: tuple[Rag, ...] = ("red", "amber", "green", "delivered", "closed", "dropped")
 """Worst first: the order of summaries and of a recommendation's roll-up."""
+
+RAG_KEY: dict[Rag, str] = {
+    "red": "an open action is overdue",
+    "amber": "an open action is blocked, or not started and due soon",
+    "green": "every open action is on time",
+    "delivered": "every action is done or dropped (blue)",
+    "closed": "signed off by a board at a meeting",
+    "dropped": "every action was dropped",
+}
+"""How each RAG is reached, in the words printed under tables and in the report."""
+
+CLOSED_RAGS = frozenset({"delivered", "closed", "dropped"})
+"""RAGs of work that is no longer open."""
 
 DEFAULT_SOON_DAYS = 14
 
@@ -19,10 +38,10 @@ def is_overdue(action: Action, today: date) -> bool:
 
 
 def action_rag(action: Action, today: date, soon: int = DEFAULT_SOON_DAYS) -> Rag:
-    """complete/dropped by status; red when overdue; amber when blocked, or not started and
+    """delivered/dropped by status; red when overdue; amber when blocked, or not started and
     due within `soon` days; green otherwise."""
     if action.status == "done":
-        return "complete"
+        return "delivered"
     if action.status == "dropped":
         return "dropped"
     if is_overdue(action, today):
@@ -35,16 +54,19 @@ def action_rag(action: Action, today: date, soon: int = DEFAULT_SOON_DAYS) -> Ra
 
 
 def recommendation_rag(rec: Recommendation, today: date, soon: int = DEFAULT_SOON_DAYS) -> Rag:
-    """complete when every action is done or dropped and at least one is done; dropped when all
-    are dropped; otherwise the worst RAG among open actions. No actions at all is amber: nothing
-    is planned, which needs attention (and `check` reports it as an error)."""
+    """closed when a board signed it off (on or before `today`); delivered when every action is
+    done or dropped and at least one is done; dropped when all are dropped; otherwise the worst
+    RAG among open actions. No actions at all is amber: nothing is planned, which needs
+    attention (and `check` reports it as an error)."""
+    if rec.closure is not None and rec.closure.date <= today:
+        return "closed"
     rags = [action_rag(a, today, soon) for a in rec.actions]
     if not rags:
         return "amber"
-    open_rags = [r for r in rags if r not in ("complete", "dropped")]
+    open_rags = [r for r in rags if r not in CLOSED_RAGS]
     if open_rags:
         return min(open_rags, key=RAGS.index)
-    return "complete" if "complete" in rags else "dropped"
+    return "delivered" if "delivered" in rags else "dropped"
 
 
 def days_until(day: date | None, today: date) -> int | None:

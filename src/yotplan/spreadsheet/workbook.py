@@ -45,7 +45,8 @@ RAG_COLOURS: dict[str, tuple[str, str]] = {
     "red": ("#b3261e", "#ffffff"),
     "amber": ("#f2a900", "#1a1a1a"),
     "green": ("#2e7d32", "#ffffff"),
-    "complete": ("#1f5fa8", "#ffffff"),
+    "delivered": ("#1f5fa8", "#ffffff"),
+    "closed": ("#4a3f8c", "#ffffff"),
     "dropped": ("#9e9e9e", "#1a1a1a"),
 }
 DATE_FORMAT = "d mmm yyyy"

@@ -13,7 +13,16 @@ from typing import Any
 from yotplan.errors import UnknownId
 from yotplan.plans.models import ID_PATTERN, Action
 from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
-from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAGS, Rag, action_rag, days_until, is_overdue, recommendation_rag
+from yotplan.rules.rag import (
+    CLOSED_RAGS,
+    DEFAULT_SOON_DAYS,
+    RAGS,
+    Rag,
+    action_rag,
+    days_until,
+    is_overdue,
+    recommendation_rag,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +82,7 @@ class RecommendationView:
 
     @property
     def next_due(self) -> date | None:
-        return min((a.due for a in self.actions if a.due and a.rag not in ("complete", "dropped")), default=None)
+        return min((a.due for a in self.actions if a.due and a.rag not in CLOSED_RAGS), default=None)
 
     def as_json(self) -> dict[str, Any]:
         return {
