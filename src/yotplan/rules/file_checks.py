@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from yotplan.plans.loader import FileChecks
-from yotplan.plans.models import OwnersFile, PlanFile
+from yotplan.plans.models import BoardsFile, OwnersFile, PlanFile
 from yotplan.plans.planset import Document
 from yotplan.problems import Problem
 from yotplan.rules import personal_data
@@ -43,6 +43,15 @@ def free_texts(doc: Document) -> Iterator[tuple[Where, str, str]]:
         for key, owner in model.owners.items():
             yield ("owners", key, "role"), f"role of owner {key}", owner.role
         return
+    if isinstance(model, BoardsFile):
+        for key, board in model.boards.items():
+            yield ("boards", key, "name"), f"name of board {key}", board.name
+            for m, meeting in enumerate(board.meetings):
+                for name in ("ref", "minutes"):
+                    value = getattr(meeting, name)
+                    if value:
+                        yield ("boards", key, "meetings", m, name), f"{name} of {key}'s {meeting.date} meeting", value
+        return
     if not isinstance(model, PlanFile):
         return
     for r, rec in enumerate(model.recommendations):
@@ -57,6 +66,23 @@ def free_texts(doc: Document) -> Iterator[tuple[Where, str, str]]:
                 yield (*where, "updates", u, "note"), f"update of {update.date} on {action.id}", update.note
             for e, quote in enumerate(action.evidence):
                 yield (*where, "evidence", e), f"evidence {e + 1} of {action.id}", quote
+        for i, indicator in enumerate(rec.indicators):
+            here_i: Where = (*here, "indicators", i)
+            yield (*here_i, "name"), f"name of indicator {indicator.id}", indicator.name
+            for n, reading in enumerate(indicator.readings):
+                if reading.note:
+                    yield (
+                        (*here_i, "readings", n, "note"),
+                        f"note of {indicator.id}'s {reading.date} reading",
+                        reading.note,
+                    )
+        for e, quote in enumerate(rec.impact):
+            yield (*here, "impact", e), f"impact evidence {e + 1} of {rec.id}", quote
+        if rec.closure is not None:
+            for name in ("note", "reason"):
+                value = getattr(rec.closure, name)
+                if value:
+                    yield (*here, "closure", name), f"sign-off {name} of {rec.id}", value
 
 
 def allowed_codes(text: str) -> dict[int, set[str]]:

@@ -15,6 +15,7 @@ from datetime import date
 from yotplan.plans.models import ID_PATTERN, OWNER_KEY_PATTERN, is_action_id_of
 from yotplan.plans.planset import Document, PlanSet
 from yotplan.problems import Problem
+from yotplan.rules.impact import impact_shown, indicator_status
 from yotplan.rules.rag import is_overdue
 
 STALE_DAYS = 90
@@ -262,6 +263,125 @@ def malformed_owner_key(plans: PlanSet, today: date) -> Iterator[Problem]:
             )
 
 
+def meeting_id(board: str, day: date) -> str:
+    """A meeting's id, as sign-offs name it: `BOARD-ID@YYYY-MM-DD`."""
+    return f"{board}@{day.isoformat()}"
+
+
+def unknown_meeting(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP114: a sign-off names a meeting of a board in boards.yaml, on or before today, on the
+    closure's own date.
+
+    passes: `closure: {meeting: yot-board@2023-03-14, date: 2023-03-14}` with that meeting in
+    boards.yaml; fails: a board or a meeting boards.yaml does not have, or a meeting after today.
+    """
+    meetings = {meeting_id(key, m.date): m.date for key, board in plans.boards.items() for m in board.meetings}
+    for ref in plans.recommendations():
+        closure = ref.recommendation.closure
+        if closure is None:
+            continue
+        where = (*ref.where, "closure", "meeting")
+        rec_id = ref.recommendation.id
+        held = meetings.get(closure.meeting)
+        if held is None:
+            close = difflib.get_close_matches(closure.meeting, list(meetings), n=1, cutoff=0.6)
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else "add the meeting with `yotplan add meeting BOARD --date YYYY-MM-DD`"
+            )
+            message = f"{rec_id} is signed off at {closure.meeting!r}, a meeting boards.yaml does not have ({hint})"
+            yield ref.doc.problem(where, "error", "YP114", message)
+        elif held > today:
+            message = f"{rec_id} is signed off at {closure.meeting}, after today ({today}); sign off at a meeting held"
+            yield ref.doc.problem(where, "error", "YP114", message)
+        elif closure.date != held:
+            message = f"{rec_id}'s closure is dated {closure.date}, not the date of its meeting {closure.meeting}"
+            yield ref.doc.problem((*ref.where, "closure", "date"), "error", "YP114", message)
+
+
+def board_problems(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP115: a board's key is a slug, its chair is an owner in owners.yaml, and no two of its
+    meetings fall on one day (a meeting is named by its board and date).
+
+    passes: `yot-board: {name: ..., chair: yot-board-chair}`; fails: `chair: the chair`.
+    """
+    doc = plans.boards_doc
+    if doc is None:
+        return
+    for key, board in plans.boards.items():
+        if not OWNER_KEY_PATTERN.fullmatch(key):
+            message = f"board key {key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-board"
+            yield doc.problem(("boards", key), "error", "YP115", message, at_key=True)
+        if board.chair and plans.owners_doc is not None and board.chair not in plans.owners:
+            message = f"the chair of board {key}: {_unknown_owner_message(board.chair, sorted(plans.owners))}"
+            yield doc.problem(("boards", key, "chair"), "error", "YP115", message)
+        seen: set[date] = set()
+        for i, meeting in enumerate(board.meetings):
+            if meeting.date in seen:
+                message = f"{key} has two meetings on {meeting.date}; a meeting is named by its board and date"
+                yield doc.problem(("boards", key, "meetings", i, "date"), "error", "YP115", message)
+            seen.add(meeting.date)
+
+
+def indicator_problems(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP116: indicators have ids of the id pattern, unique across the plans (and apart from
+    recommendation and action ids), a target after the baseline, and no reading after today.
+
+    passes: `id: HMIP-1-camhs-attendance`, baseline 2022-05-06, target 2023-03-31; fails: the same
+    id twice, a target dated before its baseline, a reading dated next year.
+    """
+    taken = {r.recommendation.id.casefold() for r in plans.recommendations()}
+    taken |= {a.action.id.casefold() for a in plans.actions()}
+    seen: dict[str, str] = {}
+    for ref in plans.recommendations():
+        for i, indicator in enumerate(ref.recommendation.indicators):
+            where = (*ref.where, "indicators", i)
+            folded = indicator.id.casefold()
+            if not ID_PATTERN.fullmatch(indicator.id):
+                yield ref.doc.problem(
+                    (*where, "id"), "error", "YP116", _malformed_id_message("indicator", indicator.id)
+                )
+            elif folded in taken or folded in seen:
+                first = seen.get(folded, "a recommendation or action")
+                message = f"indicator id {indicator.id!r} is already used by {first}; ids must be unique"
+                yield ref.doc.problem((*where, "id"), "error", "YP116", message)
+            seen.setdefault(folded, f"an indicator of {ref.recommendation.id}")
+            baseline, target = indicator.baseline, indicator.target
+            if baseline is not None and target.date <= baseline.date:
+                message = (
+                    f"indicator {indicator.id}'s target date {target.date} is not after its baseline date "
+                    f"{baseline.date}"
+                )
+                yield ref.doc.problem((*where, "target", "date"), "error", "YP116", message)
+            for j, reading in enumerate(indicator.readings):
+                if reading.date > today:
+                    message = (
+                        f"indicator {indicator.id} has a reading dated {reading.date}, after today ({today}); "
+                        "a reading records what was measured"
+                    )
+                    yield ref.doc.problem((*where, "readings", j, "date"), "error", "YP116", message)
+
+
+def closed_without_evidence(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP117: a recommendation signed off without its impact shown says why (`closure.reason`),
+    as `yotplan signoff --reason` writes it.
+
+    passes: a closure of an impact-evidenced recommendation, or one with a reason; fails: a
+    closure of a recommendation whose indicators have not met their targets, with no reason.
+    """
+    for ref in plans.recommendations():
+        rec = ref.recommendation
+        closure = rec.closure
+        if closure is None or closure.reason or impact_shown(rec, closure.date):
+            continue
+        message = (
+            f"{rec.id} is signed off at {closure.meeting} without its impact shown; "
+            "add `reason:` to the closure saying why the board closed it"
+        )
+        yield ref.doc.problem((*ref.where, "closure"), "error", "YP117", message)
+
+
 def overdue_action(plans: PlanSet, today: date) -> Iterator[Problem]:
     """YP201 (warning): an open action whose due date has passed.
 
@@ -305,6 +425,27 @@ def stale_action(plans: PlanSet, today: date) -> Iterator[Problem]:
         yield ref.rec.doc.problem(ref.where, "warning", "YP202", message)
 
 
+def indicator_worse_than_baseline(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP203 (warning): an indicator's latest reading is worse than its baseline. The reading
+    stands (it is the truth); the warning asks the Board to look.
+
+    passes: baseline 40 %, latest 55 % (higher is better); fails: baseline 40 %, latest 30 %.
+    """
+    for ref in plans.recommendations():
+        for i, indicator in enumerate(ref.recommendation.indicators):
+            status = indicator_status(indicator, today)
+            if not status.worse_than_baseline or status.latest is None or indicator.baseline is None:
+                continue
+            j = indicator.readings.index(status.latest)
+            latest, baseline = status.latest, indicator.baseline
+            message = (
+                f"indicator {indicator.id} is worse than its baseline: {latest.value:g} {indicator.unit} "
+                f"on {latest.date}, against {baseline.value:g} {indicator.unit} on {baseline.date} "
+                f"({indicator.better} is better)"
+            )
+            yield ref.doc.problem((*ref.where, "indicators", i, "readings", j, "value"), "warning", "YP203", message)
+
+
 RULES: dict[str, Rule] = {
     "YP101": recommendation_without_owner,
     "YP102": recommendation_without_actions,
@@ -319,12 +460,17 @@ RULES: dict[str, Rule] = {
     "YP111": malformed_id,
     "YP112": action_id_outside_its_recommendation,
     "YP113": malformed_owner_key,
+    "YP114": unknown_meeting,
+    "YP115": board_problems,
+    "YP116": indicator_problems,
+    "YP117": closed_without_evidence,
     "YP201": overdue_action,
     "YP202": stale_action,
+    "YP203": indicator_worse_than_baseline,
 }
 
 
-WARNING_RULES = frozenset({"YP201", "YP202"})
+WARNING_RULES = frozenset({"YP201", "YP202", "YP203"})
 """Rules that find warnings: what `check` reports, and the commands that read plans leave out."""
 
 NEEDS_EVERY_FILE = frozenset({"YP109"})
