@@ -8,7 +8,7 @@ import pytest
 import typer.main
 
 from yotplan.cli import app
-from yotplan.plans.models import OwnersFile, PlanFile
+from yotplan.plans.models import BoardsFile, OwnersFile, PlanFile, ServiceFile
 from yotplan.plans.strict_yaml import parse_yaml
 from yotplan.plans.validation import validate
 
@@ -31,7 +31,14 @@ def yaml_blocks(text: str) -> list[str]:
 @pytest.mark.parametrize("block", yaml_blocks(README) + yaml_blocks(FORMAT))
 def test_yaml_examples_are_valid(block: str) -> None:
     data = parse_yaml(block)
-    model = OwnersFile if "owners" in data else PlanFile
+    if "owners" in data:
+        model: type = OwnersFile
+    elif "boards" in data:
+        model = BoardsFile
+    elif "source" in data:
+        model = PlanFile
+    else:
+        model = ServiceFile
     validate(model, data)
 
 

@@ -440,6 +440,14 @@ def main() -> None:
     except KeyboardInterrupt:  # before or after a command runs (inside, GuardedGroup catches it)
         sys.stderr.write("yotplan: interrupted\n")
         raise SystemExit(EXIT_INTERRUPTED) from None
+    except Exception as exc:  # a bug outside any command (Typer building the app): one line, as inside
+        if os.environ.get("YOTPLAN_TRACEBACK") or "--traceback" in sys.argv:
+            raise
+        from yotplan.safe_text import one_line
+
+        what = f"{type(exc).__name__}: {one_line(str(exc))}"
+        sys.stderr.write(f"yotplan: internal error: {what} (re-run with --traceback and report it)\n")
+        raise SystemExit(EXIT_INTERNAL) from None
     finally:
         app.registered_commands, app.registered_groups = saved
         sys.stdout, sys.stderr = streams

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -71,16 +71,15 @@ add_app = YotplanTyper(
 app.add_typer(add_app, name="add")
 
 
-def _target(plans_dirs: list[Path] | None, plans_list: Path | None, item_id: str | None = None) -> tuple[Path, str]:
+def target(plans_dirs: list[Path] | None, plans_list: Path | None, item_id: str | None = None) -> tuple[Path, str]:
     """The plans folder an edit changes, and the item id without its `SERVICE:` prefix.
 
     With one folder (the usual case, found from here by default) that is the folder; with
     several, the one whose service holds `item_id` (`SERVICE:ID` when more than one does).
     """
     folders = plans_folders(plans_dirs, plans_list)
-    if len(folders) == 1:
-        bare = item_id.rpartition(":")[2] if item_id else ""
-        return folders[0], bare
+    if len(folders) == 1 and (item_id is None or ":" not in item_id):
+        return folders[0], item_id or ""
     if item_id is None:
         usage_error("this edit changes one service: give one --plans folder", "--plans")
     from yotplan.plans.loader import load_plans
@@ -91,7 +90,7 @@ def _target(plans_dirs: list[Path] | None, plans_list: Path | None, item_id: str
     return next(f for f, s in zip(folders, sets, strict=True) if s is plans), item_id.rpartition(":")[2]
 
 
-def _apply(folder: Path, today: date | None, edit: Callable[[EditSession], str]) -> None:
+def apply_in(folder: Path, today: date | None, edit: Callable[[EditSession], str]) -> None:
     """Run one edit under the plans folder's lock, say what it did, and show any warning it brought."""
     from yotplan.edit.operations import apply_edit
 
@@ -99,6 +98,11 @@ def _apply(folder: Path, today: date | None, edit: Callable[[EditSession], str])
     print_text(outcome.summary + ("" if outcome.written else " (nothing written)") + "\n")
     if outcome.warnings:
         print_problems(outcome.warnings)
+
+
+def text_option(name: str, *, help: str) -> typer.models.OptionInfo:
+    """A free-text option (`--note`, `--reason`)."""
+    return typer.Option(name, metavar="TEXT", help=help)  # type: ignore[no-any-return]
 
 
 def _text(value: str, param: str) -> str:
@@ -168,8 +172,8 @@ def update(
         measure=measure.strip() if measure is not None else None,
         reason=_text(reason, "--reason") if reason is not None else None,
     )
-    folder, bare = _target(plans_dirs, plans_list, action_id)
-    _apply(folder, today, lambda session: update_action(session, bare, changes))
+    folder, bare = target(plans_dirs, plans_list, action_id)
+    apply_in(folder, today, lambda session: update_action(session, bare, changes))
 
 
 @app.command()
@@ -195,8 +199,8 @@ def log(
 
     text = _text(note, "NOTE")
     quotes = [_text(quote, "--evidence") for quote in evidence or ()]
-    folder, bare = _target(plans_dirs, plans_list, action_id)
-    _apply(folder, today, lambda session: log_progress(session, bare, text, on, quotes))
+    folder, bare = target(plans_dirs, plans_list, action_id)
+    apply_in(folder, today, lambda session: log_progress(session, bare, text, on, quotes))
 
 
 @add_app.command("action")
@@ -231,8 +235,8 @@ def add_action(
     from yotplan.edit.operations import add_action as add
 
     new = NewAction(_text(title, "--title"), owner, due, _optional(measure), status.value, action_id)
-    folder, bare = _target(plans_dirs, plans_list, rec_id)
-    _apply(folder, today, lambda session: add(session, bare, new))
+    folder, bare = target(plans_dirs, plans_list, rec_id)
+    apply_in(folder, today, lambda session: add(session, bare, new))
 
 
 @add_app.command("recommendation")
@@ -279,8 +283,8 @@ def add_recommendation(
 
     first = NewAction(_text(action_title, "--action-title"), action_owner or owner, action_due)
     body = _text(text, "--text")
-    folder, _ = _target(plans_dirs, plans_list)
-    _apply(folder, today, lambda s: add(s, source, body, owner, first, to=_optional(to), rec_id=rec_id))
+    folder, _ = target(plans_dirs, plans_list)
+    apply_in(folder, today, lambda s: add(s, source, body, owner, first, to=_optional(to), rec_id=rec_id))
 
 
 @add_app.command("owner")
@@ -305,8 +309,82 @@ def add_owner(
     if not OWNER_KEY_PATTERN.fullmatch(key):
         usage_error(f"{key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager", "KEY")
     role_text, agency_text = _text(role, "--role"), _text(agency, "--agency")
-    folder, _ = _target(plans_dirs, plans_list)
-    _apply(folder, today, lambda session: add(session, key, role_text, agency_text, _optional(contact)))
+    folder, _ = target(plans_dirs, plans_list)
+    apply_in(folder, today, lambda session: add(session, key, role_text, agency_text, _optional(contact)))
+
+
+@add_app.command("indicator")
+def add_indicator(
+    rec_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="RECOMMENDATION_ID",
+            help="The recommendation whose impact it shows.",
+            autocompletion=complete_recommendation_ids,
+        ),
+    ],
+    indicator_id: Annotated[str, typer.Option("--id", metavar="ID", help="A new id, e.g. HMIP-1-camhs-attendance.")],
+    name: Annotated[str, text_option("--name", help="What is measured.")],
+    unit: Annotated[str, text_option("--unit", help='What a value counts, e.g. "%" or "meetings".')],
+    better: Annotated[
+        Literal["higher", "lower"], typer.Option("--better", metavar="[higher|lower]", help="Which way is better.")
+    ],
+    target_value: Annotated[float, typer.Option("--target", metavar="VALUE", help="The value to reach.")],
+    target_date: Annotated[date, date_option("--target-date", help="By when.")],
+    baseline: Annotated[
+        float | None, typer.Option("--baseline", metavar="VALUE", help="Where it started (leave out if unknown).")
+    ] = None,
+    baseline_date: Annotated[
+        date | None, date_option("--baseline-date", help="When the baseline was measured.")
+    ] = None,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
+    today: Today = None,
+) -> None:
+    """Add an indicator: a number, with a baseline and a target, that shows the impact.
+
+    Example: yotplan add indicator HMIP-1 --id HMIP-1-camhs --name "CAMHS at Board meetings" \\
+      --unit % --better higher --target 100 --target-date 2023-03-31
+    """
+    from yotplan.edit.operations import NewIndicator
+    from yotplan.edit.operations import add_indicator as add
+
+    if (baseline is None) != (baseline_date is None):
+        usage_error("give --baseline and --baseline-date together (or neither, when no number is known)", "--baseline")
+    new = NewIndicator(
+        indicator_id.strip(),
+        _text(name, "--name"),
+        _text(unit, "--unit"),
+        better,
+        (target_date, _number(target_value)),
+        (baseline_date, _number(baseline)) if baseline is not None and baseline_date is not None else None,
+    )
+    folder, bare = target(plans_dirs, plans_list, rec_id)
+    apply_in(folder, today, lambda session: add(session, bare, new))
+
+
+@add_app.command("meeting")
+def add_meeting(
+    board: Annotated[str, typer.Argument(metavar="BOARD", help="The board's key in boards.yaml, e.g. yot-board.")],
+    day: Annotated[date, date_option("--date", help="The day it meets.")],
+    ref: Annotated[str | None, text_option("--ref", help="Its agenda or paper number.")] = None,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
+    today: Today = None,
+) -> None:
+    """Add a meeting of a board to boards.yaml; sign-offs name it BOARD@YYYY-MM-DD.
+
+    Example: yotplan add meeting yot-board --date 2023-03-14 --ref "Item 5"
+    """
+    from yotplan.edit.operations import add_meeting as add
+
+    folder, _ = target(plans_dirs, plans_list)
+    apply_in(folder, today, lambda session: add(session, board, day, _optional(ref)))
+
+
+def _number(value: float) -> float:
+    """A whole number as an int, so the file says 75, not 75.0."""
+    return int(value) if value.is_integer() else value
 
 
 @app.command()

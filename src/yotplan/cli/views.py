@@ -133,13 +133,23 @@ def status(
         ),
     ] = None,
     soon: Soon = 14,
+    since_meeting: Annotated[
+        str | None,
+        typer.Option(
+            "--since-meeting",
+            metavar="BOARD",
+            help="Compare with this board's last meeting (default: the board that met last).",
+        ),
+    ] = None,
     fmt: Format = ListFormat.table,
 ) -> None:
-    """One row per recommendation: owner, progress, next due, RAG.
+    """One row per recommendation: owner, progress, next due, RAG, stage, and RAG since the last Board.
 
     Example: yotplan status --source HMIP --rag red --today 2022-06-01
     """
-    from yotplan.render.columns import STATUS_COLUMNS, with_service
+    from yotplan.errors import UnknownId
+    from yotplan.history.meetings import previous_meeting_state
+    from yotplan.render.columns import STATUS_COLUMNS, TRAVEL_COLUMN, with_service
     from yotplan.rules.plan_rules import STALE_DAYS
     from yotplan.views.queries import status_view
 
@@ -148,15 +158,24 @@ def status(
     day = resolve_today(today)
     judged = read_plans(plans_dirs, plans_list, day)
     filters = filters_for(judged.plan_sets, source, owner, [r.value for r in rag or ()])
-    view = status_view(judged.plan_sets, day, soon, filters)
+    previous = {}
+    for plans in judged.plan_sets:
+        try:
+            state = previous_meeting_state(plans, day, since_meeting)
+        except UnknownId as exc:
+            usage_error(str(exc), "--since-meeting")
+        if state is not None:
+            previous[plans.service] = state
+    view = status_view(judged.plan_sets, day, soon, filters, previous)
+    status_columns = STATUS_COLUMNS + ([TRAVEL_COLUMN] if previous else [])
     if fmt is ListFormat.table:
         from yotplan.render.tables import status_renderable
 
-        columns = with_service(STATUS_COLUMNS, len(judged.results))
+        columns = with_service(status_columns, len(judged.results))
         foot = [left_out_line(judged)]
         print_renderable(lambda width: status_renderable(view, columns, width, stale_days=STALE_DAYS, foot=foot))
     else:
-        emit(fmt, STATUS_COLUMNS, view.recommendations, view.as_json(), judged, count="", empty="")
+        emit(fmt, status_columns, view.recommendations, view.as_json(), judged, count="", empty="")
     finish(judged)
 
 

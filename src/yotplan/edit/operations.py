@@ -33,7 +33,16 @@ from typing import Any
 from yotplan.edit.roundtrip import add_entry, append_item, new_list, new_mapping, remove_key, scalar, set_value
 from yotplan.edit.session import EditSession
 from yotplan.errors import EditRefused, FileChangedOnDisk, UnknownId, UnknownOwner
-from yotplan.plans.models import ID_PATTERN, Action, Owner, PlanFile, Recommendation, is_action_id_of
+from yotplan.plans.models import (
+    ID_PATTERN,
+    Action,
+    Board,
+    Indicator,
+    Owner,
+    PlanFile,
+    Recommendation,
+    is_action_id_of,
+)
 from yotplan.plans.planset import ActionRef, Document, RecommendationRef
 from yotplan.problems import Problem
 from yotplan.views.queries import find_item
@@ -45,6 +54,8 @@ ACTION_KEYS = tuple(f.name for f in fields(Action))
 RECOMMENDATION_KEYS = tuple(f.name for f in fields(Recommendation))
 PLAN_KEYS = tuple(f.name for f in fields(PlanFile))
 OWNER_KEYS = tuple(f.name for f in fields(Owner))
+INDICATOR_KEYS = tuple(f.name for f in fields(Indicator))
+BOARD_KEYS = tuple(f.name for f in fields(Board))
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +261,155 @@ def add_owner(session: EditSession, key: str, role: str, agency: str, contact: s
     return f"added owner {key} to {owners_doc.path}"
 
 
+# indicators, sign-off, meetings -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewIndicator:
+    id: str
+    name: str
+    unit: str
+    better: str
+    target: tuple[date, float]
+    baseline: tuple[date, float] | None = None
+
+
+def add_indicator(session: EditSession, rec_id: str, new: NewIndicator) -> str:
+    """Add an indicator (no readings yet) to a recommendation; its id follows the id pattern and is new."""
+    ref = _find(session, rec_id)
+    if isinstance(ref, ActionRef):
+        raise EditRefused(
+            f"{ref.action.id} is an action; indicators belong to recommendations, e.g. {ref.rec.recommendation.id}"
+        )
+    indicator_id = _new_id(session, new.id)
+    if new.baseline is not None and new.target[0] <= new.baseline[0]:
+        raise EditRefused(f"the target date {new.target[0]} must come after the baseline date {new.baseline[0]}")
+
+    def measurement(at: tuple[date, float]) -> Any:
+        return new_mapping([("date", at[0]), ("value", at[1])])
+
+    indicator = new_mapping(
+        [
+            ("id", indicator_id),
+            ("name", new.name),
+            ("unit", new.unit),
+            ("better", new.better),
+            ("target", measurement(new.target)),
+            ("baseline", measurement(new.baseline) if new.baseline else None),
+        ]
+    )
+    append_item(_recommendation_node(session, ref), "indicators", indicator, RECOMMENDATION_KEYS)
+    return f"added indicator {indicator_id} to {ref.recommendation.id} in {ref.doc.path}"
+
+
+def record_reading(
+    session: EditSession, indicator_id: str, value: float, on: date | None = None, note: str | None = None
+) -> str:
+    """Append a reading to an indicator (dated today unless `on` is given, never later). A value
+    worse than the baseline is recorded as it is: that is the truth, and `check` warns."""
+    ref, index = _find_indicator(session, indicator_id)
+    indicator = ref.recommendation.indicators[index]
+    day = on or session.today
+    if day > session.today:
+        raise EditRefused(f"a reading records what was measured, so it cannot be dated {day}, after today")
+    node = _recommendation_node(session, ref)["indicators"][index]
+    if str(node.get("id", "")).strip().casefold() != indicator.id.casefold():
+        raise FileChangedOnDisk(f"{ref.doc.path} changed on disk while it was being read; run the command again")
+    append_item(node, "readings", new_mapping([("date", day), ("value", value), ("note", note)]), INDICATOR_KEYS)
+    return f"recorded {value:g} {indicator.unit} for {indicator.id} in {ref.doc.path} ({day})"
+
+
+def sign_off(
+    session: EditSession, rec_id: str, meeting: str, note: str | None = None, reason: str | None = None
+) -> str:
+    """Write `closure: {meeting, date, note, reason}` to a recommendation: refused unless its
+    impact is shown, or `reason` says why the board closes it anyway (kept in the file)."""
+    from yotplan.rules.impact import evidence_lacking, recommendation_stage
+
+    ref = _find(session, rec_id)
+    if isinstance(ref, ActionRef):
+        raise EditRefused(
+            f"{ref.action.id} is an action; a board signs off recommendations, e.g. {ref.rec.recommendation.id}"
+        )
+    rec = ref.recommendation
+    if rec.closure is not None:
+        raise EditRefused(f"{rec.id} is already signed off, at {rec.closure.meeting}")
+    board_key, held = _meeting(session, meeting)
+    stage = recommendation_stage(rec, held)
+    if stage != "impact-evidenced" and not reason:
+        why = "it still has open actions" if stage == "open" else "; ".join(evidence_lacking(rec, held))
+        raise EditRefused(
+            f"{rec.id} is {stage}, not impact-evidenced ({why}): a board signs off a recommendation whose "
+            'impact is shown, or gives --reason "why it closes it anyway", which is kept in the file'
+        )
+    closure = new_mapping(
+        [("meeting", f"{board_key}@{held.isoformat()}"), ("date", held), ("note", note), ("reason", reason)]
+    )
+    set_value(_recommendation_node(session, ref), "closure", closure, RECOMMENDATION_KEYS)
+    return f"signed off {rec.id} at {board_key}@{held} in {ref.doc.path}" + (" (reason kept)" if reason else "")
+
+
+def add_meeting(session: EditSession, board_key: str, day: date, ref: str | None = None) -> str:
+    """Add a meeting of a board to boards.yaml (its id is `BOARD@YYYY-MM-DD`)."""
+    boards_doc = session.plans.boards_doc
+    if boards_doc is None:
+        raise EditRefused(
+            "there is no boards.yaml (or it does not load): create it with the board, "
+            "`boards: {yot-board: {name: YOT Management Board, chair: OWNER}}` (docs/plan-format.md)"
+        )
+    board = _board(session, board_key)
+    if any(m.date == day for m in session.plans.boards[board].meetings):
+        raise EditRefused(f"{board} already has a meeting on {day}")
+    node = session.editable(boards_doc).data["boards"][board]
+    append_item(node, "meetings", new_mapping([("date", day), ("ref", ref)]), BOARD_KEYS)
+    return f"added meeting {board}@{day} to {boards_doc.path}"
+
+
+def _board(session: EditSession, key: str) -> str:
+    boards = session.plans.boards
+    for known in boards:
+        if known.casefold() == key.strip().casefold():
+            return known
+    close = difflib.get_close_matches(key, list(boards), n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(boards)) or 'none'}"
+    raise EditRefused(f"no board {key!r} in boards.yaml ({hint})")
+
+
+def _meeting(session: EditSession, meeting: str) -> tuple[str, date]:
+    """The board and date of a meeting id `BOARD@YYYY-MM-DD` that boards.yaml has, held by today."""
+    key, at, day_text = meeting.strip().partition("@")
+    try:
+        day = date.fromisoformat(day_text) if at else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise EditRefused(f"{meeting!r} is not a meeting id: write BOARD@YYYY-MM-DD, e.g. yot-board@2023-03-14")
+    board = _board(session, key)
+    dates = [m.date for m in session.plans.boards[board].meetings]
+    if day not in dates:
+        known = ", ".join(d.isoformat() for d in sorted(dates)) or "none"
+        raise EditRefused(
+            f"{board} has no meeting on {day} in boards.yaml (its meetings: {known}); "
+            f"add it with `yotplan add meeting {board} --date {day}`"
+        )
+    if day > session.today:
+        raise EditRefused(f"the meeting {board}@{day} has not been held yet (today is {session.today})")
+    return board, day
+
+
+def _find_indicator(session: EditSession, indicator_id: str) -> tuple[RecommendationRef, int]:
+    wanted = indicator_id.strip().casefold()
+    known = []
+    for ref in session.plans.recommendations():
+        for i, indicator in enumerate(ref.recommendation.indicators):
+            if indicator.id.casefold() == wanted:
+                return ref, i
+            known.append(indicator.id)
+    close = difflib.get_close_matches(indicator_id, known, n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}?" if close else "`yotplan indicators` lists them"
+    raise UnknownId(f"no indicator has id {indicator_id!r}; {hint}")
+
+
 # ids -----------------------------------------------------------------------------------
 
 
@@ -343,7 +503,9 @@ def _require_owner(session: EditSession, key: str) -> None:
 
 
 def _all_ids(session: EditSession) -> set[str]:
+    """Every id in use, recommendations', actions' and indicators', case-folded."""
     ids = {r.recommendation.id.casefold() for r in session.plans.recommendations()}
+    ids |= {i.id.casefold() for r in session.plans.recommendations() for i in r.recommendation.indicators}
     return ids | {a.action.id.casefold() for a in session.plans.actions()}
 
 

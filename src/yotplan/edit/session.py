@@ -14,6 +14,7 @@ never block.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from yotplan.edit.roundtrip import EditError, RoundTripDocument
 from yotplan.edit.safe_write import digest, read_settled, remove_stale_temp_files, replace_file
 from yotplan.errors import EditRefused, EditWouldBreakPlans, FileChangedOnDisk
 from yotplan.plans.loader import display_path, load_plans
-from yotplan.plans.models import OwnersFile, PlanFile
+from yotplan.plans.models import BoardsFile, Model, OwnersFile, PlanFile
 from yotplan.plans.planset import Document, PlanSet
 from yotplan.plans.strict_yaml import YamlProblem, parse_yaml
 from yotplan.plans.validation import validate_document
@@ -128,15 +129,17 @@ class EditSession:
 
     def _refuse_new_errors(self, texts: dict[str, str]) -> None:
         before = [*self.load_problems, *check_plans(self.plans, self.today)]
-        after_set = PlanSet(self.plans.root, list(self.plans.plans), self.plans.owners_doc)
+        after_set = dataclasses.replace(self.plans, plans=list(self.plans.plans))
         after_load = [p for p in self.load_problems if p.path not in texts]
         for shown, text in texts.items():
             old = self._open[shown].doc
-            is_owners = old is self.plans.owners_doc
-            new, problems = _document_from_text(shown, text, OwnersFile if is_owners else PlanFile)
+            kind = (
+                "owners_doc" if old is self.plans.owners_doc else "boards_doc" if old is self.plans.boards_doc else ""
+            )
+            new, problems = _document_from_text(shown, text, _MODELS[kind])
             after_load.extend(problems)
-            if is_owners:
-                after_set.owners_doc = new
+            if kind:
+                setattr(after_set, kind, new)
             else:
                 index = next(i for i, doc in enumerate(after_set.plans) if doc is old)
                 if new is None:
@@ -151,6 +154,10 @@ class EditSession:
             raise EditWouldBreakPlans(sorted(new_errors, key=lambda p: (p.path not in texts, p.sort_key)))
 
 
+_MODELS: dict[str, type[Model]] = {"owners_doc": OwnersFile, "boards_doc": BoardsFile, "": PlanFile}
+"""What an edited file is read as, by the PlanSet attribute that holds it ("" for a plan file)."""
+
+
 def _same_as_loaded(raw: bytes, doc: Document) -> bool:
     try:
         return bool(parse_yaml(raw.decode("utf-8-sig")) == doc.data)
@@ -158,9 +165,7 @@ def _same_as_loaded(raw: bytes, doc: Document) -> bool:
         return False
 
 
-def _document_from_text(
-    shown: str, text: str, model: type[PlanFile] | type[OwnersFile]
-) -> tuple[Document | None, list[Problem]]:
+def _document_from_text(shown: str, text: str, model: type[Model]) -> tuple[Document | None, list[Problem]]:
     """A file's would-be text parsed and validated as the loader would do it."""
     try:
         data = parse_yaml(text)

@@ -45,7 +45,7 @@ class Commit:
     subject: str
 
 
-def _git(top: Path, *args: str, input: bytes | None = None) -> bytes:
+def git(top: Path, *args: str, input: bytes | None = None) -> bytes:
     """Run `git -C top ARGS`; raise GitError with git's own first line when it fails."""
     env = {**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
     try:
@@ -63,7 +63,7 @@ def open_repo(folder: Path) -> GitRepo:
     if not folder.is_dir():
         raise GitError(f"{folder}: no such folder; pass --plans DIR")
     try:
-        out = _git(folder, "rev-parse", "--show-toplevel")
+        out = git(folder, "rev-parse", "--show-toplevel")
     except GitError as exc:
         if "not a git repository" in str(exc):
             raise NotAGitRepo(
@@ -80,7 +80,7 @@ def resolve_commit(repo: GitRepo, rev: str) -> str:
     if rev.startswith("-"):
         raise UnknownRevision(f"{rev!r} is not a revision (it looks like an option)")
     try:
-        out = _git(repo.top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        out = git(repo.top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     except GitError:
         if shallow_boundary(repo):
             raise UnknownRevision(
@@ -101,7 +101,7 @@ def shallow_boundary(repo: GitRepo) -> set[str]:
     """The commits whose parents a shallow clone does not have (empty for a full clone). Their
     changes cannot be known: git would show every file as added."""
     try:
-        path = _git(repo.top, "rev-parse", "--git-path", "shallow").decode("utf-8").strip()
+        path = git(repo.top, "rev-parse", "--git-path", "shallow").decode("utf-8").strip()
     except GitError:
         return set()
     shallow_file = Path(path) if Path(path).is_absolute() else repo.top / path
@@ -118,7 +118,7 @@ def has_commits(repo: GitRepo) -> bool:
 def default_base(repo: GitRepo) -> str:
     """What `diff` compares with by default: the last tag, else the previous commit."""
     try:
-        return _git(repo.top, "describe", "--tags", "--abbrev=0").decode("utf-8").strip()
+        return git(repo.top, "describe", "--tags", "--abbrev=0").decode("utf-8").strip()
     except GitError:
         pass
     try:
@@ -141,7 +141,7 @@ def plan_blobs(repo: GitRepo, commit: str) -> list[tuple[str, str]]:
     """
     tree = f"{commit}:{repo.folder}" if repo.folder else f"{commit}:"
     try:
-        out = _git(repo.top, "ls-tree", "-z", "--end-of-options", tree)
+        out = git(repo.top, "ls-tree", "-z", "--end-of-options", tree)
     except GitError:
         return []  # the folder does not exist at this commit
     entries = []
@@ -160,7 +160,7 @@ def read_blobs(repo: GitRepo, hashes: Iterable[str]) -> dict[str, bytes]:
     wanted = list(dict.fromkeys(hashes))
     if not wanted:
         return {}
-    out = _git(repo.top, "cat-file", "--batch", input="".join(f"{h}\n" for h in wanted).encode("ascii"))
+    out = git(repo.top, "cat-file", "--batch", input="".join(f"{h}\n" for h in wanted).encode("ascii"))
     blobs: dict[str, bytes] = {}
     pos = 0
     for blob in wanted:
@@ -188,7 +188,7 @@ def log_plan_changes(repo: GitRepo) -> list[tuple[Commit, list[FileChange]]]:
     the files it changed (compared with its first parent; renames count as delete plus add)."""
     if not _has_head(repo):
         return []
-    out = _git(
+    out = git(
         repo.top,
         "log",
         "-z",
@@ -229,11 +229,11 @@ def _blob_or_none(blob: str) -> str | None:
 
 def is_shallow(repo: GitRepo) -> bool:
     """Whether the repository is a shallow clone, its history cut off (CI checkouts are, by default)."""
-    return _git(repo.top, "rev-parse", "--is-shallow-repository").decode("ascii").strip() == "true"
+    return git(repo.top, "rev-parse", "--is-shallow-repository").decode("ascii").strip() == "true"
 
 
 def short_hash(repo: GitRepo, commit: str) -> str:
-    return _git(repo.top, "rev-parse", "--short", commit).decode("ascii").strip()
+    return git(repo.top, "rev-parse", "--short", commit).decode("ascii").strip()
 
 
 def _has_head(repo: GitRepo) -> bool:

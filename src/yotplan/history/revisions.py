@@ -9,8 +9,10 @@ never shows up as "every action removed"; the other files are still compared.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from yotplan.errors import UnknownId
 from yotplan.history.compare import Change, compare_plans
@@ -28,11 +30,10 @@ from yotplan.history.git import (
     shallow_boundary,
     short_hash,
 )
+from yotplan.plans.limits import MAX_FILE_BYTES
 from yotplan.plans.loader import is_plan_file_name, load_plans
 from yotplan.plans.models import PlanFile
 from yotplan.plans.planset import Document, PlanSet, RecommendationRef
-from yotplan.plans.strict_yaml import MAX_FILE_BYTES, YamlProblem, parse_yaml
-from yotplan.plans.validation import validate_document
 from yotplan.problems import Problem
 
 WORKING_TREE = "working tree"
@@ -103,7 +104,8 @@ class ItemHistory:
 
 
 class RevisionReader:
-    """Reads plan files from git, parsing each distinct blob once however many commits share it."""
+    """Reads plan files from git, parsing each distinct blob once however many commits share it,
+    and not at all when the plan cache has its bytes (a version seen before, by any run)."""
 
     def __init__(self, repo: GitRepo) -> None:
         self.repo = repo
@@ -123,13 +125,28 @@ class RevisionReader:
             if doc is None:
                 broken.add(name)
             else:
-                docs.append(Document(shown, doc.data, doc.model))
+                docs.append(doc.at(shown))
         return docs, problems, broken
 
     def parse(self, blobs: list[str]) -> None:
         missing = [blob for blob in blobs if blob not in self._parsed]
-        for blob, raw in read_blobs(self.repo, missing).items():
-            self._parsed[blob] = _parse_plan(raw)
+        if not missing:
+            return
+        from yotplan.plans.cache import open_cache
+
+        cache = open_cache().cache
+        try:
+            for blob, raw in read_blobs(self.repo, missing).items():
+                hit = cache.get(raw, PlanFile) if cache is not None else None
+                if hit is not None:
+                    self._parsed[blob] = Document.lazy("", hit[0], _data_of(raw)), []
+                    continue
+                self._parsed[blob] = parsed = _parse_plan(raw)
+                if cache is not None and parsed[0] is not None:
+                    cache.put(raw, PlanFile, parsed[0].model)
+        finally:
+            if cache is not None:
+                cache.close()
 
     def readable(self, blob: str) -> bool:
         self.parse([blob])
@@ -140,11 +157,25 @@ class RevisionReader:
         return self.documents(files, label)
 
 
+def _data_of(raw: bytes) -> Callable[[], Any]:
+    """How a cached version reads its marked data when a problem needs a position: parse it."""
+
+    def read() -> Any:
+        doc, _ = _parse_plan(raw)
+        return doc.data if doc is not None else None
+
+    return read
+
+
 def _parse_plan(raw: bytes) -> tuple[Document | None, list[Problem]]:
     """Parse and validate one plan file's bytes like `loader.load_document` does a file on disk.
 
-    Problems carry an empty path; the caller stamps in where the file came from.
+    Problems carry an empty path; the caller stamps in where the file came from. PyYAML and
+    the validation code are imported here, for a version the cache does not have.
     """
+    from yotplan.plans.strict_yaml import YamlProblem, parse_yaml
+    from yotplan.plans.validation import validate_document
+
     try:
         if len(raw) > MAX_FILE_BYTES:
             raise YamlProblem("YP001", f"file is {len(raw) / 2**20:.1f} MB, over the 10 MB limit for one plan file")

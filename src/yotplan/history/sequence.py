@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from yotplan.errors import GitError, NotAGitRepo
 from yotplan.history.compare import file_name
 from yotplan.history.git import GitRepo, is_shallow, log_plan_changes, open_repo, plan_blobs
-from yotplan.plans.loader import OWNERS_FILES, PLAN_SUFFIXES
+from yotplan.plans.loader import is_plan_file_name
 
 if TYPE_CHECKING:
     from yotplan.plans.models import Action
@@ -109,11 +109,6 @@ class _History:
     """The date of the newest commit that changed the plans."""
 
 
-def _is_plan_file_name(name: str) -> bool:
-    """As `revisions.is_plan_file_name`, without loading what reading a revision needs."""
-    return name.endswith(PLAN_SUFFIXES) and not name.startswith(".") and name not in OWNERS_FILES
-
-
 def _on_disk(folder: Path, plans: PlanSet) -> dict[str, dict[str, Shown]]:
     """What each plan file on disk shows, by its git blob id: a version in history that is the
     file as it is now (usually HEAD's) is not parsed again."""
@@ -129,7 +124,7 @@ def _on_disk(folder: Path, plans: PlanSet) -> dict[str, dict[str, Shown]]:
 
 def _walk(repo: GitRepo, known: dict[str, dict[str, Shown]]) -> _History:
     history = _History()
-    log = [(c, [f for f in files if _is_plan_file_name(f.name)]) for c, files in log_plan_changes(repo)]
+    log = [(c, [f for f in files if is_plan_file_name(f.name)]) for c, files in log_plan_changes(repo)]
     blobs = {b for _, files in log for f in files for b in (f.old_blob, f.new_blob) if b}
     shown_in: dict[str, dict[str, Shown] | None] = {b: known[b] for b in blobs if b in known}  # None: unreadable
     if blobs - shown_in.keys():
@@ -177,7 +172,7 @@ def _walk(repo: GitRepo, known: dict[str, dict[str, Shown]]) -> _History:
                 history.last_changed[action_id] = when
             history.last_seen[action_id] = now
     if log:
-        head = [(name, blob) for name, blob in plan_blobs(repo, "HEAD") if _is_plan_file_name(name)]
+        head = [(name, blob) for name, blob in plan_blobs(repo, "HEAD") if is_plan_file_name(name)]
         history.at_head = shown_by_id([(name, blob) for name, blob in head if blob in shown_in])
     return history
 

@@ -46,6 +46,14 @@ class Document:
     def data(self, value: Any) -> None:
         self._data, self._read_data = value, None
 
+    def at(self, path: str) -> Document:
+        """The same file's document shown under another path (a revision's `REV:folder/name`),
+        still parsing it only if something asks for a position."""
+        doc = Document(path, self._data, self.model)
+        doc._read_data = self._read_data
+        doc.findings = self.findings
+        return doc
+
     def __repr__(self) -> str:  # never forces a lazy document to parse its file
         return f"Document(path={self.path!r})"
 

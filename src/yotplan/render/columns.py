@@ -60,6 +60,34 @@ STATUS_COLUMNS = [
     Column("total", lambda r: str(r.total), "right", in_table=False),
     Column("next due", lambda r: _day(r.next_due), keep=70),
     Column("rag", lambda r: r.rag, keep=ALWAYS),
+    Column("stage", lambda r: r.stage, keep=35),
+]
+
+TRAVEL_COLUMN = Column("then → now", lambda r: r.travel, keep=45)
+"""Added to `status` when there is a previous board meeting to compare with."""
+
+
+def _measurement(point: Any, unit: str, *, by: bool = False) -> str:
+    if point is None:
+        return ""
+    return f"{point.value:g} {'by' if by else 'on'} {point.date.isoformat()}"
+
+
+def _change(value: float | None) -> str:
+    return "" if value is None else f"{value:+g}"
+
+
+INDICATOR_COLUMNS = [
+    Column("id", lambda i: i.id, keep=ALWAYS),
+    Column("recommendation", lambda i: i.recommendation, keep=20),
+    Column("name", lambda i: one_line(i.name), keep=60, wraps=True, max_lines=2),
+    Column("unit", lambda i: i.unit, keep=40),
+    Column("baseline", lambda i: _measurement(i.baseline, i.unit), keep=30),
+    Column("target", lambda i: _measurement(i.target, i.unit, by=True), keep=70),
+    Column("latest", lambda i: _measurement(i.latest, i.unit), keep=ALWAYS),
+    Column("change", lambda i: _change(i.change), "right", keep=50),
+    Column("on track", lambda i: {True: "yes", False: "no", None: "no reading"}[i.on_track], keep=ALWAYS),
+    Column("rag", lambda i: i.rag, keep=ALWAYS),
 ]
 
 OVERDUE_COLUMNS = [

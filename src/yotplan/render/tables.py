@@ -12,7 +12,7 @@ from rich.text import Text
 from yotplan.plans.models import Action, Owner
 from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
 from yotplan.render.columns import ALWAYS, Column, shorten
-from yotplan.rules.rag import RAGS
+from yotplan.rules.rag import RAG_KEY, RAGS
 from yotplan.safe_text import visible
 from yotplan.views.queries import ActionView, RecommendationView, StatusView
 
@@ -138,12 +138,26 @@ def time_lines(view: StatusView, stale_days: int) -> list[Text]:
     return lines
 
 
+def key_line(view: StatusView) -> Text:
+    """How each RAG shown is reached, and the stages, under the status table (docs/plan-format.md)."""
+    shown = {r.rag for r in view.recommendations}
+    line = Text("Key: ", style="dim")
+    for i, rag in enumerate(r for r in RAGS if r in shown):
+        line.append(("; " if i else "") + rag, style=RAG_STYLES[rag])
+        line.append(f": {RAG_KEY[rag]}", style="dim")
+    line.append(". Stages: open → delivered → impact-evidenced → closed (docs/plan-format.md).", style="dim")
+    if view.since:
+        line.append(f" then → now: since {view.since} (↑ better, ↓ worse, = the same).", style="dim")
+    return line
+
+
 def status_renderable(
     view: StatusView, columns: Sequence[Column], width: int, *, stale_days: int, foot: Sequence[str] = ()
 ) -> RenderableType:
     return Group(
         list_table(columns, view.recommendations, width),
         summary_line(view),
+        key_line(view),
         *time_lines(view, stale_days),
         *(Text(visible(line), style="bold") for line in foot if line),
     )

@@ -31,7 +31,7 @@ from yotplan.problems import Problem
 from yotplan.rules import personal_data
 from yotplan.rules.personal_data import find_personal_data, mask
 
-_ALLOW = re.compile(r"#\s*yotplan:\s*allow\s+((?:YP\d{3}[\s,]*)+)(.*)$", re.IGNORECASE | re.MULTILINE)
+_ALLOW = re.compile(r"#[ \t]*yotplan:[ \t]*allow[ \t]+((?:YP\d{3}[ \t,]*)+)(.*)$", re.IGNORECASE | re.MULTILINE)
 
 Where = tuple[str | int, ...]
 
@@ -91,8 +91,12 @@ def allowed_codes(text: str) -> dict[int, set[str]]:
         return {}
     allowed: dict[int, set[str]] = {}
     for match in _ALLOW.finditer(text):
+        if not match.group(2).strip():
+            continue  # an allow without its reason allows nothing: the reason is the review trail
         line = text.count("\n", 0, match.start()) + 1
-        allowed.setdefault(line, set()).update(code.upper() for code in re.findall(r"YP\d{3}", match.group(1)))
+        allowed.setdefault(line, set()).update(
+            code.upper() for code in re.findall(r"YP\d{3}", match.group(1), re.IGNORECASE)
+        )
     return allowed
 
 

@@ -5,14 +5,15 @@ All functions take `today` as a parameter; nothing here reads the clock or print
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from yotplan.errors import UnknownId
 from yotplan.plans.models import ID_PATTERN, Action
 from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
+from yotplan.rules.impact import Stage, recommendation_stage
 from yotplan.rules.rag import (
     CLOSED_RAGS,
     DEFAULT_SOON_DAYS,
@@ -61,6 +62,22 @@ class ActionView:
 
 
 @dataclass(frozen=True, slots=True)
+class Previous:
+    """A recommendation as it stood at a board's previous meeting (from git)."""
+
+    meeting: str
+    rag: Rag
+    stage: Stage
+
+    def as_json(self) -> dict[str, Any]:
+        return {"meeting": self.meeting, "rag": self.rag, "stage": self.stage}
+
+
+DIRECTION_ORDER: dict[Rag, int] = {"red": 0, "amber": 1, "green": 2, "delivered": 3, "dropped": 3, "closed": 4}
+"""Worse to better, for the direction of travel; dropped counts as delivered (the work stopped)."""
+
+
+@dataclass(frozen=True, slots=True)
 class RecommendationView:
     id: str
     source: str
@@ -71,6 +88,22 @@ class RecommendationView:
     rag: Rag
     actions: tuple[ActionView, ...]
     service: str = ""
+    stage: Stage = "open"
+    previous: Previous | None = None
+
+    @property
+    def direction(self) -> str:
+        """↑ better, ↓ worse, = the same RAG as at the previous meeting; "new" when it did not
+        exist then; "" with no previous meeting."""
+        if self.previous is None:
+            return ""
+        then, now = DIRECTION_ORDER[self.previous.rag], DIRECTION_ORDER[self.rag]
+        return "↑" if now > then else "↓" if now < then else "="
+
+    @property
+    def travel(self) -> str:
+        """`red → amber ↑`, for tables."""
+        return f"{self.previous.rag} → {self.rag} {self.direction}" if self.previous else ""
 
     @property
     def done(self) -> int:
@@ -96,6 +129,8 @@ class RecommendationView:
             "done": self.done,
             "total": self.total,
             "next_due": _iso(self.next_due),
+            "stage": self.stage,
+            "previous": self.previous.as_json() if self.previous else None,
             "service": self.service,
             "actions": [a.as_json() for a in self.actions],
         }
@@ -108,6 +143,8 @@ class StatusView:
     latest_update: date | None = None
     """The newest progress note or completion date in the plans shown: how current they are."""
     services: int = 1
+    since: str | None = None
+    """The meeting whose RAGs `previous` holds (`BOARD@YYYY-MM-DD`), when there is one."""
 
     @property
     def summary(self) -> dict[Rag, int]:
@@ -120,6 +157,7 @@ class StatusView:
         return {
             "today": self.today.isoformat(),
             "latest_update": _iso(self.latest_update),
+            "since_meeting": self.since,
             "summary": self.summary,
             "recommendations": [r.as_json() for r in self.recommendations],
         }
@@ -146,6 +184,16 @@ class OwnerView:
             "due_soon": self.due_soon,
             "service": self.service,
         }
+
+
+class MeetingStates(Protocol):
+    """Each recommendation's (RAG, stage) at a meeting, by id case-folded (`history.meetings`)."""
+
+    @property
+    def meeting(self) -> str: ...
+
+    @property
+    def states(self) -> Mapping[str, tuple[Rag, Stage]]: ...
 
 
 Plans = PlanSet | Sequence[PlanSet]
@@ -197,9 +245,15 @@ def action_view(ref: ActionRef, today: date, soon: int = DEFAULT_SOON_DAYS, serv
 
 
 def recommendation_view(
-    plans: PlanSet, ref: RecommendationRef, today: date, soon: int = DEFAULT_SOON_DAYS
+    plans: PlanSet,
+    ref: RecommendationRef,
+    today: date,
+    soon: int = DEFAULT_SOON_DAYS,
+    then: MeetingStates | None = None,
 ) -> RecommendationView:
+    """One recommendation as on `today`, with its state at a previous meeting when `then` has it."""
     rec = ref.recommendation
+    was = then.states.get(rec.id.casefold()) if then is not None else None
     return RecommendationView(
         id=rec.id,
         source=ref.source_id,
@@ -210,22 +264,31 @@ def recommendation_view(
         rag=recommendation_rag(rec, today, soon),
         actions=tuple(action_view(a, today, soon, plans.service) for a in plans.actions_of(ref)),
         service=plans.service,
+        stage=recommendation_stage(rec, today),
+        previous=Previous(then.meeting, *was) if then is not None and was is not None else None,
     )
 
 
-def status_view(plans: Plans, today: date, soon: int = DEFAULT_SOON_DAYS, filters: Filters = Filters()) -> StatusView:
+def status_view(
+    plans: Plans,
+    today: date,
+    soon: int = DEFAULT_SOON_DAYS,
+    filters: Filters = Filters(),
+    previous: Mapping[str, MeetingStates] | None = None,
+) -> StatusView:
     """One row per recommendation, in file order (plan files are read in name order), service
-    after service.
+    after service; with `previous` (per service), how each stood at that meeting.
 
     `--owner` keeps recommendations owned by that owner or with an action of theirs.
     """
     rows = []
     sets = plan_sets(plans)
     for plan_set in sets:
+        then = (previous or {}).get(plan_set.service)
         for ref in plan_set.recommendations():
             if not filters.matches_source(ref):
                 continue
-            view = recommendation_view(plan_set, ref, today, soon)
+            view = recommendation_view(plan_set, ref, today, soon, then)
             if filters.owners and not (
                 filters.matches_owner(view.owner) or any(filters.matches_owner(a.owner) for a in view.actions)
             ):
@@ -233,7 +296,8 @@ def status_view(plans: Plans, today: date, soon: int = DEFAULT_SOON_DAYS, filter
             if filters.rags and view.rag not in filters.rags:
                 continue
             rows.append(view)
-    return StatusView(today, rows, latest_update(sets), len(sets))
+    meetings = sorted({state.meeting for state in (previous or {}).values()})
+    return StatusView(today, rows, latest_update(sets), len(sets), ", ".join(meetings) or None)
 
 
 def latest_update(plans: Plans) -> date | None:
@@ -311,15 +375,15 @@ def find_in_services(plans: Plans, item_id: str) -> tuple[PlanSet, Recommendatio
     Raises UnknownId naming the closest ids, or the candidates when the id is ambiguous.
     """
     sets = plan_sets(plans)
-    if len(sets) == 1:
-        return sets[0], find_item(sets[0], item_id)
     service, colon, bare = item_id.strip().rpartition(":")
-    if colon:
+    if colon:  # ids never hold a colon (YP111), so SERVICE:ID is never an id
         chosen = [s for s in sets if s.service.casefold() == service.casefold()]
         if not chosen:
             known = ", ".join(s.service for s in sets)
             raise UnknownId(f"no service is called {service!r} (the services are {known})")
         return chosen[0], find_item(chosen[0], bare)
+    if len(sets) == 1:
+        return sets[0], find_item(sets[0], item_id)
     found: list[tuple[PlanSet, RecommendationRef | ActionRef]] = []
     for plan_set in sets:
         try:

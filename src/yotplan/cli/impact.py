@@ -1,0 +1,120 @@
+"""Has it made a difference: indicators, readings, and a board's sign-off."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from yotplan.cli.app import (
+    Format,
+    ListFormat,
+    OwnerFilter,
+    PlansDirs,
+    PlansList,
+    SourceFilter,
+    Today,
+    app,
+    date_option,
+    finish,
+    read_plans,
+    resolve_today,
+)
+from yotplan.cli.completion import complete_recommendation_ids
+from yotplan.cli.edit import apply_in, target, text_option
+
+
+@app.command()
+def indicators(
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
+    today: Today = None,
+    source: SourceFilter = None,
+    owner: OwnerFilter = None,
+    fmt: Format = ListFormat.table,
+) -> None:
+    """The numbers that show impact: baseline, target, latest reading, on track or not.
+
+    On track: the latest reading is at or better than the straight line from baseline to target on its date.
+
+    Example: yotplan indicators --format json
+    """
+    from yotplan.cli.views import emit, filters_for
+    from yotplan.render.columns import INDICATOR_COLUMNS
+    from yotplan.render.tables import plural
+    from yotplan.views.indicators import indicators_view
+
+    day = resolve_today(today)
+    judged = read_plans(plans_dirs, plans_list, day)
+    rows = indicators_view(judged.plan_sets, day, filters_for(judged.plan_sets, source, owner))
+    data = {"today": day.isoformat(), "indicators": [row.as_json() for row in rows]}
+    on_track = sum(row.on_track is True for row in rows)
+    count = f"{plural(len(rows), 'indicator')}, {on_track} on track (as at {day.isoformat()})"
+    emit(
+        fmt,
+        INDICATOR_COLUMNS,
+        rows,
+        data,
+        judged,
+        count=count,
+        empty="No indicators yet: add one with `yotplan add indicator`.",
+    )
+    finish(judged)
+
+
+@app.command()
+def record(
+    indicator_id: Annotated[str, typer.Argument(metavar="INDICATOR_ID", help="The indicator, any case.")],
+    value: Annotated[float, typer.Argument(metavar="VALUE", help="The value measured, e.g. 75 or 12.5.")],
+    on: Annotated[date | None, date_option("--date", help="When it was measured (default: today; not later).")] = None,
+    note: Annotated[str | None, text_option("--note", help="Where the number comes from, or what it means.")] = None,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
+    today: Today = None,
+) -> None:
+    """Record a reading of an indicator.
+
+    A value worse than the baseline is recorded as it is (check warns about it).
+
+    Example: yotplan record HMIP-1-camhs-attendance 75 --date 2022-09-14 --note "3 of 4 meetings"
+    """
+    from yotplan.edit.operations import record_reading
+
+    number: float = int(value) if value.is_integer() else value
+    folder, bare = target(plans_dirs, plans_list, indicator_id)
+    apply_in(folder, today, lambda session: record_reading(session, bare, number, on, note))
+
+
+@app.command()
+def signoff(
+    rec_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="RECOMMENDATION_ID",
+            help="The recommendation the board signs off.",
+            autocompletion=complete_recommendation_ids,
+        ),
+    ],
+    meeting: Annotated[
+        str, typer.Option("--meeting", "-m", metavar="BOARD@YYYY-MM-DD", help="The meeting that signed it off.")
+    ],
+    note: Annotated[str | None, text_option("--note", help="What the board said.")] = None,
+    reason: Annotated[
+        str | None, text_option("--reason", help="Why the board closes it although its impact is not shown.")
+    ] = None,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
+    today: Today = None,
+) -> None:
+    """Record a board's sign-off of a recommendation (closure: meeting, date, note).
+
+    Refused unless its impact is shown (every indicator met its target, or impact evidence is recorded)
+    or --reason says why the board closes it anyway; the reason is kept in the file.
+
+    Example: yotplan signoff HMIP-3 --meeting yot-board@2023-03-14 --note "Evidence accepted"
+    """
+    from yotplan.edit.operations import sign_off
+
+    folder, bare = target(plans_dirs, plans_list, rec_id)
+    apply_in(folder, today, lambda session: sign_off(session, bare, meeting, note, reason))

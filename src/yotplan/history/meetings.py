@@ -1,0 +1,156 @@
+"""The plans as they stood at board meetings: direction of travel, from git.
+
+A Board asks what moved since it last met. The plans as committed on a meeting's day are the
+plans at the last commit that changed the plans folder at or before the end of that day (its
+committer date, in the machine's time zone); each recommendation's RAG and stage are judged
+as on that day. One `git log` finds the commit of every meeting, one `git cat-file` reads
+their trees and one their files; a file whose bytes the plan cache has is not parsed again.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from yotplan.errors import GitError, UnknownId
+from yotplan.history.git import GitRepo, git, open_repo
+from yotplan.history.revisions import RevisionReader
+from yotplan.plans.loader import is_plan_file_name
+from yotplan.plans.models import PlanFile
+from yotplan.plans.planset import PlanSet
+from yotplan.rules.impact import Stage, recommendation_stage
+from yotplan.rules.rag import Rag, recommendation_rag
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingState:
+    """Each recommendation's RAG and stage at one meeting (keyed by the id, case-folded)."""
+
+    meeting: str
+    """`BOARD@YYYY-MM-DD`."""
+    day: date
+    commit: str | None
+    """The commit the plans stood at; None when no commit had the plans folder by then."""
+    states: dict[str, tuple[Rag, Stage]] = field(default_factory=dict)
+
+    def rag_counts(self, rags: tuple[Rag, ...]) -> dict[Rag, int]:
+        counts = dict.fromkeys(rags, 0)
+        for rag, _ in self.states.values():
+            counts[rag] += 1
+        return counts
+
+
+def meetings_before(plans: PlanSet, today: date, board: str | None = None) -> list[tuple[str, date]]:
+    """The (meeting id, day) of a board's meetings held before `today`, oldest first: `board`'s
+    (any case), else the board with the latest such meeting. Raises UnknownId for a board that
+    boards.yaml does not have."""
+    boards = plans.boards
+    if board is not None:
+        chosen = next((key for key in boards if key.casefold() == board.casefold()), None)
+        if chosen is None:
+            known = ", ".join(sorted(boards)) or "none: there is no boards.yaml"
+            raise UnknownId(f"no board {board!r} in boards.yaml (the boards: {known})")
+        keys = [chosen]
+    else:
+        keys = list(boards)
+    held = [(m.date, key) for key in keys for m in boards[key].meetings if m.date < today]
+    if not held:
+        return []
+    latest_board = max(held)[1]
+    return sorted((f"{latest_board}@{day.isoformat()}", day) for day, key in held if key == latest_board)
+
+
+def previous_meeting_state(plans: PlanSet, today: date, board: str | None = None) -> MeetingState | None:
+    """The plans as they stood at the board's last meeting before `today` (see `meetings_before`),
+    or None when there is none, or no git history to read it from."""
+    meetings = meetings_before(plans, today, board)
+    if not meetings:
+        return None
+    try:
+        return states_at_meetings(Path(plans.root), meetings[-1:])[0]
+    except GitError:
+        return None
+
+
+def states_at_meetings(folder: Path, meetings: list[tuple[str, date]]) -> list[MeetingState]:
+    """The plans' state at each (meeting id, day), from the git history of `folder`.
+
+    Raises NotAGitRepo or GitError (git missing, a broken repository): callers outside git show
+    no direction of travel.
+    """
+    repo = open_repo(folder)
+    commits = _commits_by_time(repo)
+    times = [when for when, _ in commits]
+    chosen: list[str | None] = []
+    for _, day in meetings:
+        end_of_day = datetime.combine(day, time(23, 59, 59)).astimezone().timestamp()
+        at = bisect_right(times, end_of_day)
+        chosen.append(commits[at - 1][1] if at else None)
+    trees = _plan_files_at(repo, {c for c in chosen if c is not None})
+    reader = RevisionReader(repo)
+    reader.parse([blob for files in trees.values() for _, blob in files])
+    result = []
+    for (meeting, day), commit in zip(meetings, chosen, strict=True):
+        states: dict[str, tuple[Rag, Stage]] = {}
+        if commit is not None:
+            docs, _, _ = reader.documents(trees[commit], commit[:12])
+            for doc in docs:
+                plan: PlanFile = doc.model
+                for rec in plan.recommendations:
+                    states[rec.id.casefold()] = (recommendation_rag(rec, day), recommendation_stage(rec, day))
+        result.append(MeetingState(meeting, day, commit, states))
+    return result
+
+
+def _commits_by_time(repo: GitRepo) -> list[tuple[float, str]]:
+    """(committer time, hash) of each commit reachable from HEAD that changed the plans folder,
+    oldest first. Empty in a repository with no commits."""
+    try:
+        out = git(repo.top, "log", "--format=%ct %H", "HEAD", "--", repo.folder or ".")
+    except GitError:
+        return []  # no HEAD yet
+    commits = []
+    for line in out.decode("ascii").splitlines():
+        stamp, _, commit = line.partition(" ")
+        commits.append((float(stamp), commit))
+    return sorted(commits)
+
+
+def _plan_files_at(repo: GitRepo, commits: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """(file name, blob) of the plan files in the plans folder at each commit, by one git process."""
+    if not commits:
+        return {}
+    ordered = sorted(commits)
+    spec = "".join(f"{c}:{repo.folder}\n" if repo.folder else f"{c}:\n" for c in ordered)
+    out = git(repo.top, "cat-file", "--batch", input=spec.encode("ascii"))
+    found: dict[str, list[tuple[str, str]]] = {}
+    pos = 0
+    for commit in ordered:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) != 3 or header[1] != b"tree":  # "missing": the folder did not exist yet
+            found[commit] = []
+            continue
+        size = int(header[2])
+        found[commit] = _tree_entries(out[pos : pos + size])
+        pos += size + 1
+    return found
+
+
+def _tree_entries(tree: bytes) -> list[tuple[str, str]]:
+    """The plan files of a raw git tree object: entries `<mode> <name>\\0<20-byte id>`."""
+    entries = []
+    pos = 0
+    while pos < len(tree):
+        space = tree.index(b" ", pos)
+        nul = tree.index(b"\0", space)
+        mode = tree[pos:space]
+        name = tree[space + 1 : nul].decode("utf-8", "surrogateescape")
+        blob = tree[nul + 1 : nul + 21].hex()
+        pos = nul + 21
+        if not mode.startswith(b"4") and is_plan_file_name(name):  # 40000 is a folder
+            entries.append((name, blob))
+    return sorted(entries)

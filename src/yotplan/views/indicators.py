@@ -1,0 +1,119 @@
+"""Indicators: the numbers that show whether a recommendation made a difference, judged on a day.
+
+One row per indicator: its baseline, target and latest reading, the change since the reading
+before, whether it is on track (`yotplan.rules.impact`) and its impact RAG; and the
+recommendations that are delivered but not signed off, with what each still lacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from yotplan.plans.models import Indicator, Measurement, Reading
+from yotplan.rules.impact import ImpactRag, evidence_lacking, indicator_status, recommendation_stage
+from yotplan.views.queries import Filters, Plans, plan_sets
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorView:
+    id: str
+    recommendation: str
+    source: str
+    service: str
+    name: str
+    unit: str
+    better: str
+    baseline: Measurement | None
+    target: Measurement
+    latest: Reading | None
+    change: float | None
+    """The latest reading minus the one before it."""
+    on_track: bool | None
+    rag: ImpactRag
+    readings: tuple[Reading, ...]
+    indicator: Indicator
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "recommendation": self.recommendation,
+            "name": self.name,
+            "unit": self.unit,
+            "better": self.better,
+            "baseline": _point(self.baseline),
+            "target": _point(self.target),
+            "latest": _point(self.latest),
+            "change": self.change,
+            "on_track": self.on_track,
+            "rag": self.rag,
+            "source": self.source,
+            "service": self.service,
+        }
+
+
+def _point(point: Measurement | Reading | None) -> dict[str, Any] | None:
+    return {"date": point.date.isoformat(), "value": point.value} if point is not None else None
+
+
+def indicators_view(plans: Plans, today: date, filters: Filters = Filters()) -> list[IndicatorView]:
+    """Every indicator of the recommendations `filters` keep (by source and the recommendation's
+    owner), in plan order."""
+    views = []
+    for plan_set in plan_sets(plans):
+        for ref in plan_set.recommendations():
+            rec = ref.recommendation
+            if not filters.matches_source(ref) or not filters.matches_owner(rec.owner):
+                continue
+            for indicator in rec.indicators:
+                status = indicator_status(indicator, today)
+                readings = sorted((r for r in indicator.readings if r.date <= today), key=lambda r: r.date)
+                views.append(
+                    IndicatorView(
+                        id=indicator.id,
+                        recommendation=rec.id,
+                        source=ref.source_id,
+                        service=plan_set.service,
+                        name=indicator.name,
+                        unit=indicator.unit,
+                        better=indicator.better,
+                        baseline=indicator.baseline,
+                        target=indicator.target,
+                        latest=status.latest,
+                        change=status.change,
+                        on_track=status.on_track,
+                        rag=status.rag,
+                        readings=tuple(readings),
+                        indicator=indicator,
+                    )
+                )
+    return views
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitingSignOff:
+    """A delivered recommendation not yet signed off, and what it still lacks for a sign-off on
+    its evidence (nothing, once its impact is shown)."""
+
+    id: str
+    text: str
+    owner: str
+    stage: str
+    lacking: tuple[str, ...]
+    service: str = ""
+
+
+def awaiting_sign_off(plans: Plans, today: date, filters: Filters = Filters()) -> list[AwaitingSignOff]:
+    """Recommendations that are delivered or impact-evidenced, not closed, in plan order."""
+    found = []
+    for plan_set in plan_sets(plans):
+        for ref in plan_set.recommendations():
+            rec = ref.recommendation
+            if not filters.matches_source(ref) or not filters.matches_owner(rec.owner):
+                continue
+            stage = recommendation_stage(rec, today)
+            if stage in ("delivered", "impact-evidenced"):
+                lacking = tuple(evidence_lacking(rec, today))
+                found.append(AwaitingSignOff(rec.id, rec.text, rec.owner or "", stage, lacking, plan_set.service))
+    return found

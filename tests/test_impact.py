@@ -1,0 +1,281 @@
+"""Has it made a difference: indicators, readings, stages, boards, sign-off and the direction of
+travel since the last Board meeting, through the CLI at fixed dates, in real git repositories."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from gitrepo import Repo
+from yotplan.plans.models import Indicator, Measurement, Reading
+from yotplan.rules.impact import expected_value, indicator_status
+
+from conftest import SHIPPED_PLANS, Invoke
+
+HMIP = "hmip-inspection.yaml"
+BOARDS = """\
+boards:
+  yot-board:
+    name: YOT Management Board
+    chair: yot-board-chair
+    meetings:
+      - date: 2022-06-14
+      - date: 2022-09-13
+"""
+
+
+def indicator(*readings: tuple[str, float], baseline: float | None = 40, better: str = "higher") -> Indicator:
+    return Indicator(
+        id="I-1",
+        name="CAMHS attendance",
+        unit="%",
+        better=better,  # type: ignore[arg-type]
+        target=Measurement(date(2023, 3, 31), 100),
+        baseline=Measurement(date(2022, 3, 31), baseline) if baseline is not None else None,
+        readings=[Reading(date.fromisoformat(d), v) for d, v in readings],
+    )
+
+
+# The judgement, directly ---------------------------------------------------------------------
+
+
+def test_the_line_runs_from_baseline_to_target() -> None:
+    ind = indicator()
+    assert expected_value(ind, date(2022, 3, 31)) == 40
+    assert expected_value(ind, date(2023, 3, 31)) == 100
+    assert expected_value(ind, date(2024, 1, 1)) == 100
+    assert expected_value(ind, date(2022, 9, 29)) == pytest.approx(40 + 60 * 182 / 365)
+
+
+@pytest.mark.parametrize(
+    ("readings", "on_track", "rag", "met"),
+    [
+        ((), None, "amber", False),
+        ((("2022-09-29", 75),), True, "green", False),
+        ((("2022-09-29", 60),), False, "amber", False),
+        ((("2022-09-29", 30),), False, "red", False),
+        ((("2023-04-02", 100),), True, "green", True),
+        ((("2022-06-01", 50), ("2022-09-29", 75)), True, "green", False),
+    ],
+)
+def test_on_track_rag_and_met(
+    readings: tuple[tuple[str, float], ...], on_track: bool | None, rag: str, met: bool
+) -> None:
+    status = indicator_status(indicator(*readings), date(2023, 6, 1))
+    assert (status.on_track, status.rag, status.met) == (on_track, rag, met)
+
+
+def test_lower_is_better_and_no_baseline() -> None:
+    lower = Indicator(
+        "I", "Reoffending", "%", "lower", Measurement(date(2023, 1, 1), 20), Measurement(date(2022, 1, 1), 40)
+    )
+    lower.readings = [Reading(date(2022, 7, 2), 29)]
+    assert indicator_status(lower, date(2022, 8, 1)).on_track is True
+    flat = indicator(("2022-09-29", 99), baseline=None)
+    assert indicator_status(flat, date(2022, 10, 1)).on_track is False  # no baseline: the line is the target
+    assert indicator_status(flat, date(2023, 6, 1)).rag == "red"  # past the target date without meeting it
+
+
+# Indicators through the CLI ------------------------------------------------------------------
+
+
+def add_indicator(cli: Invoke, plans: Path, *extra: str) -> None:
+    result = cli(
+        "add", "indicator", "HMIP-1", "--id", "HMIP-1-camhs-attendance", "--name", "CAMHS attendance at Board meetings",
+        "--unit", "%", "--better", "higher", "--target", "100", "--target-date", "2023-03-31", *extra,
+        "--plans", plans, "--today", "2022-06-01",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+
+
+def test_add_record_and_list_an_indicator(cli: Invoke, plans: Path) -> None:
+    before = (plans / HMIP).read_text(encoding="utf-8")
+    add_indicator(cli, plans, "--baseline", "25", "--baseline-date", "2022-05-06")
+    recorded = cli(
+        "record", "hmip-1-camhs-attendance", "75", "--date", "2022-09-13", "--note", "3 of 4 meetings",
+        "--plans", plans, "--today", "2022-10-01",
+    )  # fmt: skip
+    assert recorded.exit_code == 0, recorded.stderr
+    assert recorded.stdout == f"recorded 75 % for HMIP-1-camhs-attendance in {plans / HMIP} (2022-09-13)\n"
+    after = (plans / HMIP).read_text(encoding="utf-8")
+    added = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert "        readings:" in added
+    assert "            value: 75" in added  # a whole number stays whole
+    data = json.loads(cli("indicators", "-f", "json", "--plans", plans, "--today", "2022-10-01").stdout)
+    assert data["indicators"] == [
+        {
+            "id": "HMIP-1-camhs-attendance",
+            "recommendation": "HMIP-1",
+            "name": "CAMHS attendance at Board meetings",
+            "unit": "%",
+            "better": "higher",
+            "baseline": {"date": "2022-05-06", "value": 25},
+            "target": {"date": "2023-03-31", "value": 100},
+            "latest": {"date": "2022-09-13", "value": 75},
+            "change": None,
+            "on_track": True,
+            "rag": "green",
+            "source": "HMIP",
+            "service": "torbay",
+        }
+    ]
+    table = cli("indicators", "--plans", plans, "--today", "2022-10-01").stdout
+    assert "HMIP-1-camhs-attendance" in table
+    assert table.splitlines()[-1] == "1 indicator, 1 on track (as at 2022-10-01)"
+
+
+def test_a_reading_cannot_be_in_the_future_and_a_worse_one_is_kept_with_a_warning(cli: Invoke, plans: Path) -> None:
+    add_indicator(cli, plans, "--baseline", "25", "--baseline-date", "2022-05-06")
+    future = cli(
+        "record", "HMIP-1-camhs-attendance", "80", "--date", "2030-01-01", "--plans", plans, "--today", "2022-10-01"
+    )
+    assert future.exit_code == 1
+    assert "cannot be dated 2030-01-01, after today" in future.stderr
+    worse = cli("record", "HMIP-1-camhs-attendance", "10", "--plans", plans, "--today", "2022-10-01")
+    assert worse.exit_code == 0
+    check = cli("check", "--plans", plans, "--today", "2022-10-01")
+    assert (
+        "warning YP203 indicator HMIP-1-camhs-attendance is worse than its baseline: 10 % on 2022-10-01" in check.stdout
+    )
+
+
+def test_an_indicator_id_must_be_new_and_of_the_pattern(cli: Invoke, plans: Path) -> None:
+    for bad, words in [("HMIP-1.1", "already used"), ("camhs attendance", "is not an id")]:
+        result = cli(
+            "add", "indicator", "HMIP-1", "--id", bad, "--name", "n", "--unit", "%", "--better", "higher",
+            "--target", "1", "--target-date", "2023-01-01", "--plans", plans, "--today", "2022-06-01",
+        )  # fmt: skip
+        assert result.exit_code == 1
+        assert words in result.stderr
+
+
+# Boards, meetings and sign-off ---------------------------------------------------------------
+
+
+def test_add_meeting_and_sign_off_with_and_without_evidence(cli: Invoke, plans: Path) -> None:
+    (plans / "boards.yaml").write_text(BOARDS, encoding="utf-8")
+    meeting = cli(
+        "add",
+        "meeting",
+        "yot-board",
+        "--date",
+        "2022-12-13",
+        "--ref",
+        "Item 5",
+        "--plans",
+        plans,
+        "--today",
+        "2022-10-01",
+    )
+    assert meeting.exit_code == 0, meeting.stderr
+    assert "      - date: 2022-12-13\n        ref: Item 5\n" in (plans / "boards.yaml").read_text(encoding="utf-8")
+    assert cli("update", "HMIP-3.2", "--status", "done", "--plans", plans, "--today", "2022-09-01").exit_code == 0
+    refused = cli("signoff", "HMIP-3", "--meeting", "yot-board@2022-09-13", "--plans", plans, "--today", "2022-10-01")
+    assert refused.exit_code == 1
+    assert "HMIP-3 is delivered, not impact-evidenced (no impact evidence" in refused.stderr
+    future = cli(
+        "signoff", "HMIP-3", "-m", "yot-board@2022-12-13", "--reason", "r", "--plans", plans, "--today", "2022-10-01"
+    )
+    assert "has not been held yet" in future.stderr
+    unknown = cli(
+        "signoff", "HMIP-3", "-m", "yot-board@2022-09-14", "--reason", "r", "--plans", plans, "--today", "2022-10-01"
+    )
+    assert "yot-board has no meeting on 2022-09-14" in unknown.stderr
+    signed = cli(
+        "signoff", "HMIP-3", "--meeting", "yot-board@2022-09-13", "--reason", "The new structure is in place",
+        "--note", "Agreed", "--plans", plans, "--today", "2022-10-01",
+    )  # fmt: skip
+    assert signed.exit_code == 0, signed.stderr
+    assert "closure:\n      meeting: yot-board@2022-09-13\n      date: 2022-09-13\n      note: Agreed\n" in (
+        plans / HMIP
+    ).read_text(encoding="utf-8")
+    data = json.loads(cli("status", "-f", "json", "--plans", plans, "--today", "2022-10-01").stdout)
+    hmip3 = next(r for r in data["recommendations"] if r["id"] == "HMIP-3")
+    assert (hmip3["rag"], hmip3["stage"]) == ("closed", "closed")
+    assert cli("check", "--plans", plans, "--today", "2022-10-01").exit_code == 0
+
+
+def test_impact_evidence_makes_a_delivered_recommendation_ready_for_sign_off(cli: Invoke, plans: Path) -> None:
+    (plans / "boards.yaml").write_text(BOARDS, encoding="utf-8")
+    path = plans / HMIP
+    text = path.read_text(encoding="utf-8").replace(
+        "        measure: The Board has considered a written review of management capacity and agreed any changes.\n",
+        "        measure: The Board has considered a written review of management capacity and agreed any changes.\n"
+        "    impact:\n      - 'Board minutes, 13 September: caseloads within the agreed limit for three months'\n",
+        1,
+    )
+    path.write_text(text, encoding="utf-8")
+    assert cli("update", "HMIP-3.2", "--status", "done", "--plans", plans, "--today", "2022-09-01").exit_code == 0
+    data = json.loads(cli("status", "-f", "json", "--plans", plans, "--today", "2022-10-01").stdout)
+    assert next(r for r in data["recommendations"] if r["id"] == "HMIP-3")["stage"] == "impact-evidenced"
+    signed = cli("signoff", "HMIP-3", "--meeting", "yot-board@2022-09-13", "--plans", plans, "--today", "2022-10-01")
+    assert signed.exit_code == 0, signed.stderr
+    assert "reason" not in path.read_text(encoding="utf-8").split("closure:")[1].split("\n  - id:")[0]
+
+
+def test_status_prints_the_key(cli: Invoke) -> None:
+    out = cli("status", "--plans", SHIPPED_PLANS, "--today", "2022-10-01").stdout
+    assert "Key: red: an open action is overdue;" in " ".join(out.split())
+    assert "delivered: every action is done or dropped (blue)" in " ".join(out.split())
+
+
+# Direction of travel, from git --------------------------------------------------------------
+
+
+@pytest.fixture
+def board_repo(tmp_path: Path) -> Repo:
+    """The shipped plans in git with a board that met on 2022-06-14 and 2022-09-13. At the second
+    meeting HMIP-1 was red (HMIP-1.1 overdue since July); on 2022-09-20, after it, HMIP-1.1 and
+    HMIP-1.2 were done, so on 2022-10-01 HMIP-1 is green (HMIP-1.3 is due at the end of October)."""
+    repo = Repo(tmp_path / "repo", SHIPPED_PLANS)
+    (repo.plans / "boards.yaml").write_text(BOARDS, encoding="utf-8")
+    repo.commit("Plans as reviewed", "2022-05-06T09:00:00+01:00")
+    repo.edit(
+        HMIP,
+        "        status: not-started\n        measure: CAMHS attends",
+        "        status: done\n        completed: 2022-09-20\n        measure: CAMHS attends",
+    )
+    repo.edit(
+        HMIP,
+        "        status: in-progress\n        measure: A full-time psychologist",
+        "        status: done\n        completed: 2022-09-20\n        measure: A full-time psychologist",
+    )
+    repo.commit("HMIP-1.1 and HMIP-1.2 done, after the Board", "2022-09-20T09:00:00+01:00")
+    return repo
+
+
+def test_status_shows_each_rag_then_and_now(cli: Invoke, board_repo: Repo) -> None:
+    data = json.loads(cli("status", "-f", "json", "--plans", board_repo.plans, "--today", "2022-10-01").stdout)
+    assert data["since_meeting"] == "yot-board@2022-09-13"
+    by_id = {r["id"]: r for r in data["recommendations"]}
+    assert by_id["HMIP-1"]["previous"] == {"meeting": "yot-board@2022-09-13", "rag": "red", "stage": "open"}
+    assert by_id["HMIP-1"]["rag"] == "green"
+    # HMIP-6.1, due 2022-09-30 and not started, was green at the meeting and is red now
+    assert (by_id["HMIP-6"]["previous"]["rag"], by_id["HMIP-6"]["rag"]) == ("green", "red")
+    table = cli("status", "--plans", board_repo.plans, "--today", "2022-10-01").stdout
+    assert "then → now" in table
+    assert "red → green ↑" in table
+    assert "green → red ↓" in table
+    assert "green → green =" in table
+
+
+def test_since_meeting_picks_the_board_and_unknown_boards_are_usage_errors(cli: Invoke, board_repo: Repo) -> None:
+    ok = cli(
+        "status", "-f", "json", "--since-meeting", "YOT-BOARD", "--plans", board_repo.plans, "--today", "2022-09-13"
+    )
+    assert json.loads(ok.stdout)["since_meeting"] == "yot-board@2022-06-14"  # a meeting on the day is this one
+    bad = cli("status", "--since-meeting", "yot-bord", "--plans", board_repo.plans, "--today", "2022-10-01")
+    assert bad.exit_code == 2
+    assert "no board 'yot-bord' in boards.yaml" in bad.stderr
+
+
+def test_no_previous_outside_git_or_before_any_meeting(cli: Invoke, plans: Path, board_repo: Repo) -> None:
+    (plans / "boards.yaml").write_text(BOARDS, encoding="utf-8")
+    outside = json.loads(cli("status", "-f", "json", "--plans", plans, "--today", "2022-10-01").stdout)
+    assert outside["since_meeting"] is None
+    assert all(r["previous"] is None for r in outside["recommendations"])
+    early = json.loads(cli("status", "-f", "json", "--plans", board_repo.plans, "--today", "2022-06-01").stdout)
+    assert early["since_meeting"] is None
