@@ -254,6 +254,8 @@ class Source:
     kind: SourceKind
     date: IsoDate | None = None
     url: str | None = None
+    conclusion: str | None = None
+    """The report's own verdict on the service, in its words (shown in the Board report)."""
 
 
 @dataclass(slots=True)

@@ -54,6 +54,8 @@ def free_texts(doc: Document) -> Iterator[tuple[Where, str, str]]:
         return
     if not isinstance(model, PlanFile):
         return
+    if model.source.conclusion:
+        yield ("source", "conclusion"), f"conclusion of source {model.source.id}", model.source.conclusion
     for r, rec in enumerate(model.recommendations):
         here: Where = ("recommendations", r)
         yield (*here, "text"), f"text of {rec.id}", rec.text
