@@ -45,14 +45,15 @@ def test_sheets_and_row_counts_match_the_views(pack: Path) -> None:
     view = status_view(plans, DAY)
     overdue = overdue_actions(plans, DAY)
     book = load_workbook(pack)
-    assert book.sheetnames == ["Summary", "Recommendations", "Actions", "Overdue"]
+    assert book.sheetnames == ["Summary", "Recommendations", "Actions", "Overdue", "Indicators"]
     recs, actions, late = book["Recommendations"], book["Actions"], book["Overdue"]
     assert recs.max_row - 1 == len(view.recommendations) == 23
     assert actions.max_row - 1 == sum(r.total for r in view.recommendations)
     assert late.max_row - 1 == len(overdue) == 18
     assert [c.value for c in recs[1]] == [
-        "Rec ref", "Source", "Recommendation", "To", "Owner", "Done", "Actions", "Next due", "RAG", "Related"
+        "Rec ref", "Source", "Recommendation", "To", "Owner", "Done", "Actions", "Next due", "RAG", "Stage", "Related"
     ]  # fmt: skip
+    assert [recs.cell(r, 10).value for r in range(2, 25)] == [r.stage for r in view.recommendations]
     assert [recs.cell(r, 1).value for r in range(2, 25)] == [r.id for r in view.recommendations]
     assert [late.cell(r, 1).value for r in range(2, 20)] == [a.id for a in overdue]
     assert [late.cell(r, 5).value for r in range(2, 20)] == [a.days_overdue for a in overdue]
@@ -260,3 +261,37 @@ def test_help_and_status_do_not_import_openpyxl() -> None:
         [sys.executable, "-c", code, str(SHIPPED_PLANS)], capture_output=True, text=True, check=True
     )
     assert process.stdout.splitlines()[-1] == "False False"
+
+
+def test_the_indicators_sheet_has_numbers_dates_and_the_impact_rag(tmp_path: Path, plans: Path, cli: Invoke) -> None:
+    add = ["add", "indicator", "HMIP-1", "--id", "HMIP-1-camhs", "--name", "CAMHS at Board meetings", "--unit", "%"]
+    add += ["--better", "higher", "--baseline", "50", "--baseline-date", "2022-05-06"]
+    add += ["--target", "100", "--target-date", "2023-03-31", "--plans", str(plans), "--today", "2022-06-01"]
+    assert cli(*add).exit_code == 0
+    for value, day in (("60", "2022-06-14"), ("45", "2022-09-13")):
+        assert cli("record", "HMIP-1-camhs", value, "--date", day, "--plans", plans, "--today", AS_AT).exit_code == 0
+    path = tmp_path / "pack.xlsx"
+    assert cli("export", "-o", path, "--plans", plans, "--today", AS_AT).exit_code == 0
+    sheet = load_workbook(path)["Indicators"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert sheet.max_row == 2
+    assert row["Indicator"] == "HMIP-1-camhs"
+    assert row["Rec ref"] == "HMIP-1"
+    assert (row["Baseline"], row["Target"], row["Latest"], row["Change"]) == (50, 100, 45, -15)
+    assert row["Baseline date"] == datetime(2022, 5, 6)
+    assert row["Latest date"] == datetime(2022, 9, 13)
+    assert row["On track"] == "no"
+    assert row["RAG"] == "red"  # worse than its baseline
+    rag = sheet.cell(2, header.index("RAG") + 1)
+    assert rag.fill.fgColor.rgb[-6:] == RAG_COLOURS["red"][0].lstrip("#").upper()
+    assert sheet.freeze_panes == "A2"
+
+
+def test_with_no_indicators_the_sheet_is_there_with_its_headers(tmp_path: Path, cli: Invoke) -> None:
+    path = tmp_path / "pack.xlsx"
+    plans = Path(__file__).parent / "corpus" / "YP201-overdue-action"
+    assert cli("export", "-o", path, "--plans", plans, "--today", AS_AT).exit_code == 0
+    sheet = load_workbook(path)["Indicators"]
+    assert sheet.max_row == 1
+    assert sheet["A1"].value == "Indicator"

@@ -120,7 +120,7 @@ def export_workbook(
         ),
     ] = None,
 ) -> None:
-    """The Board pack as an .xlsx workbook: Summary, Recommendations, Actions, Overdue.
+    """The Board pack as an .xlsx workbook: Summary, Recommendations, Actions, Overdue, Indicators.
 
     Real dates, RAG cells in colour, frozen headers and filters; no cell is ever a formula.
     The same plans on the same --today give the same file. Written atomically, never to stdout.

@@ -1,6 +1,8 @@
 """`yotplan export`: the Board pack as an .xlsx workbook, from the views `status` and `overdue` use.
 
-Sheets: Summary (counts by source and RAG, the as-at date), Recommendations, Actions, Overdue.
+Sheets: Summary (counts by source and RAG, the as-at date), Recommendations, Actions, Overdue,
+Indicators (always there, so that a script finds the same sheets; headers only when the plans
+have none).
 Dates are real dates with a date format; RAG cells are filled in the report's colours; each
 table has its header row frozen, an autofilter, capped column widths and wrapped long text.
 
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-SHEETS = ("Summary", "Recommendations", "Actions", "Overdue")
+SHEETS = ("Summary", "Recommendations", "Actions", "Overdue", "Indicators")
 
 RAG_COLOURS: dict[str, tuple[str, str]] = {
     # fill, text colour on it: the Board report's (yotplan.report.charts.RAG_COLOURS; a test keeps them equal).
@@ -89,6 +91,7 @@ REC_COLUMNS = (
     Column("Actions", "number", lambda r: r.total),
     Column("Next due", "date", lambda r: r.next_due),
     Column("RAG", "rag", lambda r: r.rag),
+    Column("Stage", "text", lambda r: r.stage),
     Column("Related", "text", lambda r: ", ".join(r.related)),
 )
 ACTION_COLUMNS = (
@@ -117,6 +120,32 @@ OVERDUE_COLUMNS = (
 )
 
 
+def _value(point: Any) -> float | None:
+    return point.value if point is not None else None
+
+
+def _date(point: Any) -> date | None:
+    return point.date if point is not None else None
+
+
+INDICATOR_COLUMNS = (
+    Column("Indicator", "text", lambda i: i.id),
+    Column("Rec ref", "text", lambda i: i.recommendation),
+    Column("Name", "long", lambda i: i.name),
+    Column("Unit", "text", lambda i: i.unit),
+    Column("Better", "text", lambda i: i.better),
+    Column("Baseline", "number", lambda i: _value(i.baseline)),
+    Column("Baseline date", "date", lambda i: _date(i.baseline)),
+    Column("Target", "number", lambda i: i.target.value),
+    Column("Target date", "date", lambda i: i.target.date),
+    Column("Latest", "number", lambda i: _value(i.latest)),
+    Column("Latest date", "date", lambda i: _date(i.latest)),
+    Column("Change", "number", lambda i: i.change),
+    Column("On track", "text", lambda i: {True: "yes", False: "no", None: "no reading"}[i.on_track]),
+    Column("RAG", "rag", lambda i: i.rag),
+)
+
+
 def build_workbook(plans: PlanSet, today: date, filters: Filters = Filters()) -> tuple[bytes, ExportSummary]:
     """The Board pack's bytes as at `today`, for the recommendations `filters` keeps (as `status` does).
 
@@ -124,6 +153,8 @@ def build_workbook(plans: PlanSet, today: date, filters: Filters = Filters()) ->
     `--owner`); Overdue is `yotplan overdue` with the same filters.
     """
     from openpyxl import Workbook
+
+    from yotplan.views.indicators import indicators_view
 
     view = status_view(plans, today, filters=filters)
     actions = [(rec, a) for rec in view.recommendations for a in rec.actions if filters.matches_owner(a.owner)]
@@ -138,6 +169,7 @@ def build_workbook(plans: PlanSet, today: date, filters: Filters = Filters()) ->
     _table(workbook.create_sheet(SHEETS[1]), REC_COLUMNS, view.recommendations)
     _table(workbook.create_sheet(SHEETS[2]), ACTION_COLUMNS, actions)
     _table(workbook.create_sheet(SHEETS[3]), OVERDUE_COLUMNS, overdue)
+    _table(workbook.create_sheet(SHEETS[4]), INDICATOR_COLUMNS, indicators_view(plans, today, filters))
     stats = ExportSummary(today, len(view.recommendations), len(actions), len(overdue))
     return _save(workbook, today), stats
 
