@@ -163,3 +163,20 @@ def test_a_broken_file_does_not_make_links_to_it_errors_too(cli: Invoke, plans: 
     [problem] = result.stdout.splitlines()
     assert problem.startswith(f"{lga}:")
     assert " error YP002 YAML syntax error" in problem
+
+
+def test_capped_keeps_the_first_problems_of_a_flooded_file_and_counts_the_rest() -> None:
+    from yotplan.problems import Problem
+    from yotplan.render.problems import capped
+
+    flood = [Problem("a.yaml", n, 1, "error" if n < 4 else "warning", "YP104", f"p{n}") for n in range(1, 7)]
+    other = [Problem("b.yaml", 1, 1, "error", "YP101", "q")]
+    shown = capped([*flood, *other], limit=2)
+    assert [p.message for p in shown] == [
+        "p1",
+        "p2",
+        "4 more problems in this file (1 error, 3 warnings); fix the ones above first",
+        "q",
+    ]
+    assert (shown[2].line, shown[2].severity) == (3, "error")
+    assert capped([*flood[:3], *other], limit=2) == [*flood[:3], *other]  # one more line would say no less

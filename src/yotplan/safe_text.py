@@ -65,3 +65,15 @@ def terminal_safe(text: str) -> str:
     if not _MULTI_LINE.search(text):
         return text
     return _TERMINAL.sub(lambda m: m.group(1) or _escape(m), text)
+
+
+_WORKFLOW_COMMAND = re.compile(r"^([ \t]*)(::|##\[)", re.MULTILINE)
+
+
+def not_a_workflow_command(text: str) -> str:
+    """`text` with no line that a GitHub runner reads as a workflow command (`::name ...`, or the
+    older `##[name]`, at the start of any line of the log, stdout or stderr): their `:` and `#`
+    are written as `%3A` and `%23`."""
+    if "::" not in text and "##[" not in text:
+        return text
+    return _WORKFLOW_COMMAND.sub(lambda m: m.group(1) + m.group(2).replace(":", "%3A").replace("#", "%23"), text)

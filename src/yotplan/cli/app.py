@@ -301,10 +301,10 @@ def read_plans(dirs: list[Path] | None, plans_list: Path | None, today: date) ->
 
 def print_problems(problems: list[Problem]) -> None:
     """Problems on stderr, errors before warnings, one line each."""
-    from yotplan.render.problems import problems_text
+    from yotplan.render.problems import capped, problems_text
 
     ordered = sorted(problems, key=lambda p: (p.severity != "error", p.sort_key))
-    sys.stderr.write(problems_text(ordered))
+    sys.stderr.write(problems_text(capped(ordered)))
 
 
 def finish(judged: Judged, *, fail: bool = False) -> None:
@@ -425,6 +425,14 @@ def print_notes(notes: list[str]) -> None:
         sys.stderr.write(f"yotplan: warning: {one_line(note)}\n")
 
 
+def print_workflow_commands(text: str) -> None:
+    """Print GitHub workflow commands, which yotplan's stdout otherwise neutralises in Actions."""
+    try:
+        getattr(sys.stdout, "write_workflow_commands", sys.stdout.write)(text)
+    except OSError as exc:
+        _output_failed(exc)
+
+
 def main() -> None:
     """The console-script entry point."""
     # One command allocates about 100 objects per plan action and frees them all at exit.
@@ -461,10 +469,26 @@ class _TerminalSafe:
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
+        # In a GitHub Actions log any line starting `::` or `##[` is a command to the runner
+        # (`::add-mask::`, `::error file=...`): plan text may never start one.
+        self._in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+        self._line_start = True
 
     def write(self, text: str) -> int:
+        from yotplan.safe_text import not_a_workflow_command, terminal_safe
+
+        text = terminal_safe(text)
+        if self._in_actions and text:
+            head, newline, rest = ("", "", text) if self._line_start else text.partition("\n")
+            text = head + newline + not_a_workflow_command(rest)
+            self._line_start = text.endswith("\n")
+        return int(self._stream.write(text))
+
+    def write_workflow_commands(self, text: str) -> int:
+        """`check --format github`'s annotations: the one output meant to be read by the runner."""
         from yotplan.safe_text import terminal_safe
 
+        self._line_start = text.endswith("\n")
         return int(self._stream.write(terminal_safe(text)))
 
     def __getattr__(self, name: str) -> Any:

@@ -19,6 +19,7 @@ from yotplan.cli.app import (
     plans_folders,
     print_notes,
     print_text,
+    print_workflow_commands,
     resolve_today,
 )
 
@@ -74,9 +75,9 @@ def check(
     if fmt is CheckFormat.json:
         print_text(render.problems_json(shown))
     elif fmt is CheckFormat.github:
-        print_text(render.problems_github(shown))
+        print_workflow_commands(render.problems_github(render.capped(shown)))
     else:
-        print_text(render.problems_text(shown))
+        print_text(render.problems_text(render.capped(shown)))
     if fmt is not CheckFormat.json:
         sys.stderr.write(render.problems_summary(problems, judged.files) + "\n")
     raise typer.Exit(EXIT_PROBLEMS if has_errors(problems) else EXIT_OK)

@@ -23,6 +23,7 @@ from yotplan.cli.app import (
     app,
     date_option,
     plans_folders,
+    print_notes,
     print_notice,
     print_problems,
     print_text,
@@ -95,6 +96,7 @@ def apply_in(folder: Path, today: date | None, edit: Callable[[EditSession], str
     from yotplan.edit.operations import apply_edit
 
     outcome = apply_edit(folder, resolve_today(today), edit, on_wait=print_notice)
+    print_notes(outcome.notes)
     print_text(outcome.summary + ("" if outcome.written else " (nothing written)") + "\n")
     if outcome.warnings:
         print_problems(outcome.warnings)

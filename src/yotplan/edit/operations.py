@@ -25,7 +25,7 @@ import difflib
 import re
 import string
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,8 @@ class EditOutcome:
     written: list[str]
     warnings: list[Problem]
     """What the edit brought that `check` warns about: text that looks like personal data."""
+    notes: list[str] = field(default_factory=list)
+    """What reading the plans said about itself (a cache folder refused)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,7 @@ def apply_edit(
     with EditSession(root, today, on_wait=on_wait) as session:
         summary = edit(session)
         written = session.commit()
-    return EditOutcome(summary, written, session.new_warnings)
+    return EditOutcome(summary, written, session.new_warnings, session.notes)
 
 
 # update --------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ class EditSession:
         self._open: dict[str, _OpenFile] = {}
         self.plans = PlanSet(display_path(root))
         self.load_problems: list[Problem] = []
+        self.notes: list[str] = []
+        """What the reading said about itself (a cache refused): the CLI shows them."""
         self.new_warnings: list[Problem] = []
         """Warnings the written edit brought (text that looks like personal data): the CLI shows them."""
 
@@ -87,6 +89,7 @@ class EditSession:
             raise
         self.plans = result.plans
         self.load_problems = result.problems
+        self.notes = result.notes
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -2,19 +2,49 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from yotplan.plans.limits import MAX_PROBLEMS_PER_FILE
 from yotplan.problems import Problem
 from yotplan.render.data import render_json
-from yotplan.safe_text import one_line
+from yotplan.safe_text import not_a_workflow_command, one_line
 
 GITHUB_ANNOTATION_LIMIT = 10
 """GitHub shows 10 annotations of each severity per step and silently drops the rest."""
 
 
+def capped(problems: Sequence[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+    """At most `limit` problems per file, in the order given, then one line that says how many
+    more there are: a flood (5,000 actions with one mistake each) stays readable. json keeps
+    them all, for scripts, and the counts under `check` count them all."""
+    per_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        per_file.setdefault(p.path, []).append(p)
+    flooded = {path for path, found in per_file.items() if len(found) > limit + 1}
+    if not flooded:
+        return list(problems)
+    shown: list[Problem] = []
+    seen: dict[str, int] = {}
+    for p in problems:
+        seen[p.path] = seen.get(p.path, 0) + 1
+        if p.path not in flooded or seen[p.path] <= limit:
+            shown.append(p)
+        elif seen[p.path] == limit + 1:
+            more = per_file[p.path][limit:]
+            errors = sum(m.severity == "error" for m in more)
+            kinds = [plural(n, kind) for n, kind in ((errors, "error"), (len(more) - errors, "warning")) if n]
+            message = f"{plural(len(more), 'more problem')} in this file ({', '.join(kinds)}); fix the ones above first"
+            shown.append(Problem(p.path, p.line, p.col, "error" if errors else "warning", p.code, message))
+    return shown
+
+
+def plural(count: int, words: str) -> str:
+    return f"{count:,} {words}{'s' * (count != 1)}"
+
+
 def problems_text(problems: Sequence[Problem]) -> str:
-    return "".join(f"{p}\n" for p in problems)
+    """One line per problem; none can start a workflow command in a CI log, whatever a file name holds."""
+    return not_a_workflow_command("".join(f"{p}\n" for p in problems))
 
 
 def problems_summary(problems: Sequence[Problem], files: int) -> str:
@@ -48,15 +78,6 @@ def _escape_data(text: str) -> str:
     return one_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
-_COMMAND_START = re.compile(r"^(\s*)(::|##\[)")
-
-
-def _not_a_command(line: str) -> str:
-    """A log line that the runner cannot read as a workflow command: GitHub reads `::name ...`
-    and the older `##[name]` at the start of any line of the log, stdout or stderr."""
-    return _COMMAND_START.sub(lambda m: m.group(1) + m.group(2).replace(":", "%3A").replace("#", "%23"), line)
-
-
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
@@ -85,5 +106,5 @@ def problems_github(problems: Sequence[Problem]) -> str:
             )
     # The plain lines too, so the log shows every problem even past the annotation cap; none of
     # them may start a workflow command, whatever a file name or an id holds.
-    lines.extend(_not_a_command(str(p)) for p in problems)
+    lines.extend(not_a_workflow_command(str(p)) for p in problems)
     return "".join(f"{line}\n" for line in lines)

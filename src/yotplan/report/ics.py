@@ -22,7 +22,7 @@ from icalendar import Calendar, Event
 
 from yotplan import __version__
 from yotplan.plans.planset import PlanSet
-from yotplan.safe_text import visible
+from yotplan.safe_text import one_line, visible
 
 CALENDAR_NAME = "Action plan due dates"
 _UNSAFE_UID = re.compile(r"[^A-Za-z0-9._-]+")
@@ -71,7 +71,7 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
     left_out: list[str] = []
     sets = [plans] if isinstance(plans, PlanSet) else list(plans)
@@ -102,7 +102,7 @@ def build_calendar(
         event.add("dtend", action.due + timedelta(days=1))
         event.add("summary", visible(f"{action.id}: {' '.join(action.title.split())}"))
         event.add("description", visible("\n".join(lines)))
-        event.add("categories", [ref.rec.source_id])
+        event.add("categories", [one_line(ref.rec.source_id)])
         event.add("transp", "TRANSPARENT")  # a due date is a reminder, not time blocked out
         calendar.add_component(event)
     ical: bytes = calendar.to_ical()
