@@ -328,7 +328,7 @@ def _one_line(text: str | None) -> str:
 
 def render_report(report: Report, fmt: ReportFormat = "html") -> str:
     """The report as one self-contained HTML page or as Markdown text."""
-    template = _environment().get_template(TEMPLATES[fmt])
+    template = template_environment().get_template(TEMPLATES[fmt])
     chart = rag_bar_figure(
         [(s.id, s.recommendations) for s in report.sources], RAGS, CHART_TITLE, "chart-recommendations"
     )
@@ -337,7 +337,10 @@ def render_report(report: Report, fmt: ReportFormat = "html") -> str:
     return template.render(report=report, chart=Markup(chart), chart_title=CHART_TITLE)
 
 
-def _environment() -> Environment:
+def template_environment() -> Environment:
+    """The Jinja2 environment of the reports (the Board report and the regional one): HTML
+    autoescaped, undefined values an error, every printed value through `_shown`, and the
+    filters the templates use."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(
@@ -357,9 +360,15 @@ def _environment() -> Environment:
         "days": lambda n: f"{n} day{'s' if n != 1 else ''}",
         "in_full": change_in_full,
         "short_title": lambda text: short_title(text, CHANGE_TITLE_WIDTH),
+        "counted": counted,
     }
     env.filters.update(filters)
     return env
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """'1 service', '3 services', '2 open actions are' with plural='open actions are'."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def long_date(day: date | None) -> str:
