@@ -240,3 +240,13 @@ def files_under(folder: Path) -> dict[str, bytes]:
 
 def all_absent(paths: Iterable[Path]) -> bool:
     return not any(os.path.lexists(p) for p in paths)
+
+
+def _shipped_files() -> int:
+    from conftest import SHIPPED_PLANS
+
+    return sum(1 for p in SHIPPED_PLANS.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+SHIPPED_FILES = _shipped_files()
+"""How many files `check` reads in a copy of the shipped plans."""

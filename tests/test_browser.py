@@ -1,5 +1,6 @@
 """The HTML report in a real headless Chromium: it renders, fetches nothing, runs nothing,
-scrolls sideways nowhere, and prints the part for the meeting on at most two A4 pages.
+scrolls sideways nowhere, and prints the part for the meeting on at most two A4 pages. The
+regional report (several services) too: the same checks, and a new page for each service.
 
 Needs Debian's `chromium` (`.ci/run` installs it); skipped with the reason when it is absent.
 Scroll bars are not hidden: what a Board member's browser would show, the checks see.
@@ -8,6 +9,7 @@ Scroll bars are not hidden: what a Board member's browser would show, the checks
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,9 @@ import pytest
 from chromium import CHROMIUM, Chromium
 from gitrepo import REPORT_PLANS, plan_history
 from pdfpages import destinations, page_count
+from services_support import FOLDERS as REGIONAL_FOLDERS
+from services_support import NAMES, SERVICES
+from services_support import TODAY as REGIONAL_TODAY
 
 from conftest import SHIPPED_PLANS, Invoke
 
@@ -213,3 +218,110 @@ def test_the_harness_would_see_a_box_or_the_page_scroll_sideways(browser: Chromi
     page.write_text("<!DOCTYPE html><title>fits</title><p>fine</p>", encoding="utf-8")
     browser.load(page.as_uri(), width=1024)
     assert browser.overflowing() == []
+
+
+# The regional report: several services in one page ---------------------------------------------
+
+LONG_WORD = "Westford-and-District-Youth-Justice-Service-whose-name-is-longer-than-any-column-of-any-table"
+
+
+def write_regional(cli: Invoke, folders: tuple[Path, ...], target: Path, *args: str) -> str:
+    plans = [arg for folder in folders for arg in ("--plans", str(folder))]
+    result = cli("report", *plans, "--today", REGIONAL_TODAY, "-o", target, *args)
+    assert result.exit_code == 0, result.stderr
+    return target.as_uri()
+
+
+@pytest.fixture
+def long_names(tmp_path: Path) -> tuple[Path, ...]:
+    """The three services, west with a name, a region and an action title of one very long word."""
+    folders = []
+    for name in NAMES:
+        shutil.copytree(SERVICES / name, tmp_path / name)
+        folders.append(tmp_path / name / "plans")
+    west = folders[2]
+    (west / "service.yaml").write_text(f"id: west\nname: {LONG_WORD}\nregion: {LONG_WORD}\n", encoding="utf-8")
+    plan = west / "hmip-inspection.yaml"
+    text = plan.read_text(encoding="utf-8").replace("Agree a CAMHS worker's time in the team", LONG_WORD)
+    plan.write_text(text.replace("theme: CAMHS", f"theme: {LONG_WORD}"), encoding="utf-8")
+    return tuple(folders)
+
+
+def test_regional_report_renders_quietly_and_fetches_nothing(cli: Invoke, browser: Chromium, tmp_path: Path) -> None:
+    url = write_regional(cli, REGIONAL_FOLDERS, tmp_path / "regional.html")
+    log = browser.load(url)
+    assert log.requests == [url]
+    assert log.console_errors == []
+    assert log.exceptions == []
+    assert log.dialogs == []
+    assert browser.evaluate("document.scripts.length") == 0
+    assert browser.evaluate("document.title") == "Regional report on 3 services as at 2023-03-01"
+    assert browser.evaluate("document.querySelectorAll('svg.chart rect[data-count]').length") == 8
+    assert browser.evaluate("document.querySelectorAll('section.service-page').length") == 3
+    assert browser.evaluate("document.querySelectorAll('section.service-page a').length") == 0
+    shot = browser.screenshot(tmp_path / "regional.png")
+    assert shot.stat().st_size > 10_000
+
+
+def test_regional_chart_has_a_visible_title(cli: Invoke, browser: Chromium, tmp_path: Path) -> None:
+    browser.load(write_regional(cli, REGIONAL_FOLDERS, tmp_path / "regional.html"))
+    for media in ("screen", "print"):
+        browser.emulate_media(media)
+        titles = browser.evaluate(
+            "[...document.querySelectorAll('svg.chart')].map(svg => {"
+            " const caption = svg.closest('figure')?.querySelector('figcaption');"
+            " const box = caption?.getBoundingClientRect();"
+            " return [svg.querySelector('title').textContent, caption?.innerText,"
+            " box ? box.height > 0 && box.width > 0 : false]; })"
+        )
+        assert titles == [["Recommendations by RAG status for each service"] * 2 + [True]], media
+    browser.emulate_media("")
+
+
+@pytest.mark.parametrize("width", [375, *DESKTOP_WIDTHS])
+@pytest.mark.parametrize("variant", ["fixtures", "long-names"])
+def test_regional_report_scrolls_sideways_nowhere(
+    cli: Invoke, browser: Chromium, tmp_path: Path, long_names: tuple[Path, ...], variant: str, width: int
+) -> None:
+    folders = REGIONAL_FOLDERS if variant == "fixtures" else long_names
+    browser.load(write_regional(cli, folders, tmp_path / "regional.html"), width=width, height=900)
+    if width == 375:
+        browser.resize(width, 900, mobile=True)
+        assert browser.evaluate("getComputedStyle(document.querySelector('table.matrix td')).display") == "block"
+    assert browser.evaluate("window.innerWidth") == width
+    assert browser.overflowing() == []
+    browser.screenshot(tmp_path / f"regional-{width}.png", full_page=True)
+    browser.resize(1200, 900)
+
+
+def test_regional_report_prints_each_service_on_its_own_a4_pages(
+    cli: Invoke, browser: Chromium, tmp_path: Path, long_names: tuple[Path, ...]
+) -> None:
+    """The part for the meeting first; then each service from the top of a new page, so a
+    printed copy reads in order and each service's pages can be handed out alone."""
+    browser.load(write_regional(cli, long_names, tmp_path / "regional.html"))
+    pdf = browser.print_to_pdf()
+    (tmp_path / "regional.pdf").write_bytes(pdf)
+    boxes = {tuple(round(float(n)) for n in m) for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)}
+    assert boxes == {A4_POINTS}
+    where = destinations(pdf)
+    assert where["summary"].page == 1
+    pages = [where[f"service-{name}"] for name in NAMES]
+    assert where["themes"].page < pages[0].page < pages[1].page < pages[2].page < where["how-themes"].page
+    for found in (*pages, where["how-themes"]):
+        assert found.top > A4_POINTS[1] - 25, f"a service starts {A4_POINTS[1] - found.top:.0f} pt down its page"
+    assert page_count(pdf) == where["how-themes"].page
+    browser.emulate_media("print")
+    try:
+        browser.resize(A4_PRINTABLE_PX, 1000)
+        bar = browser.evaluate("window.innerWidth - document.documentElement.clientWidth")
+        browser.resize(A4_PRINTABLE_PX + bar, 1000)
+        overflowing = browser.evaluate(
+            "[...document.querySelectorAll('table')]"
+            f".filter(t => t.getBoundingClientRect().right > {A4_PRINTABLE_PX + 0.5}).length"
+        )
+        assert overflowing == 0
+        assert browser.overflowing() == []
+    finally:
+        browser.emulate_media("")
+        browser.resize(1200, 900)

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from hostile_support import TODAY, finish, replace_once, run, start
+from hostile_support import SHIPPED_FILES, TODAY, finish, replace_once, run, start
 from yotplan.edit.safe_write import TEST_PAUSE_ENV
+
+from conftest import SHIPPED_PLANS
 
 HMIP = "hmip-inspection.yaml"
 WAIT = 30.0
@@ -63,7 +65,10 @@ def test_an_edit_refuses_a_file_that_another_program_is_saving(plans: Path) -> N
         assert writer.stdout.readline() == "half written\n"
         assert path.read_bytes() == full[:cut]
         half = run("check", "--plans", plans, "--today", TODAY)
-        assert (half.code, half.stderr) == (0, "4 files checked: no problems\n")  # the danger: it looks fine
+        assert (half.code, half.stderr) == (
+            0,
+            f"{SHIPPED_FILES} files checked: no problems\n",
+        )  # the danger: it looks fine
         ran = run("log", "HMIP-1.1", "A note.", "--plans", plans, "--today", TODAY, env={"YOTPLAN_SETTLE_SECONDS": "1"})
         assert path.read_bytes() == full[:cut]  # yotplan wrote nothing
     finally:
@@ -152,7 +157,7 @@ def test_a_tab_before_a_comment_passes_check_and_can_be_edited(plans: Path) -> N
     )
     before = path.read_text(encoding="utf-8").splitlines(keepends=True)
     check = run("check", "--plans", plans, "--today", TODAY)
-    assert (check.code, check.stderr) == (0, "4 files checked: no problems\n")
+    assert (check.code, check.stderr) == (0, f"{SHIPPED_FILES} files checked: no problems\n")
     logged = run("log", "HMIP-1.1", "A note.", "--plans", plans, "--today", TODAY)
     assert (logged.code, logged.stderr) == (0, ""), logged.stderr
     assert logged.stdout == f"logged an update on HMIP-1.1 in {path} ({TODAY})\n"
@@ -178,7 +183,7 @@ def test_a_read_only_plan_file_is_not_edited(plans: Path) -> None:
     before = path.read_bytes()
     edits = (
         ("log", "HMIP-1.1", "A note."),
-        ("update", "HMIP-1.1", "--status", "blocked"),
+        ("update", "HMIP-1.1", "--status", "blocked", "--reason", "Waiting for CAMHS"),
         ("add", "action", "HMIP-1", "--title", "T", "--owner", "camhs-lead", "--due", "2022-09-30"),
     )
     for args in edits:
@@ -190,8 +195,7 @@ def test_a_read_only_plan_file_is_not_edited(plans: Path) -> None:
         )
         assert path.read_bytes() == before
         assert path.stat().st_mode & 0o777 == 0o444
-    assert sorted(p.name for p in plans.iterdir()) == ["hmip-inspection.yaml", "improvement-review.yaml",
-                                                        "lga-peer-review.yaml", "owners.yaml"]  # fmt: skip
+    assert sorted(p.name for p in plans.iterdir()) == sorted(p.name for p in SHIPPED_PLANS.iterdir())
 
 
 def mixed_endings(path: Path) -> list[bytes]:
@@ -221,11 +225,11 @@ def test_mixed_line_endings_are_kept_line_by_line(plans: Path) -> None:
     # A changed line keeps the ending it had.
     status_at = next(i for i, line in enumerate(after) if line.strip() == b"status: not-started")
     ending = after[status_at][len(after[status_at].rstrip(b"\r\n")) :]
-    updated = run("update", "HMIP-1.1", "--status", "blocked", "--plans", plans, "--today", TODAY)
+    updated = run("update", "HMIP-1.1", "--status", "in-progress", "--plans", plans, "--today", TODAY)
     assert updated.code == 0, updated.stderr
     final = path.read_bytes().splitlines(keepends=True)
     assert final[:status_at] + final[status_at + 1 :] == after[:status_at] + after[status_at + 1 :]
-    assert final[status_at] == b"        status: blocked" + ending
+    assert final[status_at] == b"        status: in-progress" + ending
     assert run("check", "--plans", plans, "--today", TODAY).code == 0
 
 

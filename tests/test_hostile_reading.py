@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import Repo, git_env
-from hostile_support import PYTHON, TODAY, Ran, finish, lines_of, run, run_all, start, yotplan_env
+from hostile_support import PYTHON, SHIPPED_FILES, TODAY, Ran, finish, lines_of, run, run_all, start, yotplan_env
 
 from conftest import SHIPPED_PLANS
 
@@ -119,9 +119,9 @@ def test_two_owners_files_are_an_error_naming_both(plans: Path) -> None:
     )
     assert check.code == 1
     assert lines_of(check.out) == [expected]
-    assert check.stderr == "5 files checked: 1 error, 0 warnings\n"
-    assert (status.code, status.stdout) == (1, "")
-    assert lines_of(status.err) == [expected]
+    assert check.stderr == f"{SHIPPED_FILES + 1} files checked: 1 error, 0 warnings\n"
+    assert status.code == 1  # status shows what it can (the plans), and names the problem
+    assert lines_of(status.err)[0] == expected
 
 
 def test_check_on_a_file_that_is_not_a_plan_is_an_error(tmp_path: Path) -> None:
@@ -201,13 +201,6 @@ def test_output_to_a_full_disk_is_a_plain_failure(plans: Path) -> None:
 
 
 @needs_dev_full
-@pytest.mark.xfail(
-    strict=True,
-    reason="some outputs still fail with exit 3 or a traceback on a full disk: the status, history and diff tables "
-    "(render/plaintable.plain_text prints their Text parts inside console.capture(), and rich writes to the "
-    "wrapped stdout as the capture ends, outside print_renderable's try: exit 3), `status --help` (exit 3), and "
-    "Typer's own --help and --version output (a traceback)",
-)
 @pytest.mark.parametrize(
     "args",
     [("status",), ("history", "HMIP-1.1"), ("diff", "HEAD~1"), ("status", "--help"), ("--help",), ("--version",)],
@@ -276,16 +269,15 @@ def test_ctrl_c_during_start_up_prints_no_traceback(interrupted: list[tuple[floa
     for when, code, err in interrupted:
         assert not LIBRARY_FRAME.search(err), f"Ctrl-C at {when * 1000:.0f} ms:\n{err}"
         if code == 130 and err:
-            assert err == "yotplan: interrupted\n"
+            # CPython itself may also report an interrupt that landed in an import lock's weakref
+            # callback ("Exception ignored in: <function _get_module_lock.<locals>.cb ...>"): its
+            # lines, never yotplan's, may come with the one line.
+            ours = err.split("Exception ignored in: <function _get_module_lock")[0]
+            assert ours == "yotplan: interrupted\n", f"Ctrl-C at {when * 1000:.0f} ms:\n{err}"
     assert any(code == 130 for _, code, _ in interrupted), interrupted  # the sweep did land in start-up
 
 
 @pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
-@pytest.mark.xfail(
-    strict=True,
-    reason="Typer's core._main turns a KeyboardInterrupt while the command line is parsed (make_context) into "
-    "Exit(130) without a word, so an interrupt in that window exits 130 silently, not with 'yotplan: interrupted'",
-)
 def test_ctrl_c_during_start_up_always_says_so(interrupted: list[tuple[float, int, str]]) -> None:
     silent = [when for when, code, err in interrupted if code == 130 and err != "yotplan: interrupted\n"]
     assert silent == []
@@ -317,7 +309,7 @@ def test_a_fifo_among_the_plans_hangs_no_command(with_fifo: Path, tmp_path: Path
         "calendar": ("calendar",),
         "export": ("export", "-o", tmp_path / "pack.xlsx"),
         "log": ("log", "HMIP-1.1", "A note."),
-        "update": ("update", "HMIP-1.1", "--status", "blocked"),
+        "update": ("update", "HMIP-1.1", "--status", "blocked", "--reason", "Waiting for CAMHS"),
         "add": ("add", "action", "HMIP-1", "--title", "T", "--owner", "camhs-lead", "--due", "2022-09-30"),
     }
     dated = [(*args, "--today", TODAY) if args[0] != "check" or len(args) == 1 else args for args in commands.values()]

@@ -6,6 +6,7 @@ typer and the standard library; each command imports what it needs when it runs.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import sys
@@ -74,9 +75,19 @@ class GuardedGroup(TyperGroup):
     def get_params(self, ctx: Any) -> list[Any]:
         return _wordless_flags(super().get_params(ctx))
 
-    def invoke(self, ctx: Any) -> Any:
-        from yotplan.errors import PlansInvalid, YotplanError
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:  # Typer turns it into exit 130 without a word
+            sys.stderr.write("yotplan: interrupted\n")
+            raise
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            from yotplan.errors import PlansInvalid, YotplanError
+        except KeyboardInterrupt:
+            typer.echo("yotplan: interrupted", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         try:
             result = super().invoke(ctx)
             flush_stdout()
@@ -100,6 +111,12 @@ class GuardedGroup(TyperGroup):
             typer.echo("yotplan: interrupted", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRORS:  # `--help` > /dev/full, say
+                try:
+                    _output_failed(exc)
+                except OutputFailed as failed:
+                    typer.echo(f"yotplan: error: {failed}", err=True)
+                    raise typer.Exit(EXIT_PROBLEMS) from None
             if _traceback_wanted(ctx):
                 raise
             from yotplan.safe_text import one_line
@@ -356,7 +373,10 @@ def print_renderable(build: Callable[[int], RenderableType]) -> None:
     if console.color_system is None:  # no colour (a pipe, a file): lay tables out as plain text, 20x faster
         from yotplan.render.plaintable import plain_text
 
-        text = plain_text(console, renderable)
+        try:  # rich's capture flushes the console's stream as it ends
+            text = plain_text(console, renderable)
+        except OSError as exc:
+            _output_failed(exc)
         if text is not None:
             write_stdout(text)
             return
@@ -389,6 +409,10 @@ def flush_stdout() -> None:
         sys.stdout.flush()
     except OSError as exc:
         _output_failed(exc)
+
+
+_OUTPUT_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT})
+"""What writing to stdout fails with when the reader or the disk is gone, not yotplan."""
 
 
 def _output_failed(exc: OSError) -> NoReturn:
@@ -449,6 +473,14 @@ def main() -> None:
         sys.stderr.write("yotplan: interrupted\n")
         raise SystemExit(EXIT_INTERRUPTED) from None
     except Exception as exc:  # a bug outside any command (Typer building the app): one line, as inside
+        if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRORS:  # Typer's --help or --version > /dev/full
+            try:
+                _output_failed(exc)
+            except OutputFailed as failed:
+                sys.stderr.write(f"yotplan: error: {failed}\n")
+                raise SystemExit(EXIT_PROBLEMS) from None
+            except typer.Exit as done:
+                raise SystemExit(done.exit_code) from None
         if os.environ.get("YOTPLAN_TRACEBACK") or "--traceback" in sys.argv:
             raise
         from yotplan.safe_text import one_line

@@ -19,6 +19,7 @@ from yotplan.cli.app import (
     app,
     finish,
     plans_folder,
+    plans_folders,
     print_notes,
     print_renderable,
     print_text,
@@ -81,6 +82,23 @@ def _filters(plans: PlanSet, sources: list[str] | None, owners: list[str] | None
     )
 
 
+def _refuse_filters(*, since: str | None, source: list[str] | None, owner: list[str] | None) -> None:
+    """The regional report shows every service whole: owner keys and source ids are each
+    service's own (every inspected service has an HMIP, and its yot-manager is another
+    service's), and each service's git history is its own."""
+    if owner:
+        usage_error("owners are each service's own: for one owner, report on that service's plans folder", "--owner")
+    if source:
+        usage_error(
+            "the report over several services shows every source; for one source, report on one service's folder",
+            "--source",
+        )
+    if since is not None:
+        usage_error(
+            "each service's history is its own: for the changes since REV, report on one service's folder", "--since"
+        )
+
+
 def _write(content: str | bytes, output: Path | None) -> None:
     """Content to the file (UTF-8, as is) or to stdout."""
     if output is None:
@@ -126,14 +144,26 @@ def report(
     since a revision, overdue and due-soon actions by recommendation, owners' workload, and
     every recommendation in full. --source and --owner narrow it, as for status.
 
+    Over several services (--plans repeated, or --plans-list), a regional report: services by
+    RAG, the services with the most overdue actions, the themes most often late, then a page
+    per service. It shows every service whole: no --source, --owner or --since.
+
     Example: yotplan report --since v1.0 -o board-report.html
     """
     from yotplan.report.board import build_report, render_report
 
     day = resolve_today(today)
-    judged = read_plans(plans_dirs, plans_list, day)
+    folders = plans_folders(plans_dirs, plans_list)
+    if len(folders) > 1:
+        _refuse_filters(since=since, source=source, owner=owner)
+    judged = read_plans(folders, None, day)
     if len(judged.results) > 1:
-        usage_error("the report covers one plans folder", "--plans")
+        from yotplan.report.regional import build_regional_report, render_regional_report
+
+        regional = build_regional_report(judged.plan_sets, day)
+        _write(render_regional_report(regional, fmt.value), output)
+        finish(judged)
+        return
     plans = judged.plan_sets[0]
     filters = _filters(plans, source, owner)
     changes = None

@@ -165,8 +165,7 @@ class Report:
     @property
     def rag_key(self) -> list[tuple[str, str]]:
         """How each RAG is reached, for the key under the summary."""
-        amber = f"an open action is blocked, or not started and due within {self.soon_days} days"
-        return [(rag, amber if rag == "amber" else RAG_KEY[rag]) for rag in RAGS]
+        return rag_key(self.soon_days)
 
     @property
     def recommendation_totals(self) -> dict[Rag, int]:
@@ -334,7 +333,7 @@ def _one_line(text: str | None) -> str:
 
 def render_report(report: Report, fmt: ReportFormat = "html") -> str:
     """The report as one self-contained HTML page or as Markdown text."""
-    template = _environment().get_template(TEMPLATES[fmt])
+    template = template_environment().get_template(TEMPLATES[fmt])
     chart = rag_bar_figure(
         [(s.id, s.recommendations) for s in report.sources], RAGS, CHART_TITLE, "chart-recommendations"
     )
@@ -343,7 +342,10 @@ def render_report(report: Report, fmt: ReportFormat = "html") -> str:
     return template.render(report=report, chart=Markup(chart), chart_title=CHART_TITLE)
 
 
-def _environment() -> Environment:
+def template_environment() -> Environment:
+    """The Jinja2 environment of the reports (the Board report and the regional one): HTML
+    autoescaped, undefined values an error, every printed value through `_shown`, and the
+    filters the templates use."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(
@@ -363,9 +365,15 @@ def _environment() -> Environment:
         "days": lambda n: f"{n} day{'s' if n != 1 else ''}",
         "in_full": change_in_full,
         "short_title": lambda text: short_title(text, CHANGE_TITLE_WIDTH),
+        "counted": counted,
     }
     env.filters.update(filters)
     return env
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """'1 service', '3 services', '2 open actions are' with plural='open actions are'."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def long_date(day: date | None) -> str:
@@ -391,3 +399,9 @@ def markdown_table_cell(value: object) -> str:
 def markdown_paragraph(value: object) -> str:
     """Any value as text safe as a Markdown paragraph (see `render.data.markdown_text`)."""
     return markdown_text("" if value is None else str(value))
+
+
+def rag_key(soon_days: int) -> list[tuple[str, str]]:
+    """How each RAG is reached, in words, with the amber window the report uses."""
+    amber = f"an open action is blocked, or not started and due within {soon_days} days"
+    return [(rag, amber if rag == "amber" else RAG_KEY[rag]) for rag in RAGS]

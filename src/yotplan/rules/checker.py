@@ -83,7 +83,11 @@ def plans_folders_of(files: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
         elif not path.exists():
             problems.append(Problem(shown, 0, 0, "error", "YP008", "no such file or folder"))
         elif path.suffix not in PLAN_SUFFIXES:
-            problems.append(Problem(shown, 0, 0, "error", "YP008", "not a plan file: plans are .yaml or .yml files"))
+            problems.append(
+                Problem(
+                    shown, 0, 0, "error", "YP008", "not a plan file: plans are .yaml or .yml files in a plans folder"
+                )
+            )
         else:
             folders[path.parent] = None
     return list(folders), problems
