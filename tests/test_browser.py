@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from chromium import CHROMIUM, Chromium
-from gitrepo import REPORT_PLANS, plan_history
+from gitrepo import REPORT_PLANS, Repo, plan_history
+from meeting_support import build_meeting_repo
 from pdfpages import destinations, page_count
 from services_support import FOLDERS as REGIONAL_FOLDERS
 from services_support import NAMES, SERVICES
@@ -183,6 +184,61 @@ def test_every_chart_has_a_visible_title(cli: Invoke, browser: Chromium, tmp_pat
         )
         assert titles == [["Recommendations by RAG status for each source"] * 2 + [True]], media
     browser.emulate_media("")
+
+
+@pytest.fixture(scope="module")
+def meeting_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report for a board's fourth meeting: the trend over four meetings, an indicator off
+    track (in full, with its chart) and two in one line."""
+    from typer.testing import CliRunner
+
+    from yotplan.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str | Path) -> object:
+        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+    folder = tmp_path_factory.mktemp("meeting")
+    repo: Repo = build_meeting_repo(invoke, folder / "repo")  # type: ignore[arg-type]
+    page = folder / "report.html"
+    result = runner.invoke(
+        app, ["report", "--meeting", "yot-board@2023-03-14", "--plans", str(repo.plans), "-o", str(page)]
+    )
+    assert result.exit_code == 0, result.stderr
+    return page
+
+
+def test_the_meeting_charts_render_with_titles_and_fit(browser: Chromium, meeting_page: Path, tmp_path: Path) -> None:
+    log = browser.load(meeting_page.as_uri(), width=1280, height=900)
+    assert (log.requests, log.console_errors, log.exceptions) == ([meeting_page.as_uri()], [], [])
+    captions = browser.evaluate(
+        "[...document.querySelectorAll('figure.chart-figure figcaption')].map(c => c.innerText)"
+    )
+    assert captions == [
+        "Recommendations by RAG status for each source",
+        "Recommendations by RAG at each meeting of the YOT Management Board",
+    ]
+    # the trend: a bar per meeting, each drawn; the indicator: its line, target, baseline and readings
+    bars = browser.evaluate(
+        "[...document.querySelectorAll('#trend svg rect[data-count]')].filter(r => r.getBBox().width > 0).length"
+    )
+    assert bars >= 4
+    spark = browser.evaluate(
+        "(() => { const s = document.querySelector('#indicators svg.spark'); const b = s.getBoundingClientRect();"
+        " return [Math.round(b.width), s.querySelectorAll('[data-part=reading]').length,"
+        " s.querySelectorAll('[data-part=target]').length, s.querySelector('title').textContent]; })()"
+    )
+    assert spark[0] >= 280
+    assert spark[1:3] == [3, 1]
+    assert spark[3].startswith("Board meetings attended by CAMHS: baseline 50% on 2022-05-06")
+    for width in (375, *DESKTOP_WIDTHS):
+        browser.load(meeting_page.as_uri(), width=width, height=900)
+        assert browser.overflowing() == [], width
+    browser.screenshot(tmp_path / "meeting.png")
+    pdf = browser.print_to_pdf()
+    where = destinations(pdf)
+    assert where["trend"].page <= where["indicators"].page <= where["most-overdue"].page < where["detail"].page
 
 
 def test_the_harness_would_see_a_script_a_request_and_an_error(browser: Chromium, tmp_path: Path) -> None:

@@ -105,7 +105,7 @@ def test_overdue_and_due_soon_lists(cli: Invoke) -> None:
 
 def test_recommendations_in_full_with_owner_latest_update_and_evidence(cli: Invoke) -> None:
     detail = Page(section(report(cli), "recommendations")).all_text
-    assert "A-1 red 1 of 2 actions done Make the Board understand the children." in detail
+    assert "A-1 red 1 of 2 actions done · stage: open Make the Board understand the children." in detail
     assert "Owner Board Chair <b>bold?</b>, Example Partnership & Co" in detail
     assert "Latest update (2022-04-20): Latest note about the briefing." in detail
     assert "Older note" not in detail

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -31,6 +32,8 @@ from yotplan.cli.app import (
 from yotplan.cli.completion import complete_item_ids, complete_owner_keys
 
 if TYPE_CHECKING:
+    from yotplan.history.meetings import MeetingHistory
+    from yotplan.history.revisions import Comparison
     from yotplan.plans.planset import PlanSet
     from yotplan.problems import Problem
     from yotplan.views.queries import Filters
@@ -136,6 +139,17 @@ def report(
     ] = None,
     source: SourceFilter = None,
     owner: OwnerOnly = None,
+    meeting: Annotated[
+        str | None,
+        typer.Option(
+            "--meeting",
+            "-m",
+            metavar="BOARD@YYYY-MM-DD",
+            help="Report for this meeting in boards.yaml: as at its date (one already held: the plans as "
+            "committed that day), with the changes since the board's previous meeting and the RAG at each "
+            "of its last 12 meetings (from git).",
+        ),
+    ] = None,
 ) -> None:
     """The Board report, as one HTML page or as Markdown.
 
@@ -148,12 +162,17 @@ def report(
     RAG, the services with the most overdue actions, the themes most often late, then a page
     per service. It shows every service whole: no --source, --owner or --since.
 
-    Example: yotplan report --since v1.0 -o board-report.html
+    With --meeting, for a meeting of a board: as at its date, the changes since the board's
+    previous meeting, and a chart of the recommendations by RAG at each of its last 12 meetings.
+    A meeting already held (before --today) is reported as the plans stood on its day.
+
+    Example: yotplan report --meeting yot-board@2022-09-13 -o board-report.html
     """
     from yotplan.report.board import build_report, render_report
 
-    day = resolve_today(today)
     folders = plans_folders(plans_dirs, plans_list)
+    day = resolve_today(today)
+    as_at = _meeting_day(meeting, since=since, several=len(folders) > 1) if meeting is not None else day
     if len(folders) > 1:
         _refuse_filters(since=since, source=source, owner=owner)
     judged = read_plans(folders, None, day)
@@ -167,14 +186,58 @@ def report(
     plans = judged.plan_sets[0]
     filters = _filters(plans, source, owner)
     changes = None
+    history = None
     if since is not None:
         from yotplan.history.revisions import compare_revisions
 
         changes = compare_revisions(Path(plans.root), since, plans=plans)
         _warn(changes.problems, changes.skipped)
-    report = build_report(plans, day, changes=changes, filters=filters)
+    if meeting is not None:
+        plans, history, changes = _for_meeting(plans, meeting, day)
+    report = build_report(plans, as_at, changes=changes, filters=filters, meeting=history)
     _write(render_report(report, fmt.value), output)
     finish(judged)
+
+
+def _meeting_day(meeting: str, *, since: str | None, several: bool) -> date:
+    """The date of `--meeting BOARD@YYYY-MM-DD`, which is the report's as-at date; a usage error
+    for a malformed id or an option it replaces."""
+    if since is not None:
+        usage_error("--meeting takes the changes since the board's previous meeting; leave out --since", "--since")
+    if several:
+        usage_error("meetings are each service's own: report for a meeting on that service's folder", "--meeting")
+    _, at, day_text = meeting.strip().partition("@")
+    try:
+        if at and len(day_text) == 10:
+            return date.fromisoformat(day_text)
+    except ValueError:
+        pass
+    usage_error(f"{meeting!r} is not a meeting: write BOARD@YYYY-MM-DD, e.g. yot-board@2022-09-13", "--meeting")
+
+
+def _for_meeting(plans: PlanSet, meeting: str, today: date) -> tuple[PlanSet, MeetingHistory, Comparison | None]:
+    """The plans to report for a meeting, the plans at the board's meetings up to it, and the
+    changes since the previous one. A meeting already held is reported as the plans stood on
+    its day (as last committed then); a meeting today or ahead, from the files at hand."""
+    import dataclasses
+
+    from yotplan.history.meetings import meeting_history
+    from yotplan.history.revisions import Side, compare_revisions, plans_at
+
+    history = meeting_history(plans, meeting, today)
+    print_notes([history.note] if history.note else [])
+    folder = Path(plans.root)
+    if history.commit is not None:
+        plans, problems = plans_at(folder, history.commit, plans)
+        _warn(problems)
+    previous = history.previous
+    if previous is None or previous.commit is None:
+        return plans, history, None
+    changes = compare_revisions(folder, previous.commit, history.commit, plans=plans)
+    _warn(changes.problems, changes.skipped)
+    base = Side(previous.meeting, changes.base.commit, changes.base.short)
+    target = changes.target if history.commit is None else Side(history.meeting, history.commit, changes.target.short)
+    return plans, history, dataclasses.replace(changes, base=base, target=target)
 
 
 @app.command()

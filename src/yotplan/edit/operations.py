@@ -43,7 +43,7 @@ from yotplan.plans.models import (
     Recommendation,
     is_action_id_of,
 )
-from yotplan.plans.planset import ActionRef, Document, RecommendationRef
+from yotplan.plans.planset import ActionRef, Document, RecommendationRef, find_board, find_meeting
 from yotplan.problems import Problem
 from yotplan.views.queries import find_item
 
@@ -368,32 +368,18 @@ def add_meeting(session: EditSession, board_key: str, day: date, ref: str | None
 
 
 def _board(session: EditSession, key: str) -> str:
-    boards = session.plans.boards
-    for known in boards:
-        if known.casefold() == key.strip().casefold():
-            return known
-    close = difflib.get_close_matches(key, list(boards), n=1, cutoff=0.5)
-    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(boards)) or 'none'}"
-    raise EditRefused(f"no board {key!r} in boards.yaml ({hint})")
+    try:
+        return find_board(session.plans.boards, key)
+    except UnknownId as exc:
+        raise EditRefused(str(exc)) from None
 
 
 def _meeting(session: EditSession, meeting: str) -> tuple[str, date]:
     """The board and date of a meeting id `BOARD@YYYY-MM-DD` that boards.yaml has, held by today."""
-    key, at, day_text = meeting.strip().partition("@")
     try:
-        day = date.fromisoformat(day_text) if at else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise EditRefused(f"{meeting!r} is not a meeting id: write BOARD@YYYY-MM-DD, e.g. yot-board@2023-03-14")
-    board = _board(session, key)
-    dates = [m.date for m in session.plans.boards[board].meetings]
-    if day not in dates:
-        known = ", ".join(d.isoformat() for d in sorted(dates)) or "none"
-        raise EditRefused(
-            f"{board} has no meeting on {day} in boards.yaml (its meetings: {known}); "
-            f"add it with `yotplan add meeting {board} --date {day}`"
-        )
+        board, day = find_meeting(session.plans.boards, meeting)
+    except UnknownId as exc:
+        raise EditRefused(str(exc)) from None
     if day > session.today:
         raise EditRefused(f"the meeting {board}@{day} has not been held yet (today is {session.today})")
     return board, day

@@ -19,7 +19,7 @@ from yotplan.history.git import GitRepo, git, open_repo
 from yotplan.history.revisions import RevisionReader
 from yotplan.plans.loader import is_plan_file_name
 from yotplan.plans.models import PlanFile
-from yotplan.plans.planset import PlanSet
+from yotplan.plans.planset import PlanSet, find_meeting
 from yotplan.rules.impact import Stage, recommendation_stage
 from yotplan.rules.rag import Rag, recommendation_rag
 
@@ -40,6 +40,66 @@ class MeetingState:
         for rag, _ in self.states.values():
             counts[rag] += 1
         return counts
+
+
+TREND_MEETINGS = 12
+"""Meetings in a report's trend: the one reported on and up to 11 before it."""
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingHistory:
+    """A meeting and how the plans stood at it and at the board's meetings before it."""
+
+    meeting: str
+    day: date
+    board: str
+    board_name: str
+    states: list[MeetingState]
+    """Up to TREND_MEETINGS, oldest first; the last is the meeting itself."""
+    note: str | None = None
+    """Why the earlier meetings could not be read from git, if they could not."""
+
+    @property
+    def previous(self) -> MeetingState | None:
+        """The board's meeting before this one, when there was one."""
+        return self.states[-2] if len(self.states) > 1 else None
+
+    @property
+    def commit(self) -> str | None:
+        """The commit the plans stood at on the meeting's day, for a meeting already held; None
+        when the plans at hand are the meeting's (it is today or ahead, or there is no history)."""
+        return self.states[-1].commit
+
+
+def meeting_history(plans: PlanSet, meeting: str, today: date) -> MeetingHistory:
+    """The meeting `BOARD@YYYY-MM-DD` (any case) and the board's meetings before it, from the git
+    history of the plans folder. A meeting held before `today` is the plans as last committed
+    on its day, like the earlier ones; a meeting today or ahead is `plans`, the files at hand.
+    Raises UnknownId for a meeting boards.yaml does not have.
+    """
+    board, day = find_meeting(plans.boards, meeting)
+    name = f"{board}@{day.isoformat()}"
+    held = sorted(m.date for m in plans.boards[board].meetings if m.date < day)[-(TREND_MEETINGS - 1) :]
+    from_git = [*held, day] if day < today else held
+    note = None
+    states: list[MeetingState] = []
+    if from_git:
+        try:
+            states = states_at_meetings(Path(plans.root), [(f"{board}@{d.isoformat()}", d) for d in from_git])
+        except GitError as exc:  # not a repository, or git missing: no history, and say so
+            note = f"the plans at {board}'s meetings come from git history, which is not there: {exc}"
+    if len(states) < len(held) + 1 or states[-1].commit is None:
+        states = [*states[: len(held)], state_now(plans, name, day)]
+    return MeetingHistory(name, day, board, plans.boards[board].name, states, note)
+
+
+def state_now(plans: PlanSet, meeting: str, day: date) -> MeetingState:
+    """Each recommendation's RAG and stage in `plans`, judged on `day`."""
+    states: dict[str, tuple[Rag, Stage]] = {}
+    for ref in plans.recommendations():
+        rec = ref.recommendation
+        states[rec.id.casefold()] = (recommendation_rag(rec, day), recommendation_stage(rec, day))
+    return MeetingState(meeting, day, None, states)
 
 
 def meetings_before(plans: PlanSet, today: date, board: str | None = None) -> list[tuple[str, date]]:

@@ -31,7 +31,7 @@ from yotplan.history.git import (
     short_hash,
 )
 from yotplan.plans.limits import MAX_FILE_BYTES
-from yotplan.plans.loader import is_plan_file_name, load_plans
+from yotplan.plans.loader import is_plan_file_name, load_plans, registry_model
 from yotplan.plans.models import PlanFile
 from yotplan.plans.planset import Document, PlanSet, RecommendationRef
 from yotplan.problems import Problem
@@ -167,8 +167,9 @@ def _data_of(raw: bytes) -> Callable[[], Any]:
     return read
 
 
-def _parse_plan(raw: bytes) -> tuple[Document | None, list[Problem]]:
-    """Parse and validate one plan file's bytes like `loader.load_document` does a file on disk.
+def _parse_plan(raw: bytes, model: type[Any] = PlanFile) -> tuple[Document | None, list[Problem]]:
+    """Parse and validate one plan file's bytes (or an owners or boards file's, as `model`) like
+    `loader.load_document` does a file on disk.
 
     Problems carry an empty path; the caller stamps in where the file came from. PyYAML and
     the validation code are imported here, for a version the cache does not have.
@@ -191,8 +192,34 @@ def _parse_plan(raw: bytes) -> tuple[Document | None, list[Problem]]:
     except YamlProblem as exc:
         return None, [Problem("", exc.line, exc.col, "error", exc.code, exc.message)]
     doc = Document("", data, None)
-    problems = validate_document(doc, PlanFile)
+    problems = validate_document(doc, model)
     return (None if problems else doc), problems
+
+
+def plans_at(folder: Path, commit: str, current: PlanSet) -> tuple[PlanSet, list[Problem]]:
+    """The plans folder as committed at `commit`: its plan files, owners and boards (and the
+    service `current` is). A file that does not load there is left out, with its problems.
+    Raises NotAGitRepo or GitError."""
+    repo = open_repo(folder)
+    label = short_hash(repo, commit)
+    files = plan_blobs(repo, commit)
+    reader = RevisionReader(repo)
+    docs, problems, _ = reader.documents([(n, b) for n, b in files if is_plan_file_name(n)], label)
+    registries = {name: model for name, model in ((n, registry_model(n)) for n, _ in files) if model}
+    raw = read_blobs(repo, [b for n, b in files if n in registries])
+    found: dict[str, Document] = {}
+    for name, blob in files:
+        if name not in registries:
+            continue
+        doc, trouble = _parse_plan(raw[blob], registries[name])
+        shown = f"{label}:{repo.path_of(name)}"
+        problems.extend(dataclasses.replace(p, path=shown) for p in trouble)
+        if doc is not None:
+            found.setdefault(name.rsplit(".", 1)[0], doc.at(shown))
+    plans = PlanSet(current.root, docs, found.get("owners"), found.get("boards"))
+    return dataclasses.replace(
+        plans, service=current.service, service_name=current.service_name, region=current.region
+    ), problems
 
 
 def _working_tree(folder: Path) -> tuple[list[Document], list[Problem], set[str]]:

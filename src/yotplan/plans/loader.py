@@ -68,6 +68,12 @@ REGISTRIES: dict[str, type[Model]] = {"owners": OwnersFile, "boards": BoardsFile
 REGISTRY_FILES = frozenset(f"{name}{suffix}" for name in REGISTRIES for suffix in PLAN_SUFFIXES)
 
 
+def registry_model(name: str) -> type[Model] | None:
+    """The model of a plans folder's registry file (`owners.yaml`, `boards.yml`, ...), or None."""
+    stem, dot, suffix = name.rpartition(".")
+    return REGISTRIES.get(stem) if dot and f".{suffix}" in PLAN_SUFFIXES and stem != "service" else None
+
+
 def is_plan_file_name(name: str) -> bool:
     """Whether a file of a plans folder is read as a plan (not hidden, not owners/boards/service)."""
     return name.endswith(PLAN_SUFFIXES) and not name.startswith(".") and name not in REGISTRY_FILES

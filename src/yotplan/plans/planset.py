@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from yotplan.errors import UnknownId
 from yotplan.plans.models import Action, Board, BoardsFile, Owner, OwnersFile, PlanFile, Recommendation
 from yotplan.problems import Problem, Severity
 
@@ -137,3 +139,38 @@ class PlanSet:
 
     def actions_of(self, rec: RecommendationRef) -> list[ActionRef]:
         return [ActionRef(rec, i, a) for i, a in enumerate(rec.recommendation.actions)]
+
+
+def find_board(boards: dict[str, Board], key: str) -> str:
+    """The key of the board `key` names (any case). Raises UnknownId naming the closest one."""
+    for known in boards:
+        if known.casefold() == key.strip().casefold():
+            return known
+    import difflib
+
+    close = difflib.get_close_matches(key, list(boards), n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(boards)) or 'none'}"
+    raise UnknownId(f"no board {key!r} in boards.yaml ({hint})")
+
+
+def find_meeting(boards: dict[str, Board], meeting: str) -> tuple[str, date]:
+    """The board key and day of a meeting id `BOARD@YYYY-MM-DD` that boards.yaml has.
+
+    Raises UnknownId: not a meeting id, no such board, or no meeting of it that day.
+    """
+    key, at, day_text = meeting.strip().partition("@")
+    try:
+        day = date.fromisoformat(day_text) if at and len(day_text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise UnknownId(f"{meeting!r} is not a meeting id: write BOARD@YYYY-MM-DD, e.g. yot-board@2023-03-14")
+    board = find_board(boards, key)
+    dates = sorted(m.date for m in boards[board].meetings)
+    if day not in dates:
+        known = ", ".join(d.isoformat() for d in dates) or "none"
+        raise UnknownId(
+            f"{board} has no meeting on {day} in boards.yaml (its meetings: {known}); "
+            f"add it with `yotplan add meeting {board} --date {day}`"
+        )
+    return board, day

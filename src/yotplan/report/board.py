@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from yotplan.plans.models import PlanFile, Update
+from yotplan.plans.models import Closure, PlanFile, Update
 from yotplan.plans.planset import Document, PlanSet
 from yotplan.render.changes import short_title
 from yotplan.render.data import markdown_cell, markdown_text
-from yotplan.report.charts import rag_bar_figure
+from yotplan.report.charts import indicator_chart, rag_bar_figure
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAG_KEY, RAGS, Rag
 from yotplan.safe_text import visible
+from yotplan.views.indicators import AwaitingSignOff, IndicatorView, awaiting_sign_off, indicators_view
 from yotplan.views.queries import (
     ActionView,
     Filters,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from yotplan.history.compare import Change
+    from yotplan.history.meetings import MeetingHistory
     from yotplan.history.revisions import Comparison
 
 ReportFormat = Literal["html", "markdown"]
@@ -102,6 +104,8 @@ class ReportRecommendation:
     view: RecommendationView
     actions: tuple[ReportAction, ...]
     """The actions the report shows: all of them, or with --owner only that owner's."""
+    impact: tuple[str, ...] = ()
+    closure: Closure | None = None
 
     @property
     def hidden(self) -> int:
@@ -157,6 +161,24 @@ class Report:
     showing: Showing = Showing()
     recommendation_texts: dict[str, str] = field(default_factory=dict)
     """Recommendation id -> text, for the headings of the lists grouped by recommendation."""
+    indicators: list[IndicatorView] = field(default_factory=list)
+    awaiting: list[AwaitingSignOff] = field(default_factory=list)
+    """Delivered recommendations not signed off yet, and what each still lacks."""
+    conclusions: list[tuple[str, str, str]] = field(default_factory=list)
+    """(source id, title, the report's own verdict) for the sources that record one."""
+    meeting: MeetingHistory | None = None
+    """With --meeting: the meeting reported for, and the plans at the board's meetings before it."""
+
+    @property
+    def indicators_in_full(self) -> list[IndicatorView]:
+        """Indicators off track (amber or red, with a reading): shown in full, with their chart.
+        Boards read their indicators by exception."""
+        return [i for i in self.indicators if i.rag != "green" and i.latest is not None]
+
+    @property
+    def indicators_in_brief(self) -> list[IndicatorView]:
+        """Indicators on track, or with no reading yet (a chart would show only the plan): one line each."""
+        return [i for i in self.indicators if i.rag == "green" or i.latest is None]
 
     @property
     def rags(self) -> tuple[Rag, ...]:
@@ -207,9 +229,11 @@ def build_report(
     within: int = DUE_SOON_DAYS,
     changes: Comparison | None = None,
     filters: Filters = Filters(),
+    meeting: MeetingHistory | None = None,
 ) -> Report:
     """The report of `plans` as on `today`; `changes` (from `history.compare_revisions`) adds the
-    'changes since' section.
+    'changes since' section; `meeting` (from `history.meetings.meeting_history`) the trend over
+    the board's meetings.
 
     `filters` narrows the report as it narrows `status`, `overdue` and `upcoming`: `sources`
     keeps those plan files; `owners` keeps the actions those owners hold and the
@@ -252,7 +276,10 @@ def build_report(
         summary.recommendations[view.rag] += 1
         for shown in actions:
             summary.actions[shown.view.rag] += 1
-        recommendations[ref.source_id].append(ReportRecommendation(view, tuple(actions)))
+        rec = ref.recommendation
+        recommendations[ref.source_id].append(
+            ReportRecommendation(view, tuple(actions), tuple(rec.impact), rec.closure)
+        )
     if changes is not None and showing:
         changes = _narrow_changes(changes, recommendations, everything, filters)
     return Report(
@@ -268,6 +295,14 @@ def build_report(
         changes=changes,
         showing=showing,
         recommendation_texts=texts,
+        indicators=indicators_view(plans, today, filters),
+        awaiting=awaiting_sign_off(plans, today, filters),
+        conclusions=[
+            (doc.model.source.id, doc.model.source.title, doc.model.source.conclusion)
+            for doc in plans.plans
+            if doc.model.source.conclusion
+        ],
+        meeting=meeting,
     )
 
 
@@ -339,7 +374,44 @@ def render_report(report: Report, fmt: ReportFormat = "html") -> str:
     )
     from markupsafe import Markup
 
-    return template.render(report=report, chart=Markup(chart), chart_title=CHART_TITLE)
+    trend = ""
+    if report.meeting is not None:
+        rows = [(meeting_label(state.day), state.rag_counts(RAGS)) for state in report.meeting.states]
+        trend = rag_bar_figure(rows, RAGS, trend_title(report.meeting), "chart-trend")
+    sparks = {i.id: Markup(indicator_chart_of(i)) for i in report.indicators_in_full}
+    return template.render(
+        report=report, chart=Markup(chart), chart_title=CHART_TITLE, trend=Markup(trend), sparks=sparks
+    )
+
+
+def trend_title(meeting: MeetingHistory) -> str:
+    return f"Recommendations by RAG at each meeting of the {meeting.board_name}"
+
+
+def meeting_label(day: date) -> str:
+    """'13 Sep 2022': short enough to label a bar."""
+    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def indicator_summary(i: IndicatorView) -> str:
+    """An indicator in one sentence: where it started, where it is going, where it is."""
+    unit = i.unit if i.unit == "%" else f" {i.unit}"
+    parts = [f"{i.name}:"]
+    if i.baseline is not None:
+        parts.append(f"baseline {i.baseline.value:g}{unit} on {i.baseline.date.isoformat()},")
+    parts.append(f"target {i.target.value:g}{unit} by {i.target.date.isoformat()};")
+    if i.latest is None:
+        parts.append("no reading yet")
+    else:
+        judged = "on track" if i.on_track else "not on track"
+        parts.append(f"latest {i.latest.value:g}{unit} on {i.latest.date.isoformat()}, {judged}")
+    return " ".join(parts)
+
+
+def indicator_chart_of(i: IndicatorView) -> str:
+    baseline = (i.baseline.date, i.baseline.value) if i.baseline is not None else None
+    readings = [(r.date, r.value) for r in i.readings]
+    return indicator_chart(indicator_summary(i), i.unit, baseline, (i.target.date, i.target.value), readings, i.rag)
 
 
 def template_environment() -> Environment:
@@ -366,6 +438,7 @@ def template_environment() -> Environment:
         "in_full": change_in_full,
         "short_title": lambda text: short_title(text, CHANGE_TITLE_WIDTH),
         "counted": counted,
+        "indicator_summary": indicator_summary,
     }
     env.filters.update(filters)
     return env

@@ -8,6 +8,7 @@ for tests, and costs no dependency. Every piece of text goes through `html.escap
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from html import escape
 from typing import TypeVar
 
@@ -48,7 +49,8 @@ def rag_bar_chart(
     """
     label_width = max(48, CHAR_WIDTH * max((len(label) for label, _ in rows), default=0) + 12)
     width = label_width + BAR_WIDTH + TOTAL_WIDTH
-    height = ROW_HEIGHT * max(len(rows), 1) + LEGEND_HEIGHT + 6
+    legend, legend_height = _legend(rags, label_width, ROW_HEIGHT * max(len(rows), 1) + 6, width)
+    height = ROW_HEIGHT * max(len(rows), 1) + legend_height + 6
     largest = max((sum(counts.values()) for _, counts in rows), default=0) or 1
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -79,7 +81,7 @@ def rag_bar_chart(
             x += segment
         total = sum(counts.values())
         parts.append(f'<text x="{_number(x + 6)}" y="{middle}">{total}</text>')
-    parts.extend(_legend(rags, label_width, ROW_HEIGHT * max(len(rows), 1) + 6))
+    parts.extend(legend)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -100,12 +102,121 @@ def _labelled_by(ident: str | None) -> str:
     return f' aria-labelledby="{escape(ident)}"' if ident else ""
 
 
-def _legend(rags: Sequence[Key], left: int, top: int) -> list[str]:
+def _legend(rags: Sequence[Key], left: int, top: int, width: int) -> tuple[list[str], int]:
+    """The legend's parts from (`left`, `top`), wrapping onto a new line at `width`; and its height."""
     parts = []
-    x = left
+    x, y = left, top
     for rag in rags:
+        item = 22 + 8 * len(rag)
+        if x > left and x + item > width:
+            x, y = left, y + LEGEND_HEIGHT - 8
         fill, _ = RAG_COLOURS.get(rag, ("#666666", "#ffffff"))
-        parts.append(f'<rect x="{x}" y="{top + 4}" width="12" height="12" fill="{fill}"></rect>')
-        parts.append(f'<text x="{x + 16}" y="{top + 14.5}">{escape(rag)}</text>')
-        x += 22 + 8 * len(rag)
-    return parts
+        parts.append(f'<rect x="{x}" y="{y + 4}" width="12" height="12" fill="{fill}"></rect>')
+        parts.append(f'<text x="{x + 16}" y="{y + 14.5}">{escape(rag)}</text>')
+        x += item
+    return parts, y - top + LEGEND_HEIGHT
+
+
+# An indicator's chart: small multiples, one per indicator, read side by side ---------------------
+
+SPARK_WIDTH = 320
+SPARK_HEIGHT = 130
+SPARK_LEFT = 48
+"""Room for the value labels on the left."""
+SPARK_RIGHT = 12
+SPARK_TOP = 14
+SPARK_BOTTOM = 22
+"""Room for the two dates under the axis."""
+LINE_COLOUR = "#4a4a4a"
+_SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _month(day: date) -> str:
+    return f"{_SHORT_MONTHS[day.month - 1]} {day.year}"
+
+
+def indicator_chart(
+    title: str,
+    unit: str,
+    baseline: tuple[date, float] | None,
+    target: tuple[date, float],
+    readings: Sequence[tuple[date, float]],
+    rag: str,
+) -> str:
+    """One indicator as a small `<svg>`: the straight line from baseline to target (dashed: where
+    an on-track reading is at or beyond), the target as a ring, the baseline as a grey dot, and
+    the readings as a line of dots in the indicator's RAG colour, the latest labelled.
+
+    Dates run left to right from the earliest point to the latest; values bottom to top from
+    the smallest to the largest, so the chart says which way is better only through its line.
+    `title` (the indicator's name and judgement) is the chart's accessible name and tooltip.
+    """
+    points = [*([baseline] if baseline else []), target, *readings]
+    first, last = min(d for d, _ in points), max(d for d, _ in points)
+    span = max((last - first).days, 1)
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    if low == high:
+        low, high = low - 1, high + 1
+    pad = (high - low) * 0.08
+    low, high = low - pad, high + pad
+    plot_w = SPARK_WIDTH - SPARK_LEFT - SPARK_RIGHT
+    plot_h = SPARK_HEIGHT - SPARK_TOP - SPARK_BOTTOM
+
+    def x(day: date) -> str:
+        return _number(SPARK_LEFT + (day - first).days / span * plot_w)
+
+    def y(value: float) -> str:
+        return _number(SPARK_TOP + (high - value) / (high - low) * plot_h)
+
+    fill, _ = RAG_COLOURS.get(rag, ("#666666", "#ffffff"))
+    bottom, right = SPARK_TOP + plot_h, SPARK_WIDTH - SPARK_RIGHT
+    parts = [
+        f'<svg class="spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" '
+        f'role="img" aria-label="{escape(title)}" font-family="inherit" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{SPARK_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#bbbbbb"></line>',
+        f'<text x="{SPARK_LEFT}" y="{SPARK_HEIGHT - 6}">{escape(_month(first))}</text>',
+        f'<text x="{right}" y="{SPARK_HEIGHT - 6}" text-anchor="end">{escape(_month(last))}</text>',
+    ]
+    unit_text = f" {unit}" if unit and unit != "%" else unit
+    t_day, t_value = target
+    if baseline:
+        b_day, b_value = baseline
+        parts.append(
+            f'<line x1="{x(b_day)}" y1="{y(b_value)}" x2="{x(t_day)}" y2="{y(t_value)}" stroke="{LINE_COLOUR}" '
+            'stroke-dasharray="4 3" data-part="on-track line"></line>'
+        )
+        parts.append(f'<circle cx="{x(b_day)}" cy="{y(b_value)}" r="3.5" fill="#9e9e9e" data-part="baseline"></circle>')
+        parts.append(
+            f'<text x="{SPARK_LEFT - 6}" y="{_number(float(y(b_value)) + 4)}" text-anchor="end">'
+            f"{escape(_number(b_value) + unit_text)}</text>"
+        )
+    else:  # no baseline: the target level, all along
+        parts.append(
+            f'<line x1="{SPARK_LEFT}" y1="{y(t_value)}" x2="{x(t_day)}" y2="{y(t_value)}" stroke="{LINE_COLOUR}" '
+            'stroke-dasharray="4 3" data-part="on-track line"></line>'
+        )
+    parts.append(
+        f'<circle cx="{x(t_day)}" cy="{y(t_value)}" r="4.5" fill="#ffffff" stroke="{LINE_COLOUR}" stroke-width="2" '
+        'data-part="target"></circle>'
+    )
+    parts.append(
+        f'<text x="{SPARK_LEFT - 6}" y="{_number(float(y(t_value)) + 4)}" text-anchor="end">'
+        f"{escape(_number(t_value) + unit_text)}</text>"
+    )
+    if readings:
+        path = " ".join(f"{x(d)},{y(v)}" for d, v in readings)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{fill}" stroke-width="2"></polyline>')
+        for d, v in readings:
+            parts.append(f'<circle cx="{x(d)}" cy="{y(v)}" r="3.5" fill="{fill}" data-part="reading"></circle>')
+        d, v = readings[-1]
+        anchor = "end" if float(x(d)) > SPARK_WIDTH - 60 else "start"
+        shift = -6 if anchor == "end" else 6
+        parts.append(
+            f'<text x="{_number(float(x(d)) + shift)}" y="{_number(float(y(v)) - 7)}" text-anchor="{anchor}" '
+            f'font-weight="600">{escape(_number(v) + unit_text)}</text>'
+        )
+    else:
+        parts.append(f'<text x="{SPARK_LEFT + 4}" y="{SPARK_TOP + 10}" fill="#4a4a4a">No reading yet</text>')
+    parts.append("</svg>")
+    return "".join(parts)
