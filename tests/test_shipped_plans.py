@@ -156,3 +156,16 @@ def test_evidence_fits_the_action(plans: PlanSet) -> None:
     assert lga_f2.evidence == []
     assert lga_f2.status == "not-started"
     assert "gained traction" not in normalise(" ".join(u.note for u in lga_f2.updates))
+
+
+def test_one_fact_one_status(plans: PlanSet) -> None:
+    # "fully quorate, but CAMHS is too often absent": a problem, and no step yet to fix it.
+    camhs = {action(plans, i).status for i in ("HMIP-1.1", "LGA-a.3", "IR-3.1")}
+    assert camhs == {"not-started"}
+    # "the YOT Operations Board is focused upon the eight areas of concern": done.
+    assert action(plans, "LGA-g.1").status == "done"
+    # "the Team Manager becoming a full member ...": under way.
+    becoming = {action(plans, i).status for i in ("LGA-c.1", "IR-2.2")}
+    assert becoming == {"in-progress"}
+    # "some of which will be shared": not shared yet.
+    assert action(plans, "IR-1.4").status == "not-started"
