@@ -146,7 +146,7 @@ def test_board_chair_prefers_a_field_that_holds_both_words(cli: Invoke) -> None:
     assert hits["HMIP-1"]["kind"] == "recommendation"
     assert "HMIP-1.2" not in hits  # Board, but no Chair
     out = search(cli, "board", "chair").stdout
-    assert out.splitlines()[-1] == f"{len(hits)} matches in 15 actions and 6 recommendations"
+    assert out.splitlines()[-1] == f"{len(hits)} matches in 16 actions and 6 recommendations"
 
 
 @pytest.mark.parametrize("query", [("CAMHS Board",), ("camhs", "board"), ("cAmHs", "BOARD"), ("  board ", "Camhs")])

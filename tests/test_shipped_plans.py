@@ -169,3 +169,17 @@ def test_one_fact_one_status(plans: PlanSet) -> None:
     assert becoming == {"in-progress"}
     # "some of which will be shared": not shared yet.
     assert action(plans, "IR-1.4").status == "not-started"
+
+
+def test_wording_follows_the_review(plans: PlanSet) -> None:
+    assert "parkfield" not in action(plans, "HMIP-7.1").title.lower()
+    hmip_1_2 = " ".join(u.note for u in action(plans, "HMIP-1.2").updates).lower()
+    assert "the review found" not in hmip_1_2
+    assert "following the review" in hmip_1_2
+    ir_1_3 = " ".join(u.note for u in action(plans, "IR-1.3").updates)
+    assert "Operations Board" not in ir_1_3
+    assert "Executive" not in ir_1_3
+    assert "Board Chair and the YOT Manager" in ir_1_3
+    assert "undertaken by" in normalise(header("improvement-review.yaml"))
+    assert "carried out for" not in normalise(header("improvement-review.yaml"))
+    assert "is this plan's attribution, not the review's" in normalise(header("hmip-inspection.yaml"))
