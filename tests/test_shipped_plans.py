@@ -45,7 +45,7 @@ def test_all_23_recommendations_are_there(plans: PlanSet) -> None:
 @pytest.mark.parametrize("today", [REVIEW_DATE, date(2022, 10, 1), date(2026, 11, 26)])
 def test_no_errors_on_any_date(today: date) -> None:
     problems, files = check_folders([SHIPPED_PLANS], today)
-    assert files == 5
+    assert files == 6
     assert [str(p) for p in problems if p.severity == "error"] == []
 
 
@@ -91,7 +91,8 @@ def test_headers_say_which_dates_are_the_plans_own() -> None:
 
 def test_owners_are_roles_not_people(plans: PlanSet) -> None:
     used = {r.recommendation.owner for r in plans.recommendations()} | {a.action.owner for a in plans.actions()}
-    assert used == set(plans.owners)
+    chairs = {board.chair for board in plans.boards.values() if board.chair}
+    assert used | chairs == set(plans.owners)
     for owner in plans.owners.values():
         assert owner.contact is None
     signatories = ("Anne-Marie Bond", "Stephen Hart")
@@ -183,3 +184,23 @@ def test_wording_follows_the_review(plans: PlanSet) -> None:
     assert "undertaken by" in normalise(header("improvement-review.yaml"))
     assert "carried out for" not in normalise(header("improvement-review.yaml"))
     assert "is this plan's attribution, not the review's" in normalise(header("hmip-inspection.yaml"))
+
+
+def test_boards_are_the_three_the_review_names(plans: PlanSet) -> None:
+    chairs = {key: (board.name, board.chair) for key, board in plans.boards.items()}
+    assert chairs == {
+        "yot-board": ("YOT Management Board", "yot-board-chair"),
+        "ccib": ("Children's Continuous Improvement Board", "ccib-chair"),
+        "yot-operations-board": ("YOT Operations Board", None),
+    }
+    # The review gives no meeting dates; its own date is the only one the plan could claim.
+    meetings = {m.date for board in plans.boards.values() for m in board.meetings}
+    assert meetings <= {REVIEW_DATE}
+    text = (Path(SHIPPED_PLANS) / "boards.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/boards.schema.json\n")
+    assert "the review gives no meeting date" in normalise(text).lower()
+
+
+def test_partner_boards_report_to_the_ccib(plans: PlanSet) -> None:
+    # "all partner boards ... report on progress ... to the Children's Continuous Improvement Board"
+    assert action(plans, "IR-1.2").owner == "yot-board-chair"
