@@ -204,3 +204,40 @@ def test_boards_are_the_three_the_review_names(plans: PlanSet) -> None:
 def test_partner_boards_report_to_the_ccib(plans: PlanSet) -> None:
     # "all partner boards ... report on progress ... to the Children's Continuous Improvement Board"
     assert action(plans, "IR-1.2").owner == "yot-board-chair"
+
+
+def test_the_unfilled_post_says_who_holds_its_actions(plans: PlanSet) -> None:
+    held = sorted(ref.action.id for ref in plans.actions() if ref.action.owner == "yot-data-analyst")
+    assert held == ["HMIP-4.1", "IR-4.2", "LGA-h.2"]
+    role = plans.owners["yot-data-analyst"].role
+    assert "not yet filled" in role
+    assert "the YOT Manager holds its actions" in role
+    assert "yot-manager" in plans.owners
+
+
+def test_indicators_and_impact_invent_nothing(plans: PlanSet) -> None:
+    # The review gives no number for anything it names as countable: an indicator may have a target
+    # (the plan's choice) but no baseline and no reading taken from the review.
+    for ref in plans.recommendations():
+        for indicator in ref.recommendation.indicators:
+            assert indicator.baseline is None, indicator.id
+            assert indicator.readings == [], indicator.id
+            assert indicator.target.date > REVIEW_DATE, indicator.id
+    # No impact is claimed and nothing is signed off: the review could not yet evaluate impact.
+    assert all(ref.recommendation.impact == [] for ref in plans.recommendations())
+    assert all(ref.recommendation.closure is None for ref in plans.recommendations())
+
+
+def test_the_review_conclusion_is_quoted_verbatim(plans: PlanSet, review: str) -> None:
+    sources = {doc.model.source.id: doc.model.source for doc in plans.plans}
+    conclusion = sources["IR"].conclusion
+    assert conclusion is not None
+    assert normalise(conclusion) in review
+    assert "it has not been possible to evaluate the impacts" in conclusion
+
+
+@pytest.mark.parametrize("today", [date(2022, 6, 1), REVIEW_DATE, date(2026, 11, 26)])
+def test_check_finds_no_errors_and_no_personal_data(today: date) -> None:
+    problems, _ = check_folders([SHIPPED_PLANS], today)
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    assert [str(p) for p in problems if p.code.startswith("YP3")] == []
