@@ -65,7 +65,7 @@ def as_compared(plans: Path) -> list[tuple[str, object, object]]:
 
 def test_second_load_comes_from_the_cache_and_equals_the_first(plans: Path, cache_dir: Path) -> None:
     cold = as_compared(plans)
-    assert len(entries(cache_dir)) == 5  # owners.yaml, service.yaml and three plan files
+    assert len(entries(cache_dir)) == 6  # owners.yaml, boards.yaml, service.yaml and three plan files
     warm = as_compared(plans)
     assert warm == cold  # models, and the marked data re-read for positions
     raw = (plans / "hmip-inspection.yaml").read_bytes()
@@ -136,7 +136,7 @@ def test_an_edit_is_a_miss_even_when_size_and_mtime_are_kept(plans: Path, cache_
     problems = [p for p in check_plans(result.plans, date(2022, 6, 1)) if p.code == "YP104"]
     assert problems
     assert "camhs-leax" in problems[0].message
-    assert len(entries(cache_dir)) == 6
+    assert len(entries(cache_dir)) == 7
 
 
 def test_problem_lines_from_a_warm_cache_match_a_cold_load(plans: Path, cli: Invoke, cache_dir: Path) -> None:
@@ -216,7 +216,7 @@ def test_safe_to_delete_at_any_time(plans: Path, cache_dir: Path) -> None:
     expected = as_compared(plans)
     shutil.rmtree(cache_dir)
     assert as_compared(plans) == expected
-    assert len(entries(cache_dir)) == 5
+    assert len(entries(cache_dir)) == 6
     for entry in entries(cache_dir):  # deleted between the read of the key and the read of the entry
         entry.unlink()
     assert as_compared(plans) == expected
@@ -286,7 +286,7 @@ def test_disabled_by_option_for_one_run_only(plans: Path, cli: Invoke, cache_dir
     assert result.exit_code == 0
     assert entries(cache_dir) == []
     assert cli("status", "--plans", plans, "--today", "2022-06-01").stdout == result.stdout
-    assert len(entries(cache_dir)) == 5
+    assert len(entries(cache_dir)) == 6
     assert "--no-cache" in cli("--help").stdout
 
 
@@ -299,7 +299,7 @@ def test_broken_files_are_not_cached(plans: Path, cache_dir: Path) -> None:
     (plans / "improvement-review.yaml").write_text("source: {id: IR, title: T, kind: nonsense}\n")
     result = load_plans(plans)
     assert [p.code for p in result.problems] == ["YP010"]
-    assert len(entries(cache_dir)) == 4
+    assert len(entries(cache_dir)) == 5
     assert [p.code for p in load_plans(plans).problems] == ["YP010"]
 
 
@@ -371,10 +371,10 @@ def test_shipped_plans_load_the_same_with_and_without_cache(cache_dir: Path) -> 
 def test_positions_are_cached_for_files_that_had_problems(plans: Path, cli: Invoke, cache_dir: Path) -> None:
     check = ("check", "--plans", plans, "--today", "2023-06-01")
     cold = cli(*check).stdout
-    assert len(entries(cache_dir)) == 5  # models only: positions come from the parse in memory
+    assert len(entries(cache_dir)) == 6  # models only: positions come from the parse in memory
     assert cli(*check).stdout == cold  # warm: files with problems parsed again, their positions stored
     with_problems = {line.split(":")[0] for line in cold.splitlines()}
-    assert len(entries(cache_dir)) == 5 + len(with_problems)
+    assert len(entries(cache_dir)) == 6 + len(with_problems)
     for entry in entries(cache_dir):  # positions read back, or parsed again when an entry is damaged
         if entry.stat().st_size > 100 and entry.name < "8":
             entry.write_bytes(entry.read_bytes()[:100])

@@ -125,7 +125,7 @@ def test_a_process_killed_inside_the_write_leaves_the_old_file(cli: Invoke, plan
     assert leftover.name.startswith(".hmip-inspection.yaml.")
     assert not leftover.name.endswith((".yaml", ".yml"))
     check = cli("check", "--plans", plans, "--today", TODAY)
-    assert (check.exit_code, check.stderr) == (0, "5 files checked: no problems\n")
+    assert (check.exit_code, check.stderr) == (0, "6 files checked: no problems\n")
     # The next edit takes the lock, so no edit can be writing: it clears the leftover.
     assert cli("update", "HMIP-1.1", "--status", "in-progress", "--plans", plans, "--today", TODAY).exit_code == 0
     assert temp_files(plans) == []

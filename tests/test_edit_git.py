@@ -29,7 +29,7 @@ def test_a_status_update_is_one_line_in_git_diff(cli: Invoke, repo: Path) -> Non
         " plans/hmip-inspection.yaml | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n"
     )
     assert git(repo, "diff", "--unified=0", "--no-color").splitlines()[4:] == [
-        "@@ -35 +35 @@ recommendations:",
+        "@@ -45 +45 @@ recommendations:",
         "-        status: not-started",
         "+        status: in-progress",
     ]

@@ -64,8 +64,8 @@ def test_init_never_overwrites(cli: Invoke, tmp_path: Path, plans: Path) -> None
     result = cli("init", plans, "--today", TODAY)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"yotplan: error: {plans} already has hmip-inspection.yaml, improvement-review.yaml, lga-peer-review.yaml, "
-        "owners.yaml, service.yaml; `yotplan init` never overwrites a plan\n"
+        f"yotplan: error: {plans} already has boards.yaml, hmip-inspection.yaml, improvement-review.yaml, "
+        "lga-peer-review.yaml, owners.yaml, service.yaml; `yotplan init` never overwrites a plan\n"
     )
     assert {p.name: p.read_bytes() for p in plans.iterdir()} == before
 

@@ -56,8 +56,8 @@ def test_the_hook_passes_valid_plans_and_fails_broken_ones(tmp_path: Path) -> No
     assert result.returncode == 1
     # The error is the first line, and the only one: the plans' dozens of overdue warnings are counted, not listed.
     [line] = result.stdout.splitlines()
-    assert "YP104 owner 'ccib-chair' is not in owners.yaml" in line
-    assert re.fullmatch(r"5 files checked: 1 error, \d+ warnings\n", result.stderr)
+    assert "YP115 the chair of board ccib: owner 'ccib-chair' is not in owners.yaml" in line
+    assert re.fullmatch(r"6 files checked: 1 error, \d+ warnings\n", result.stderr)
 
 
 def test_the_workflow_installs_yotplan_and_checks_the_plans_with_annotations() -> None:

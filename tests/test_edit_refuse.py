@@ -35,7 +35,7 @@ def test_an_edit_that_adds_an_error_is_refused_and_writes_nothing(plans: Path) -
         edit_tree(plans, lambda tree: remove_key(tree["recommendations"][0], "owner"))
     assert [p.code for p in caught.value.problems] == ["YP101"]
     assert str(caught.value) == (
-        f"edit refused, nothing written: it would make the plans invalid: {plans / HMIP}:23:5: error YP101 "
+        f"edit refused, nothing written: it would make the plans invalid: {plans / HMIP}:28:5: error YP101 "
         "recommendation HMIP-1 has no owner; add `owner:` with a key from owners.yaml"
     )
     assert snapshot(plans) == before

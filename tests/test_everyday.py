@@ -279,4 +279,4 @@ def test_check_prints_errors_before_warnings_and_quiet_prints_errors_only(cli: I
     quiet = cli("check", "--quiet", "--plans", plans, "--today", "2026-11-30")
     assert quiet.exit_code == 1
     assert quiet.stdout.splitlines() == lines[:1]
-    assert quiet.stderr == f"5 files checked: 1 error, {len(lines) - 1} warnings\n"
+    assert quiet.stderr == f"6 files checked: 1 error, {len(lines) - 1} warnings\n"

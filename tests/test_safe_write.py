@@ -133,7 +133,7 @@ def test_temporary_files_are_never_read_as_plans(cli: Invoke, plans: Path) -> No
     stray.write_bytes(b"half a pla")
     result = cli("check", "--plans", plans, "--today", TODAY)
     assert result.exit_code == 0
-    assert result.stderr == "5 files checked: no problems\n"
+    assert result.stderr == "6 files checked: no problems\n"
 
 
 def test_an_edit_clears_the_temporary_files_a_killed_edit_left(cli: Invoke, plans: Path) -> None:
