@@ -33,13 +33,13 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Repo:
     """Three commits: the plans added; HMIP-1.1 started; HMIP-1.1's due date moved."""
     repo = Repo(tmp_path_factory.mktemp("upstream") / "repo", SHIPPED_PLANS)
     repo.commit("Start the plan", "2022-05-01T09:00:00+01:00")
-    repo.edit(HMIP, "        owner: camhs-lead\n        due: 2022-07-31\n        status: not-started",
-              "        owner: camhs-lead\n        due: 2022-07-31\n        status: in-progress")  # fmt: skip
+    before = "it is HMIP-1.2.\n        status: "  # HMIP-1.1's status, under its comment
+    repo.edit(HMIP, before + "not-started", before + "in-progress")
     repo.commit("Start HMIP-1.1", "2022-06-01T09:00:00+01:00")
     repo.edit(
         HMIP,
-        "        due: 2022-07-31\n        status: in-progress",
-        "        due: 2022-08-31\n        status: in-progress",
+        "        owner: camhs-lead\n        due: 2022-07-31\n",
+        "        owner: camhs-lead\n        due: 2022-08-31\n",
     )
     repo.commit("Move HMIP-1.1", "2022-06-10T09:00:00+01:00")
     return repo
