@@ -16,6 +16,7 @@ from yotplan.cli import app
 from yotplan.cli.completion import (
     complete_action_ids,
     complete_folders,
+    complete_indicator_ids,
     complete_item_ids,
     complete_owner_keys,
     complete_recommendation_ids,
@@ -42,6 +43,8 @@ def test_the_scan_finds_what_the_loader_finds(folder: Path) -> None:
     assert complete_action_ids(ctx(folder), "") == [a.action.id for a in plans.actions()]
     assert complete_source_ids(ctx(folder), "") == [doc.model.source.id for doc in plans.plans]
     assert complete_owner_keys(ctx(folder), "") == list(plans.owners)
+    indicators = [i.id for r in plans.recommendations() for i in r.recommendation.indicators]
+    assert complete_indicator_ids(ctx(folder), "") == indicators
 
 
 def test_completions_match_in_any_case_and_keep_the_case_typed() -> None:
@@ -149,7 +152,9 @@ def test_broken_files_give_fewer_completions_not_errors(tmp_path: Path) -> None:
 
 def test_scans_handle_quotes_comments_and_flush_lists() -> None:
     text = "source:\n  id: 'S'  # the source\nrecommendations:\n- id: \"S-1\"\n  actions:\n  - id: S-1.1 # first\n"
-    assert scan_plan_ids(text) == (["S"], ["S-1"], ["S-1.1"])
+    assert scan_plan_ids(text) == (["S"], ["S-1"], ["S-1.1"], [])
+    with_indicator = text + "  indicators:\n  - id: S-1-count\n    name: n\n  - id: S-1-other  # two\n"
+    assert scan_plan_ids(with_indicator) == (["S"], ["S-1"], ["S-1.1"], ["S-1-count", "S-1-other"])
     owners = "# c\nowners:\n  # note\n  a-b:\n    role: r\n\n  'no':\n    role: x\nother:\n  z: 1\n"
     assert scan_owner_keys(owners) == ["a-b", "no"]
 

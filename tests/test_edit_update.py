@@ -247,7 +247,8 @@ def test_a_folded_measure_replaced_by_a_short_one_stays_folded(cli: Invoke, plan
         ],
         ["          Every member is briefed."],
     )
-    assert "        measure: >-\n          Every member is briefed.\n\n  - id: HMIP-2\n" in (plans / HMIP).read_text(
+    # the folded style stays, and so does what follows (HMIP-1's indicators)
+    assert "        measure: >-\n          Every member is briefed.\n    indicators:\n" in (plans / HMIP).read_text(
         encoding="utf-8"
     )
 

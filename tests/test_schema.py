@@ -91,7 +91,15 @@ def errors(value: Any, schema: dict[str, Any], root: dict[str, Any], where: str 
     if "anyOf" in schema:
         options = [errors(value, option, root, where) for option in schema["anyOf"]]
         return [] if any(not found for found in options) else [f"{where}: matches no option"]
-    kinds = {"object": dict, "array": list, "string": str, "null": type(None), "boolean": bool, "integer": int}
+    kinds = {
+        "object": dict,
+        "array": list,
+        "string": str,
+        "null": type(None),
+        "boolean": bool,
+        "integer": int,
+        "number": (int, float),
+    }
     kind = schema.get("type")
     if kind and not isinstance(value, kinds[kind]):
         return [f"{where}: not {kind}"]

@@ -274,16 +274,17 @@ def test_the_indicators_sheet_has_numbers_dates_and_the_impact_rag(tmp_path: Pat
     assert cli("export", "-o", path, "--plans", plans, "--today", AS_AT).exit_code == 0
     sheet = load_workbook(path)["Indicators"]
     header = [c.value for c in sheet[1]]
-    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
-    assert sheet.max_row == 2
-    assert row["Indicator"] == "HMIP-1-camhs"
+    rows = [dict(zip(header, [c.value for c in line], strict=True)) for line in sheet.iter_rows(min_row=2)]
+    assert [r["Indicator"] for r in rows] == ["HMIP-1-camhs-attendance", "HMIP-1-camhs", "HMIP-6-ocd-assessed"]
+    at = 3  # the sheet's row of the indicator added here
+    row = rows[at - 2]
     assert row["Rec ref"] == "HMIP-1"
     assert (row["Baseline"], row["Target"], row["Latest"], row["Change"]) == (50, 100, 45, -15)
     assert row["Baseline date"] == datetime(2022, 5, 6)
     assert row["Latest date"] == datetime(2022, 9, 13)
     assert row["On track"] == "no"
     assert row["RAG"] == "red"  # worse than its baseline
-    rag = sheet.cell(2, header.index("RAG") + 1)
+    rag = sheet.cell(at, header.index("RAG") + 1)
     assert rag.fill.fgColor.rgb[-6:] == RAG_COLOURS["red"][0].lstrip("#").upper()
     assert sheet.freeze_panes == "A2"
 

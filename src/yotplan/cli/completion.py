@@ -40,6 +40,8 @@ _MAX_BYTES = 20 * 1024 * 1024
 # Patterns, not compiled objects: `re` compiles and caches them on first use, which keeps
 # compiling off the start-up of every other command.
 _TOP_KEY = r"^([A-Za-z_][\w-]*)\s*:"
+_LIST_KEY = r"^ +(actions|indicators)\s*:\s*(?:#.*)?$"
+"""The lists under a recommendation whose items carry ids."""
 _ID_LINE = r"^(?P<lead> *(?:- +)?)id\s*:\s*(?P<value>\S.*?)(?:\s+#.*)?\s*$"
 _KEY_LINE = r"^( +)([^\s#'\"][^:#]*?|\"[^\"]+\"|'[^']+')\s*:(?:\s|$)"
 
@@ -79,19 +81,25 @@ def _plan_files(folder: Path) -> list[Path]:
         return []
 
 
-def scan_plan_ids(text: str) -> tuple[list[str], list[str], list[str]]:
-    """(source ids, recommendation ids, action ids) of one plan file's text.
+def scan_plan_ids(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(source ids, recommendation ids, action ids, indicator ids) of one plan file's text.
 
     Under `source:` the first `id:` is the source's; under `recommendations:` the least
-    indented `id:` keys are recommendations' and deeper ones actions'.
+    indented `id:` keys are recommendations', and deeper ones are actions' or indicators',
+    by the list (`actions:` or `indicators:`) they follow.
     """
     sources: list[str] = []
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, str]] = []
     section = ""
+    inside = ""
     for line in text.splitlines():
         top = re.match(_TOP_KEY, line)
         if top:
             section = top.group(1)
+            continue
+        listed = re.match(_LIST_KEY, line)
+        if listed:
+            inside = listed.group(1)
             continue
         match = re.match(_ID_LINE, line)
         if not match:
@@ -101,13 +109,14 @@ def scan_plan_ids(text: str) -> tuple[list[str], list[str], list[str]]:
         if section == "source" and not sources:
             sources.append(value)
         elif section == "recommendations":
-            found.append((column, value))
+            found.append((column, value, inside))
     if not found:
-        return sources, [], []
-    top_column = min(column for column, _ in found)
-    recs = [value for column, value in found if column == top_column]
-    actions = [value for column, value in found if column > top_column]
-    return sources, recs, actions
+        return sources, [], [], []
+    top_column = min(column for column, _, _ in found)
+    recs = [value for column, value, _ in found if column == top_column]
+    actions = [value for column, value, inside in found if column > top_column and inside != "indicators"]
+    indicators = [value for column, value, inside in found if column > top_column and inside == "indicators"]
+    return sources, recs, actions, indicators
 
 
 def scan_owner_keys(text: str) -> list[str]:
@@ -190,6 +199,11 @@ def complete_recommendation_ids(ctx: Any) -> list[str]:
 @_safely
 def complete_item_ids(ctx: Any) -> list[str]:
     return _ids(ctx, 1) + _ids(ctx, 2)
+
+
+@_safely
+def complete_indicator_ids(ctx: Any) -> list[str]:
+    return _ids(ctx, 3)
 
 
 @_safely

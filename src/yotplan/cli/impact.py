@@ -21,7 +21,7 @@ from yotplan.cli.app import (
     read_plans,
     resolve_today,
 )
-from yotplan.cli.completion import complete_recommendation_ids
+from yotplan.cli.completion import complete_indicator_ids, complete_recommendation_ids
 from yotplan.cli.edit import apply_in, target, text_option
 
 
@@ -65,7 +65,10 @@ def indicators(
 
 @app.command()
 def record(
-    indicator_id: Annotated[str, typer.Argument(metavar="INDICATOR_ID", help="The indicator, any case.")],
+    indicator_id: Annotated[
+        str,
+        typer.Argument(metavar="INDICATOR_ID", help="The indicator, any case.", autocompletion=complete_indicator_ids),
+    ],
     value: Annotated[float, typer.Argument(metavar="VALUE", help="The value measured, e.g. 75 or 12.5.")],
     on: Annotated[date | None, date_option("--date", help="When it was measured (default: today; not later).")] = None,
     note: Annotated[str | None, text_option("--note", help="Where the number comes from, or what it means.")] = None,

@@ -505,8 +505,11 @@ def _new_id(session: EditSession, item_id: str, *, under: tuple[str, str] | None
     if not ID_PATTERN.fullmatch(item_id):
         raise EditRefused(f"{item_id!r} is not an id: use letters and digits joined by '-', '.' or '_', e.g. HMIP-3.1")
     if item_id.casefold() in _all_ids(session):
-        ref = find_item(session.plans, item_id)
-        where = ref.doc.path if isinstance(ref, RecommendationRef) else ref.rec.doc.path
+        try:
+            ref = find_item(session.plans, item_id)
+            where = ref.doc.path if isinstance(ref, RecommendationRef) else ref.rec.doc.path
+        except UnknownId:  # an indicator's id
+            where = _find_indicator(session, item_id)[0].doc.path
         raise EditRefused(f"id {item_id!r} is already used in {where}; ids must be unique")
     if under is not None and not is_action_id_of(item_id, under[0]):
         rec_id, next_id = under

@@ -68,9 +68,11 @@ TRAVEL_COLUMN = Column("then → now", lambda r: r.travel, keep=45)
 
 
 def _measurement(point: Any, unit: str, *, by: bool = False) -> str:
+    """`75% on 2022-09-14`, `4 meetings by 2023-03-31`."""
     if point is None:
         return ""
-    return f"{point.value:g} {'by' if by else 'on'} {point.date.isoformat()}"
+    value = f"{point.value:g}{unit}" if unit == "%" else f"{point.value:g} {unit}"
+    return f"{value} {'by' if by else 'on'} {point.date.isoformat()}"
 
 
 def _change(value: float | None) -> str:
@@ -80,8 +82,8 @@ def _change(value: float | None) -> str:
 INDICATOR_COLUMNS = [
     Column("id", lambda i: i.id, keep=ALWAYS),
     Column("recommendation", lambda i: i.recommendation, keep=20),
-    Column("name", lambda i: one_line(i.name), keep=60, wraps=True, max_lines=2),
-    Column("unit", lambda i: i.unit, keep=40),
+    Column("name", lambda i: one_line(i.name), keep=80, wraps=True, max_lines=2),
+    Column("unit", lambda i: i.unit, in_table=False),
     Column("baseline", lambda i: _measurement(i.baseline, i.unit), keep=30),
     Column("target", lambda i: _measurement(i.target, i.unit, by=True), keep=70),
     Column("latest", lambda i: _measurement(i.latest, i.unit), keep=ALWAYS),
