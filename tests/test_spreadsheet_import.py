@@ -267,6 +267,23 @@ def test_a_clean_sheet_exits_0(cli: Invoke, tmp_path: Path) -> None:
     assert "is the import's as-at date (--today); the sheet has no" in text.replace("\n# ", " ")
 
 
+def test_personal_data_in_the_sheet_is_named_where_it_was_written(cli: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "Recommendation,Action,Lead,Deadline,Status,Progress update\n"
+        "Improve attendance,Follow up absences,YOT Manager,31/07/2022,In progress,J.S. (15) DOB 03/04/2008 attends\n",
+        encoding="utf-8",
+    )
+    result = cli("import", path, "-o", tmp_path / "out", "--today", AS_AT)
+    assert result.exit_code == 0  # warnings: written, and said
+    written = tmp_path / "out" / "plan.yaml"
+    lines = result.stderr.splitlines()
+    assert [line.split(" ")[2] for line in lines] == ["YP301", "YP307"]
+    assert all(line.startswith(f"{written}:") for line in lines)
+    assert "03/04/2008" not in result.stderr
+    assert "J.S. (15)" not in result.stderr
+
+
 def test_output_is_deterministic(cli: Invoke, workbook: Path, tmp_path: Path) -> None:
     for name in ("one", "two"):
         cli("import", workbook, "-o", tmp_path / name, "--source-id", "HMIP", "--today", AS_AT)

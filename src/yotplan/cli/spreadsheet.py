@@ -21,6 +21,7 @@ from yotplan.cli.app import (
     app,
     date_option,
     finish,
+    print_problems,
     print_text,
     read_plans,
     resolve_today,
@@ -100,7 +101,13 @@ def import_plan(
     sys.stderr.write("".join(f"{line}\n" for line in plan.lines("warnings") + plan.lines("not_placed")))
     print_text(f"created {display_path(result.plan_path)}\ncreated {display_path(result.owners_path)}\n")
     print_text(plan.counts + "\n")
-    if plan.not_placed:
+    # What the guard finds in the written files, as `check` would say it: a progress column
+    # often holds a child's name or date of birth, and the file is about to be committed.
+    from yotplan.rules.checker import judge
+
+    written = judge([result.plan_path.parent], options.today, every_rule=False)
+    print_problems(written.problems)
+    if plan.not_placed or written.has_errors:
         raise typer.Exit(EXIT_PROBLEMS)
 
 
