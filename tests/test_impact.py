@@ -122,6 +122,11 @@ def test_add_record_and_list_an_indicator(cli: Invoke, plans: Path) -> None:
             "service": "torbay",
         }
     ]
+    shown = cli("show", "HMIP-1", "--plans", plans, "--today", "2022-10-01").stdout
+    assert (
+        "indicator HMIP-1-camhs-meetings green CAMHS attendance at Board meetings: baseline 25% on 2022-05-06, "
+        "target 100% by 2023-03-31; latest 75% on 2022-09-13, on track"
+    ) in " ".join(shown.split())
     table = cli("indicators", "--plans", plans, "--today", "2022-10-01").stdout
     assert "HMIP-1-camhs-meetings" in table
     assert table.splitlines()[-1] == "3 indicators, 1 on track (as at 2022-10-01)"  # and the shipped two
@@ -201,6 +206,9 @@ def test_add_meeting_and_sign_off_with_and_without_evidence(cli: Invoke, plans: 
     hmip3 = next(r for r in data["recommendations"] if r["id"] == "HMIP-3")
     assert (hmip3["rag"], hmip3["stage"]) == ("closed", "closed")
     assert cli("check", "--plans", plans, "--today", "2022-10-01").exit_code == 0
+    shown = cli("show", "HMIP-3", "--plans", plans, "--today", "2022-10-01").stdout
+    assert "stage: closed\n" in shown
+    assert "signed off: yot-board@2022-09-13 (2022-09-13); Agreed; The new structure is in place\n" in shown
 
 
 def test_impact_evidence_makes_a_delivered_recommendation_ready_for_sign_off(cli: Invoke, plans: Path) -> None:
@@ -216,6 +224,8 @@ def test_impact_evidence_makes_a_delivered_recommendation_ready_for_sign_off(cli
     assert cli("update", "HMIP-3.2", "--status", "done", "--plans", plans, "--today", "2022-09-01").exit_code == 0
     data = json.loads(cli("status", "-f", "json", "--plans", plans, "--today", "2022-10-01").stdout)
     assert next(r for r in data["recommendations"] if r["id"] == "HMIP-3")["stage"] == "impact-evidenced"
+    shown = cli("show", "HMIP-3", "--plans", plans, "--today", "2022-10-01").stdout
+    assert "impact Board minutes, 13 September: caseloads within the agreed limit for three months\n" in shown
     signed = cli("signoff", "HMIP-3", "--meeting", "yot-board@2022-09-13", "--plans", plans, "--today", "2022-10-01")
     assert signed.exit_code == 0, signed.stderr
     assert "reason" not in path.read_text(encoding="utf-8").split("closure:")[1].split("\n  - id:")[0]

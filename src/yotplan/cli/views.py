@@ -295,7 +295,12 @@ def show(
             ) from None
         raise
     if isinstance(ref, RecommendationRef):
-        print_renderable(lambda _: tables.show_recommendation(plans, ref, recommendation_view(plans, ref, day)))
+        from yotplan.views.indicators import indicators_view
+
+        rec_id = ref.recommendation.id
+        indicators = [i for i in indicators_view(plans, day) if i.recommendation == rec_id]
+        view = recommendation_view(plans, ref, day)
+        print_renderable(lambda _: tables.show_recommendation(plans, ref, view, indicators))
     else:
         print_renderable(lambda _: tables.show_action(plans, ref, action_view(ref, day, service=plans.service)))
     finish(judged)

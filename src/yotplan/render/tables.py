@@ -14,6 +14,7 @@ from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
 from yotplan.render.columns import ALWAYS, Column, shorten
 from yotplan.rules.rag import RAG_KEY, RAGS
 from yotplan.safe_text import visible
+from yotplan.views.indicators import IndicatorView, describe_indicator
 from yotplan.views.queries import ActionView, RecommendationView, StatusView
 
 MIN_WRAP_WIDTH = 20
@@ -178,7 +179,11 @@ def _field(label: str, value: str | None) -> Text:
     return text
 
 
-def show_recommendation(plans: PlanSet, ref: RecommendationRef, view: RecommendationView) -> RenderableType:
+def show_recommendation(
+    plans: PlanSet, ref: RecommendationRef, view: RecommendationView, indicators: Sequence[IndicatorView] = ()
+) -> RenderableType:
+    """A recommendation in full: what it asks, who owns it, its stage, its indicators, impact
+    evidence and sign-off, then each action."""
     rec = ref.recommendation
     parts: list[RenderableType] = [
         Text.assemble((visible(rec.id), "bold"), "  ", rag_text(view.rag), "  ", (visible(ref.doc.path), "dim")),
@@ -188,7 +193,19 @@ def show_recommendation(plans: PlanSet, ref: RecommendationRef, view: Recommenda
         _field("owner", _owner_label(plans, rec.owner)),
         _field("related", ", ".join(rec.related)),
         _field("actions", f"{view.done}/{view.total} done"),
+        _field("stage", view.stage),
     ]
+    for indicator in indicators:
+        parts.append(
+            Text.assemble(("indicator ", "bold"), (visible(indicator.id), "bold"), "  ", rag_text(indicator.rag), "  ")
+            + Text(visible(describe_indicator(indicator)))
+        )
+    for quote in rec.impact:
+        parts.append(Text.assemble(("impact ", "bold"), visible(quote)))
+    if rec.closure is not None:
+        closure = rec.closure
+        said = "".join(f"; {visible(text)}" for text in (closure.note, closure.reason) if text)
+        parts.append(_field("signed off", f"{closure.meeting} ({closure.date}){said}"))
     for action_ref, action_view in zip(plans.actions_of(ref), view.actions, strict=True):
         parts.append(Text(""))
         parts.append(_action_block(plans, action_ref.action, action_view))

@@ -28,7 +28,13 @@ from yotplan.render.data import markdown_cell, markdown_text
 from yotplan.report.charts import indicator_chart, rag_bar_figure
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAG_KEY, RAGS, Rag
 from yotplan.safe_text import visible
-from yotplan.views.indicators import AwaitingSignOff, IndicatorView, awaiting_sign_off, indicators_view
+from yotplan.views.indicators import (
+    AwaitingSignOff,
+    IndicatorView,
+    awaiting_sign_off,
+    describe_indicator,
+    indicators_view,
+)
 from yotplan.views.queries import (
     ActionView,
     Filters,
@@ -393,25 +399,10 @@ def meeting_label(day: date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
 
 
-def indicator_summary(i: IndicatorView) -> str:
-    """An indicator in one sentence: where it started, where it is going, where it is."""
-    unit = i.unit if i.unit == "%" else f" {i.unit}"
-    parts = [f"{i.name}:"]
-    if i.baseline is not None:
-        parts.append(f"baseline {i.baseline.value:g}{unit} on {i.baseline.date.isoformat()},")
-    parts.append(f"target {i.target.value:g}{unit} by {i.target.date.isoformat()};")
-    if i.latest is None:
-        parts.append("no reading yet")
-    else:
-        judged = "on track" if i.on_track else "not on track"
-        parts.append(f"latest {i.latest.value:g}{unit} on {i.latest.date.isoformat()}, {judged}")
-    return " ".join(parts)
-
-
 def indicator_chart_of(i: IndicatorView) -> str:
     baseline = (i.baseline.date, i.baseline.value) if i.baseline is not None else None
     readings = [(r.date, r.value) for r in i.readings]
-    return indicator_chart(indicator_summary(i), i.unit, baseline, (i.target.date, i.target.value), readings, i.rag)
+    return indicator_chart(describe_indicator(i), i.unit, baseline, (i.target.date, i.target.value), readings, i.rag)
 
 
 def template_environment() -> Environment:
@@ -438,7 +429,7 @@ def template_environment() -> Environment:
         "in_full": change_in_full,
         "short_title": lambda text: short_title(text, CHANGE_TITLE_WIDTH),
         "counted": counted,
-        "indicator_summary": indicator_summary,
+        "indicator_summary": describe_indicator,
     }
     env.filters.update(filters)
     return env

@@ -57,6 +57,21 @@ def _point(point: Measurement | Reading | None) -> dict[str, Any] | None:
     return {"date": point.date.isoformat(), "value": point.value} if point is not None else None
 
 
+def describe_indicator(i: IndicatorView) -> str:
+    """An indicator in one sentence: where it started, where it is going, where it is."""
+    unit = i.unit if i.unit == "%" else f" {i.unit}"
+    parts = [f"{i.name}:"]
+    if i.baseline is not None:
+        parts.append(f"baseline {i.baseline.value:g}{unit} on {i.baseline.date.isoformat()},")
+    parts.append(f"target {i.target.value:g}{unit} by {i.target.date.isoformat()};")
+    if i.latest is None:
+        parts.append("no reading yet")
+    else:
+        judged = "on track" if i.on_track else "not on track"
+        parts.append(f"latest {i.latest.value:g}{unit} on {i.latest.date.isoformat()}, {judged}")
+    return " ".join(parts)
+
+
 def indicators_view(plans: Plans, today: date, filters: Filters = Filters()) -> list[IndicatorView]:
     """Every indicator of the recommendations `filters` keep (by source and the recommendation's
     owner), in plan order."""
