@@ -205,6 +205,7 @@ class ServicesRun:
             (f"check (warm) {label}", ["check", *many, *day], {}),
             (f"check (cold) {label}", ["check", *many, *day], cold),
             (f"check (cold) {label}, one process", ["check", *many, *day], {**cold, "YOTPLAN_JOBS": "1"}),
+            (f"check (cold) {label}, two processes", ["check", *many, *day], {**cold, "YOTPLAN_JOBS": "2"}),
             (f"check (cold) 1 folder of {total}", ["check", *single, *day], cold),
             (f"overdue (cold) {label}", ["overdue", *many, *day], cold),
         ]
@@ -222,7 +223,12 @@ class ServicesRun:
             before = str(self.cold_cache) if env.get("YOTPLAN_CACHE_DIR") else None
             group.append(Timing(what, [*self.yp, *args], env=env, before=before))
         print(f"measuring {label} ...", file=sys.stderr)
+        load_before = _load_average()
         measure(group, self.runs, self.base_env)
+        self.notes.append(
+            f"{label}: 1-minute load average {load_before} before, {_load_average()} after "
+            f"(the machine has {os.cpu_count()} cores; yotplan starts pool workers only for idle ones)."
+        )
         timed = {t.label: t for t in group}
 
         def ms(what: str) -> float:
@@ -232,8 +238,13 @@ class ServicesRun:
             (f"status (warm) {label} / 1 folder of {total}", ms(f"status (warm) {label}") / ms(commands[0][0]), 1.5),
             (f"check (cold) {label} / yaml.load of the same files", ms(f"check (cold) {label}") / floor.median_ms, 1.0),
             (
-                f"check (cold) {label}: with the pool / one process",
-                ms(f"check (cold) {label}") / ms(f"check (cold) {label}, one process"),
+                f"check (cold) {label}, two processes / yaml.load of the same files",
+                ms(f"check (cold) {label}, two processes") / floor.median_ms,
+                None,
+            ),
+            (
+                f"check (cold) {label}: two processes / one process",
+                ms(f"check (cold) {label}, two processes") / ms(f"check (cold) {label}, one process"),
                 None,
             ),
             (
@@ -265,6 +276,13 @@ class ServicesRun:
             )
             found = json.loads(out.read_text())
         return int(found["self"]), int(found["children"])
+
+
+def _load_average() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return "unknown"
 
 
 def main() -> None:

@@ -208,6 +208,8 @@ def test_a_run_over_many_folders_keeps_one_cache_entry_per_small_folder(services
 
 
 def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    load = [0.0]
+    monkeypatch.setattr(many.os, "getloadavg", lambda: (load[0], load[0], load[0]))
     monkeypatch.setattr(many, "usable_cores", lambda: 2)
     big, small = 10 * many.PARALLEL_MIN_BYTES, many.PARALLEL_MIN_BYTES // 2
     assert workers_for(None, 155, big, "fork") == 1  # this process and one worker: two cores
@@ -217,16 +219,26 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert workers_for(None, 155, many.PARALLEL_MIN_BYTES, "spawn") == 0  # a new interpreter costs more
     assert workers_for(False, 155, big, "fork") == 0
     assert workers_for(True, 155, small, "fork") == 1
+    load[0] = 1.2  # this process's own earlier runs, say: the other core is idle
+    assert workers_for(None, 155, big, "fork") == 1
+    load[0] = 1.8  # other work: no core for a worker
+    assert workers_for(None, 155, big, "fork") == 0
+    assert workers_for(True, 155, big, "fork") == 1  # forced
+    load[0] = 0.0
     monkeypatch.setattr(many, "usable_cores", lambda: 1)
     assert workers_for(None, 155, big, "fork") == 0
     assert workers_for(True, 155, big, "fork") == 1
     monkeypatch.setattr(many, "usable_cores", lambda: 16)
     assert workers_for(None, 155, big, "fork") == many.MAX_WORKERS
+    load[0] = 12.6
+    assert workers_for(None, 155, big, "fork") == 3
     monkeypatch.setenv("YOTPLAN_JOBS", "1")
     assert workers_for(None, 155, big, "fork") == 0
     monkeypatch.setenv("YOTPLAN_JOBS", "3")
-    assert workers_for(None, 155, big, "fork") == 2
+    assert workers_for(None, 155, big, "fork") == 2  # asked for, whatever the load
+    assert workers_for(None, 155, small, "fork") == 0  # but not for too little work
     monkeypatch.setenv("YOTPLAN_JOBS", "many")  # not a number: as if unset
+    load[0] = 0.0
     assert workers_for(None, 155, big, "fork") == many.MAX_WORKERS
 
 

@@ -6,10 +6,10 @@ Two things make 155 folders cost about what one folder of the same actions costs
   the code hashed) once, not once per folder, and pruned once at the end.
 - **Cold folders on a process pool.** Every folder's files are first read and looked up in the
   cache (`loader.read_folder`), which a warm run needs anyway. When the files the cache does not
-  have come to `PARALLEL_MIN_BYTES` or more, in two folders or more, and the machine has two
-  cores or more, the folders that hold them are loaded by worker processes
-  (`concurrent.futures.ProcessPoolExecutor`, one fewer than the cores: this process is the
-  last worker). A worker parses, validates and runs the file checks as a sequential run would,
+  have come to `PARALLEL_MIN_BYTES` or more, in two folders or more, and another core is idle,
+  the folders that hold them are loaded by worker processes
+  (`concurrent.futures.ProcessPoolExecutor`, one per idle core beyond this process's own: this
+  process is one more worker). A worker parses, validates and runs the file checks as a sequential run would,
   writes the cache entries, and runs the caller's `judge` on each folder (the rules, which
   need the files' positions: only the worker that parsed a file has them), then sends back
   plain data: the models as the cache stores them (`cache.to_plain`) and the problems. This
@@ -26,7 +26,9 @@ everything this process has imported; elsewhere (`spawn`: macOS, Windows) it sta
 interpreter and imports yotplan and pydantic again, so the pool waits for more work
 (`PARALLEL_MIN_BYTES_SPAWN`). The thresholds are measured in `docs/benchmark.md`.
 
-`YOTPLAN_JOBS=N` caps the processes at N, this one included: `YOTPLAN_JOBS=1` never starts a pool.
+A worker needs a core to itself to pay, so the pool starts only as many workers as the 1-minute
+load average leaves cores idle. `YOTPLAN_JOBS=N` sets the processes to N instead, this one
+included, whatever the load: `YOTPLAN_JOBS=1` never starts a pool.
 """
 
 from __future__ import annotations
@@ -64,16 +66,19 @@ if TYPE_CHECKING:
 Judge = Callable[[LoadResult], list[Problem]]
 """What to find in each folder once it is loaded (the rules), run where the folder was loaded."""
 
-PARALLEL_MIN_BYTES = 1_000_000
+PARALLEL_MIN_BYTES = 2_000_000
 """Files to parse (not in the cache) from which a process pool pays, where workers are forked:
-about 2,300 actions. Measured in docs/benchmark.md."""
-PARALLEL_MIN_BYTES_SPAWN = 8_000_000
-"""The same where a worker is a new interpreter (spawn): it imports yotplan and pydantic first."""
+about 4,300 actions. Below 1.5 MB it costs more than it saves; at 2.8 MB it saves 5-20 %, at
+7 MB 15-25 % (`bench/pool_threshold.py`, docs/benchmark.md)."""
+PARALLEL_MIN_BYTES_SPAWN = 4_000_000
+"""The same where a worker is a new interpreter (spawn), which imports yotplan and pydantic first:
+170 ms more, so the pool breaks even at about 3 MB."""
 MAX_WORKERS = 7
-CHUNKS_PER_PROCESS = 8
-"""Folders go to the workers in chunks of about this fraction of each process's share: small
-enough that this process and the workers finish close together, large enough that a chunk's
-round trip is a small part of its work."""
+CHUNKS_PER_PROCESS = 24
+"""Each process's share of the folders goes in about this many chunks (for 155 services, about
+25 ms of work each): small enough that this process and the workers finish close together (at
+the end this process waits for at most the two chunks each worker holds), large enough that a
+chunk's round trip (under a millisecond) is a small part of its work."""
 
 
 @dataclass
@@ -137,16 +142,32 @@ def jobs_wanted() -> int | None:
         return None
 
 
+def idle_cores(cores: int) -> float:
+    """The cores that other work leaves free, by the 1-minute load average (as `make -l` does);
+    all of them where there is no load average (Windows)."""
+    try:
+        return cores - os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return float(cores)
+
+
 def workers_for(parallel: bool | None, cold_folders: int, cold_bytes: int, method: str) -> int:
-    """How many worker processes to start (0: load everything here)."""
+    """How many worker processes to start (0: load everything here).
+
+    A worker pays only with a core to itself: where other work keeps the cores busy, this
+    process and a worker share one, and the pool's extra work (15 % more CPU time: a second
+    process, and the results sent back) makes the run slower, not faster. So without
+    YOTPLAN_JOBS, workers are started only for cores that the load average leaves idle."""
     if parallel is False or cold_folders < 2:
         return 0
     cores = usable_cores()
     jobs = jobs_wanted()
     if parallel is None:
         least = PARALLEL_MIN_BYTES if method == "fork" else PARALLEL_MIN_BYTES_SPAWN
-        if cold_bytes < least or (jobs or cores) < 2:
+        if cold_bytes < least:
             return 0
+        free = jobs - 1 if jobs is not None else min(cores - 1, int(idle_cores(cores) + 0.5))
+        return max(0, min(free, cold_folders - 1, MAX_WORKERS))
     return max(1, min((jobs or cores) - 1, cold_folders - 1, MAX_WORKERS))
 
 
