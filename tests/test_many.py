@@ -164,6 +164,26 @@ def test_a_worker_that_dies_leaves_its_folders_to_this_process(
     assert as_seen(judge(folders, TODAY, parallel=True)) == as_seen(one_by_one)
 
 
+class _NoSemaphores:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise OSError(38, "Function not implemented")  # sem_open in some containers
+
+
+def test_no_pool_can_be_made_and_this_process_loads_everything(
+    services: Path, monkeypatch: pytest.MonkeyPatch, own_cache: Path
+) -> None:
+    import concurrent.futures
+
+    folders = folders_of(services)
+    one_by_one = judge(folders, TODAY, parallel=False)
+    shutil.rmtree(own_cache, ignore_errors=True)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _NoSemaphores)
+    loaded = load_many(folders, checks=PERSONAL_DATA_CHECKS, parallel=True)
+    assert loaded.by_workers == 0
+    shutil.rmtree(own_cache, ignore_errors=True)
+    assert as_seen(judge(folders, TODAY, parallel=True)) == as_seen(one_by_one)
+
+
 def test_a_folder_that_fails_among_many_is_reported_and_the_others_are_read(services: Path, own_cache: Path) -> None:
     folders = folders_of(services)
     (folders[3] / "src001.yaml").write_text("source: {id: X, title: Broken, kind: inspection}\nrecommendations: [\n")

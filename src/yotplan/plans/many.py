@@ -232,19 +232,21 @@ def _load_in_parallel(
         while not broken and front < back and sum(not future.done() for _, future in sent) < 2 * workers:
             chunk = chunks[front]
             try:
+                assert pool is not None
                 sent.append((chunk, pool.submit(_load_chunk, [_task(folders[i], files[i]) for i in chunk])))
-            except BrokenProcessPool:
+            except (BrokenProcessPool, OSError):  # no process could be started: this one does the rest
                 broken = True
                 return
             front += 1
 
     def take_back(*, wait: bool) -> None:
-        nonlocal by_workers
+        nonlocal by_workers, broken
         while sent and (wait or sent[0][1].done()):
             chunk, future = sent.popleft()
             try:
                 payload, writes = marshal.loads(future.result())
             except BrokenProcessPool:  # a worker died (killed, out of memory): its chunks are loaded here
+                broken = True
                 here(chunk)
                 continue
             if cache is not None:
@@ -255,12 +257,16 @@ def _load_in_parallel(
                 results[i] = _rebuild(plain, found, cache)
                 by_workers += 1
 
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_start_worker,
-        initargs=(cache is not None, checks, judge),
-    )
+    pool: ProcessPoolExecutor | None = None
+    try:
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_start_worker,
+            initargs=(cache is not None, checks, judge),
+        )
+    except (OSError, ImportError, NotImplementedError, ValueError):  # no working semaphores here, say
+        broken = True
     try:
         send()
         for i, folder in enumerate(folders):  # the folders the cache had: only this process has their models
@@ -274,7 +280,8 @@ def _load_in_parallel(
                 here(chunks[back])
         take_back(wait=True)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     done = [result for result in results if result is not None]
     assert len(done) == len(folders)
     return Loaded(done, by_workers, workers)
