@@ -239,9 +239,9 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert workers_for(None, 155, many.PARALLEL_MIN_BYTES, "spawn") == 0  # a new interpreter costs more
     assert workers_for(False, 155, big, "fork") == 0
     assert workers_for(True, 155, small, "fork") == 1
-    load[0] = 1.2  # this process's own earlier runs, say: the other core is idle
+    load[0] = 2.4  # this command's own earlier runs count too: not a reason to stop
     assert workers_for(None, 155, big, "fork") == 1
-    load[0] = 1.8  # other work: no core for a worker
+    load[0] = 3.6  # other work keeps both cores busy
     assert workers_for(None, 155, big, "fork") == 0
     assert workers_for(True, 155, big, "fork") == 1  # forced
     load[0] = 0.0
@@ -250,11 +250,11 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert workers_for(True, 155, big, "fork") == 1
     monkeypatch.setattr(many, "usable_cores", lambda: 16)
     assert workers_for(None, 155, big, "fork") == many.MAX_WORKERS
-    load[0] = 12.6
-    assert workers_for(None, 155, big, "fork") == 3
+    assert workers_for(None, 4, big, "fork") == 3  # one folder per process at most
     monkeypatch.setenv("YOTPLAN_JOBS", "1")
     assert workers_for(None, 155, big, "fork") == 0
     monkeypatch.setenv("YOTPLAN_JOBS", "3")
+    load[0] = 40.0
     assert workers_for(None, 155, big, "fork") == 2  # asked for, whatever the load
     assert workers_for(None, 155, small, "fork") == 0  # but not for too little work
     monkeypatch.setenv("YOTPLAN_JOBS", "many")  # not a number: as if unset

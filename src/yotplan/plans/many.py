@@ -6,10 +6,10 @@ Two things make 155 folders cost about what one folder of the same actions costs
   the code hashed) once, not once per folder, and pruned once at the end.
 - **Cold folders on a process pool.** Every folder's files are first read and looked up in the
   cache (`loader.read_folder`), which a warm run needs anyway. When the files the cache does not
-  have come to `PARALLEL_MIN_BYTES` or more, in two folders or more, and another core is idle,
-  the folders that hold them are loaded by worker processes
-  (`concurrent.futures.ProcessPoolExecutor`, one per idle core beyond this process's own: this
-  process is one more worker). A worker parses, validates and runs the file checks as a sequential run would,
+  have come to `PARALLEL_MIN_BYTES` or more, in two folders or more, on two cores or more, the
+  folders that hold them are loaded by worker processes
+  (`concurrent.futures.ProcessPoolExecutor`, one fewer than the cores: this process is one
+  more worker). A worker parses, validates and runs the file checks as a sequential run would,
   writes the cache entries, and runs the caller's `judge` on each folder (the rules, which
   need the files' positions: only the worker that parsed a file has them), then sends back
   plain data: the models as the cache stores them (`cache.to_plain`) and the problems. This
@@ -26,9 +26,9 @@ everything this process has imported; elsewhere (`spawn`: macOS, Windows) it sta
 interpreter and imports yotplan and pydantic again, so the pool waits for more work
 (`PARALLEL_MIN_BYTES_SPAWN`). The thresholds are measured in `docs/benchmark.md`.
 
-A worker needs a core to itself to pay, so the pool starts only as many workers as the 1-minute
-load average leaves cores idle. `YOTPLAN_JOBS=N` sets the processes to N instead, this one
-included, whatever the load: `YOTPLAN_JOBS=1` never starts a pool.
+A worker needs a core to itself to pay, so no pool is started on a machine that the 1-minute load
+average says is saturated (`saturated`). `YOTPLAN_JOBS=N` sets the processes to N instead, this
+one included, whatever the load: `YOTPLAN_JOBS=1` never starts a pool.
 """
 
 from __future__ import annotations
@@ -142,13 +142,15 @@ def jobs_wanted() -> int | None:
         return None
 
 
-def idle_cores(cores: int) -> float:
-    """The cores that other work leaves free, by the 1-minute load average (as `make -l` does);
-    all of them where there is no load average (Windows)."""
+def saturated(cores: int) -> bool:
+    """Whether other work keeps every core busy: a 1-minute load average above the cores by more
+    than one (as `make -l` judges it). The load average also counts this command's own earlier
+    runs (a pre-commit hook, a benchmark: about one, or two with a worker), so anything less does
+    not say that no core is free. False where there is no load average (Windows)."""
     try:
-        return cores - os.getloadavg()[0]
+        return os.getloadavg()[0] > cores + 1
     except (AttributeError, OSError):
-        return float(cores)
+        return False
 
 
 def workers_for(parallel: bool | None, cold_folders: int, cold_bytes: int, method: str) -> int:
@@ -157,7 +159,7 @@ def workers_for(parallel: bool | None, cold_folders: int, cold_bytes: int, metho
     A worker pays only with a core to itself: where other work keeps the cores busy, this
     process and a worker share one, and the pool's extra work (15 % more CPU time: a second
     process, and the results sent back) makes the run slower, not faster. So without
-    YOTPLAN_JOBS, workers are started only for cores that the load average leaves idle."""
+    YOTPLAN_JOBS, no worker is started on a machine whose load average says it is saturated."""
     if parallel is False or cold_folders < 2:
         return 0
     cores = usable_cores()
@@ -166,8 +168,9 @@ def workers_for(parallel: bool | None, cold_folders: int, cold_bytes: int, metho
         least = PARALLEL_MIN_BYTES if method == "fork" else PARALLEL_MIN_BYTES_SPAWN
         if cold_bytes < least:
             return 0
-        free = jobs - 1 if jobs is not None else min(cores - 1, int(idle_cores(cores) + 0.5))
-        return max(0, min(free, cold_folders - 1, MAX_WORKERS))
+        if jobs is None and saturated(cores):
+            return 0
+        return max(0, min((jobs or cores) - 1, cold_folders - 1, MAX_WORKERS))
     return max(1, min((jobs or cores) - 1, cold_folders - 1, MAX_WORKERS))
 
 
