@@ -6,8 +6,9 @@ For sets of services of growing size (bench/generate.py's `build_services`), tim
 `yotplan check` over them with the pool forced on and forced off, round-robin, each run with an
 empty cache, and prints the medians and the smallest (the run least disturbed by other work on
 the machine: the pool needs a free core to pay). `yotplan.plans.many.PARALLEL_MIN_BYTES` (fork)
-and `PARALLEL_MIN_BYTES_SPAWN` come from this table. The pool is forced on or off through a
-small driver that sets the threshold to 0 or out of reach and runs yotplan's `main()`.
+and `PARALLEL_MIN_BYTES_SPAWN` come from this table. The pool is forced on (one process per
+core) or off through a small driver that sets the threshold to 0 or out of reach, and
+YOTPLAN_JOBS, and runs yotplan's `main()`.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ SETS = ((8, 25), (12, 50), (16, 50), (20, 60), (24, 80), (30, 100), (60, 100), (
 """(services, actions per service): from 200 to 15,500 actions, 90 kB to 7 MB of YAML."""
 
 DRIVER = """
-import sys
+import os, sys
 from yotplan.plans import many
 many.PARALLEL_MIN_BYTES = many.PARALLEL_MIN_BYTES_SPAWN = 0 if sys.argv[1] == "on" else 1 << 62
+os.environ["YOTPLAN_JOBS"] = str(many.usable_cores()) if sys.argv[1] == "on" else "1"  # whatever the load
 method = sys.argv[2]
 if method != "default":
     many.start_method = lambda: method

@@ -40,8 +40,8 @@ cold run 120 ms per 10,000 actions for positions most files never need.
 A run over many plans folders (`yotplan.plans.many`) keeps each small folder (512 kB at most:
 a service's plans are 20 to 70 kB) as one entry, named by a hash of its files' names and
 entry keys (`folder_key`), holding what each file's entry would hold. Creating a file costs
-0.05 to 1 ms here whatever its size (the first cold run over 155 services spent 0.4 to 0.8 s
-creating 775 entries, as long as PyYAML takes to read them), and a warm run opens 155 entries,
+0.05 to 1.7 ms here whatever its size (775 entries took 0.84-0.95 s of a 2.0 s cold load of
+155 services, about as long as PyYAML takes to read them), and a warm run opens 155 entries,
 not 775. An edit to one file of such a folder reads the folder again (a few milliseconds for
 a service's 100 actions). One folder on its own keeps an entry per file, as before.
 
