@@ -6,6 +6,13 @@ bytes of YAML per action. Dates are relative to a fixed day (BENCH_TODAY) so the
 of overdue, due-soon and done actions is the same whenever the benchmark runs.
 
     python bench/generate.py OUT_DIR --actions 10000 [--seed 1]
+    python bench/generate.py OUT_DIR --services 155 [--actions 100] [--seed 1]
+
+With `--services N` it writes N service folders `OUT_DIR/<service id>/` (each a plans folder
+with service.yaml `{id, name, region}`, owners.yaml and its plan files) of about `--actions`
+actions each (50 % to 150 % of it, `--actions` x N in total), spread over England's nine
+regions, and `OUT_DIR/plans-list.txt` naming them all for `--plans-list`. Action ids repeat
+across services (every service has an SRC000-1.1), as HMIP-1 does in real plans.
 
 The same actions can be written as a Taskwarrior 2.6 data folder (`write_taskwarrior`),
 so `task overdue` can be timed on exactly the same work.
@@ -49,6 +56,24 @@ _VERB_LIST = (
 _VERBS = _VERB_LIST.split()
 _TO = ("YOT Management Board", "YOT Head of Service", "Director of Children's Services", "Partnership")
 _KINDS = ("inspection", "peer-review", "improvement-review", "self-assessment", "other")
+REGIONS = (
+    "North East",
+    "North West",
+    "Yorkshire and the Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+)
+"""England's nine regions; generated services are spread over them in turn."""
+_PLACE_LIST = (
+    "Ash Bank Bourne Brook Burn Bury Caster Chester Cliff Dale Dean Down Field Ford Gate Ham Haven Holme "
+    "Hurst Ley Marsh Mere Minster Moor Mouth Ness Pool Port Sea Shaw Stead Stoke Stow Thorpe Ton Wick Wold "
+    "Wood Worth"
+)
+_PLACES = _PLACE_LIST.split()
 
 
 @dataclass
@@ -242,6 +267,69 @@ def write_plans(plans: Plans, root: Path) -> int:
     return total
 
 
+@dataclass
+class Service:
+    id: str
+    name: str
+    region: str
+    plans: Plans
+
+
+def service_sizes(services: int, actions: int, seed: int = 1) -> list[int]:
+    """How many actions each of `services` services has: 50 % to 150 % of `actions`, exactly
+    `services * actions` in all, the same for the same seed."""
+    rng = random.Random(f"sizes-{seed}")
+    low, high = max(1, actions // 2), max(1, actions * 3 // 2)
+    sizes = [rng.randint(low, high) for _ in range(services)]
+    gap = services * actions - sum(sizes)
+    i = 0
+    while gap:  # nudge one action at a time, round the services, until the total is exact
+        step = 1 if gap > 0 else -1
+        if low <= sizes[i % services] + step <= high:
+            sizes[i % services] += step
+            gap -= step
+        i += 1
+    return sizes
+
+
+def build_services(services: int, actions: int = 100, seed: int = 1, today: date = BENCH_TODAY) -> list[Service]:
+    """`services` services of about `actions` actions each, fully determined by the arguments."""
+    rng = random.Random(f"services-{seed}")
+    out: list[Service] = []
+    for i, size in enumerate(service_sizes(services, actions, seed)):
+        place = f"{rng.choice(_PLACES)}{rng.choice(_PLACES).lower()}"
+        out.append(
+            Service(
+                id=f"yjs-{i + 1:03d}",
+                name=f"{place} Youth Justice Service",
+                region=REGIONS[i % len(REGIONS)],
+                plans=build_plans(size, seed=seed * 100_003 + i, today=today),
+            )
+        )
+    return out
+
+
+def _service_yaml(service: Service) -> str:
+    return f"id: {service.id}\nname: {service.name}\nregion: {service.region}\n"
+
+
+def write_services(services: list[Service], root: Path) -> tuple[list[Path], int]:
+    """Write each service's plans folder `root/<id>/` and `root/plans-list.txt`; the folders and
+    the total bytes written."""
+    root.mkdir(parents=True, exist_ok=True)
+    folders: list[Path] = []
+    total = 0
+    for service in services:
+        folder = root / service.id
+        total += write_plans(service.plans, folder)
+        data = _service_yaml(service).encode()
+        (folder / "service.yaml").write_bytes(data)
+        total += len(data)
+        folders.append(folder)
+    (root / "plans-list.txt").write_text("".join(f"{folder.name}\n" for folder in folders))
+    return folders, total
+
+
 def _tw_time(day: date) -> str:
     return str(int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()))
 
@@ -292,11 +380,21 @@ def write_taskwarrior(plans: Plans, taskdata: Path, today: date = BENCH_TODAY) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path, help="the plans folder to write (created if missing)")
-    parser.add_argument("--actions", type=int, default=1000)
+    parser.add_argument("--actions", type=int, help="actions in all (default 1000), or per service (default 100)")
+    parser.add_argument("--services", type=int, help="write this many service folders into OUT instead of one")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--per-file", type=int, default=ACTIONS_PER_FILE, help="actions per plan file")
     parser.add_argument("--taskwarrior", type=Path, help="also write the actions as a Taskwarrior data folder here")
     args = parser.parse_args()
+    if args.services:
+        services = build_services(args.services, args.actions or 100, args.seed)
+        folders, size = write_services(services, args.out)
+        count = sum(len(s.plans.actions()) for s in services)
+        files = sum(len(s.plans.sources) + 2 for s in services)
+        listed = args.out / "plans-list.txt"
+        print(f"{len(folders)} services, {count} actions in {files} files, {size} bytes; list: {listed}")
+        return
+    args.actions = args.actions or 1000
     plans = build_plans(args.actions, args.seed, per_file=args.per_file)
     size = write_plans(plans, args.out)
     print(f"{args.actions} actions in {len(plans.sources)} plan files, {size} bytes ({size / args.actions:.0f}/action)")

@@ -1,7 +1,8 @@
 """Time yotplan as whole processes, next to the floor of its stack, and print a table.
 
-    python bench/run.py            # full run: N = 100, 1,000, 10,000, 50,000 (about 10 minutes)
-    python bench/run.py --quick    # N = 100 and 1,000, fewer runs (about a minute)
+    python bench/run.py                 # full run: N = 100 ... 50,000, then 155 services (about 15 minutes)
+    python bench/run.py --quick         # N = 100 and 1,000, fewer runs (about a minute)
+    python bench/run.py --services 155  # start-up and the many-services group only (about 4 minutes)
 
 By default it builds a virtualenv in bench/.venv with a normal (not editable) install of
 this checkout (`pip install .`; setuptools' editable finder slows every import), and runs
@@ -15,11 +16,17 @@ noisy machine slows them alike; the table shows the median wall time, the ratios
 `python -c pass` and to the floor app, and the peak memory (ru_maxrss) of the child.
 "warm" runs keep yotplan's cache (plans unchanged since the last run); "cold" runs use
 another cache folder, emptied before every run. Output goes to /dev/null, with COLUMNS=80.
+
+The many-services group (`--services N`, 155 in the full run) times N generated service folders
+of about 100 actions each against one folder of the same actions and against PyYAML's C loader
+reading the same files (bench/yaml_floor.py), in one round-robin, and reports the peak memory
+of yotplan's process and of its pool workers apart (bench/peaks.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -37,11 +44,14 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import build_plans, write_plans, write_taskwarrior  # noqa: E402
+from generate import build_plans, build_services, write_plans, write_services, write_taskwarrior  # noqa: E402
 
 FULL_SIZES = (100, 1_000, 10_000, 20_000, 50_000)
 """20,000 is timed for `check` only: the 20k/10k ratio shows whether `check` grows linearly."""
 QUICK_SIZES = (100, 1_000)
+FULL_SERVICES = 155
+"""England's youth justice services: the national view."""
+ACTIONS_PER_SERVICE = 100
 
 
 @dataclass
@@ -155,6 +165,141 @@ def table(rows: list[tuple[str, Timing]], python_ms: float, floor_ms: float) -> 
     return "\n".join(lines)
 
 
+@dataclass
+class ServicesRun:
+    """The many-services group: N service folders of about 100 actions each, in one round-robin with
+    one folder of the same actions and with PyYAML's C loader reading the same files."""
+
+    services: int
+    work: Path
+    python: str
+    yp: list[str]
+    day: list[str]
+    today: date
+    runs: int
+    base_env: dict[str, str]
+    cold_cache: Path
+    ratios: list[tuple[str, float, float | None]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    peaks: list[tuple[str, int, int]] = field(default_factory=list)
+    against_floor: list[str] = field(default_factory=list)
+    """The group's rows against PyYAML's loader: medians, and the fastest runs (the least
+    disturbed by other work on the machine, where a pool worker had its core)."""
+
+    def measure(self) -> list[tuple[str, Timing]]:
+        n, day = self.services, self.day
+        built = build_services(n, ACTIONS_PER_SERVICE, today=self.today)
+        total = sum(len(service.plans.actions()) for service in built)
+        root = self.work / f"services-{n}"
+        if not (root / "plans-list.txt").exists():
+            _, size = write_services(built, root)
+            print(f"generated {n} services, {total} actions: {size / 1e6:.1f} MB", file=sys.stderr)
+        one = self.work / f"plans-{total}"
+        if not one.exists():
+            write_plans(build_plans(total, today=self.today), one)
+        many = ["--plans-list", str(root / "plans-list.txt")]
+        single = ["--plans", str(one)]
+        label = f"{n} services"
+        cold = {"YOTPLAN_CACHE_DIR": str(self.cold_cache)}
+        commands: list[tuple[str, list[str], dict[str, str]]] = [
+            (f"status (warm) 1 folder of {total}", ["status", *single, *day], {}),
+            (f"status (warm) {label}", ["status", *many, *day], {}),
+            (f"overdue (warm) {label}", ["overdue", *many, *day], {}),
+            (f"check (warm) {label}", ["check", *many, *day], {}),
+            (f"check (cold) {label}", ["check", *many, *day], cold),
+            (f"check (cold) {label}, one process", ["check", *many, *day], {**cold, "YOTPLAN_JOBS": "1"}),
+            (f"check (cold) {label}, two processes", ["check", *many, *day], {**cold, "YOTPLAN_JOBS": "2"}),
+            (f"check (cold) 1 folder of {total}", ["check", *single, *day], cold),
+            (f"overdue (cold) {label}", ["overdue", *many, *day], cold),
+        ]
+        report = ["report", *many, *day]
+        probe = subprocess.run([*self.yp, *report], capture_output=True, text=True, env=self.base_env)
+        if probe.returncode == 2:
+            lines = [line.strip("│╭╮╰╯─ ") for line in probe.stderr.splitlines()]
+            why = next((line for line in reversed(lines) if line), "no message")
+            self.notes.append(f"`yotplan report` over {label} is not in this build (exit 2: {why}): skipped.")
+        else:
+            commands.append((f"report (warm) {label}", report, {}))
+        floor = Timing(f"yaml.load (CSafeLoader) {label}", [self.python, str(HERE / "yaml_floor.py"), *many])
+        group = [floor]
+        for what, args, env in commands:
+            before = str(self.cold_cache) if env.get("YOTPLAN_CACHE_DIR") else None
+            group.append(Timing(what, [*self.yp, *args], env=env, before=before))
+        print(f"measuring {label} ...", file=sys.stderr)
+        load_before = _load_average()
+        measure(group, self.runs, self.base_env)
+        self.notes.append(
+            f"{label}: 1-minute load average {load_before} before, {_load_average()} after "
+            f"(the machine has {os.cpu_count()} cores; above {(os.cpu_count() or 1) + 1}, yotplan starts no pool)."
+        )
+        timed = {t.label: t for t in group}
+
+        def ms(what: str) -> float:
+            return timed[what].median_ms
+
+        self.ratios += [
+            (f"status (warm) {label} / 1 folder of {total}", ms(f"status (warm) {label}") / ms(commands[0][0]), 1.5),
+            (f"check (cold) {label} / yaml.load of the same files", ms(f"check (cold) {label}") / floor.median_ms, 1.0),
+            (
+                f"check (cold) {label}, two processes / yaml.load of the same files",
+                ms(f"check (cold) {label}, two processes") / floor.median_ms,
+                None,
+            ),
+            (
+                f"check (cold) {label}: two processes / one process",
+                ms(f"check (cold) {label}, two processes") / ms(f"check (cold) {label}, one process"),
+                None,
+            ),
+            (
+                f"peak MiB, {label} (largest, process tree)",
+                max(t.peak_kib for t in group if label in t.label) / 1024,
+                300,
+            ),
+        ]
+        self.against_floor = [
+            "| command | median ms | fastest ms | median / yaml.load median | fastest / yaml.load fastest |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for t in group:
+            if t.failed or not t.seconds:
+                continue
+            best, floor_best = min(t.seconds), min(floor.seconds)
+            self.against_floor.append(
+                f"| {t.label} | {t.median_ms:.0f} | {best * 1000:.0f} | {t.median_ms / floor.median_ms:.2f} "
+                f"| {best / floor_best:.2f} |"
+            )
+        if f"report (warm) {label}" in timed:
+            self.ratios.append((f"report (warm) {label}, seconds", ms(f"report (warm) {label}") / 1000, 3.0))
+        print(f"measuring peak memory of {label} ...", file=sys.stderr)
+        for what, args, env in commands:
+            if label in what:
+                self.peaks.append((what, *self._peak(args, env)))
+        return [(label, t) for t in group]
+
+    def _peak(self, args: list[str], env: dict[str, str]) -> tuple[int, int]:
+        """yotplan's own peak and its largest worker's, in KiB, from one run through bench/peaks.py."""
+        if env.get("YOTPLAN_CACHE_DIR"):
+            shutil.rmtree(self.cold_cache, ignore_errors=True)
+        with tempfile.TemporaryDirectory() as where:
+            out = Path(where) / "peak.json"
+            subprocess.run(
+                [self.python, str(HERE / "peaks.py"), str(out), *args],
+                env={**self.base_env, **env},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+            found = json.loads(out.read_text())
+        return int(found["self"]), int(found["children"])
+
+
+def _load_average() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return "unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="N = 100 and 1,000 only, 5 runs each")
@@ -162,8 +307,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, help="timed runs per command (default 9, or 5 with --quick)")
     parser.add_argument("--python", help="use this interpreter (with yotplan installed) instead of bench/.venv")
     parser.add_argument("--keep", type=Path, help="keep the generated plans and caches in this folder")
+    parser.add_argument(
+        "--services",
+        type=int,
+        metavar="N",
+        help=f"time N service folders of {ACTIONS_PER_SERVICE} actions (default {FULL_SERVICES} in the full run; "
+        "alone, it skips the sizes unless --sizes is given; 0: none)",
+    )
     args = parser.parse_args()
-    sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES))
+    if args.services is not None:
+        sizes: tuple[int, ...] = tuple(args.sizes or ())
+        services = args.services
+    else:
+        sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES))
+        services = 0 if args.quick or args.sizes else FULL_SERVICES
     runs = args.runs or (5 if args.quick else 9)
     python = args.python or str(make_venv(HERE / ".venv"))
     facts = interpreter_facts(python)
@@ -182,8 +339,8 @@ def main() -> None:
     script = Path(python).parent / ("yotplan.exe" if os.name == "nt" else "yotplan")
     yp = [str(script)] if script.exists() else [python, "-m", "yotplan"]  # the console script, as people run it
 
-    def cold_run(label: str, argv: list[str]) -> Timing:
-        return Timing(label, argv, env={"YOTPLAN_CACHE_DIR": str(cold_cache)}, before=str(cold_cache))
+    def cold_run(label: str, argv: list[str], env: dict[str, str] | None = None) -> Timing:
+        return Timing(label, argv, env={"YOTPLAN_CACHE_DIR": str(cold_cache), **(env or {})}, before=str(cold_cache))
 
     day = ["--today", today.isoformat()]
     report = has_report(python)
@@ -207,7 +364,7 @@ def main() -> None:
     measure(startup, max(runs, 15), base_env)
     python_ms, floor_ms = startup[0].median_ms, startup[1].median_ms
     rows: list[tuple[str, Timing]] = [("start-up", t) for t in startup]
-    ratios = [
+    ratios: list[tuple[str, float, float | None]] = [
         ("yotplan status / floor status", startup[4].median_ms / floor_ms, 1.2),
         ("yotplan status --format json / floor status --fmt json", startup[5].median_ms / startup[2].median_ms, 1.15),
         ("yotplan --help / floor --help", startup[6].median_ms / startup[3].median_ms, 1.1),
@@ -215,6 +372,7 @@ def main() -> None:
 
     task = shutil.which("task")
     notes = []
+    peaks: list[tuple[str, int, int]] = []
     if not report:
         notes.append("`yotplan report` is not available in this build: skipped.")
     for n in sizes:
@@ -263,6 +421,15 @@ def main() -> None:
             cold = next(t for t in group if t.label.startswith("check (cold)"))
             ratios.append(("check (cold) N=50000, seconds", cold.median_ms / 1000, 10.0))
 
+    against_floor: list[str] = []
+    if services:
+        many = ServicesRun(services, work, python, yp, day, today, runs, base_env, cold_cache)
+        rows += many.measure()
+        ratios += many.ratios
+        notes += many.notes
+        peaks += many.peaks
+        against_floor = many.against_floor
+
     print()
     print(f"Date: {today.isoformat()}  ")
     print(f"Machine: {machine()}  ")
@@ -275,7 +442,20 @@ def main() -> None:
     print("| budget | measured | limit | met |")
     print("| --- | ---: | ---: | --- |")
     for name, value, limit in ratios:
+        if limit is None:  # shown for what it says, with no budget
+            print(f"| {name} | {value:.2f} | | |")
+            continue
         print(f"| {name} | {value:.2f} | {limit:g} | {'yes' if value <= limit else 'NO'} |")
+    if peaks:
+        print()
+        print("| command | yotplan process, peak MiB | largest pool worker, peak MiB |")
+        print("| --- | ---: | ---: |")
+        for command, own_kib, worker_kib in peaks:
+            workers = f"{worker_kib / 1024:.0f}" if worker_kib else "none"
+            print(f"| {command} | {own_kib / 1024:.0f} | {workers} |")
+    if against_floor:
+        print()
+        print("\n".join(against_floor))
     for note in notes:
         print(f"\nNote: {note}")
     if not args.keep:

@@ -166,20 +166,47 @@ def read_yaml_file(path: Path) -> Any:
     return _parse_bytes(raw)
 
 
-def _positions(raw: bytes, cache: PlanCache) -> Any:
-    """The marked data of a file served from the cache, asked for by a problem that needs a line:
-    from the cache if that file had a problem before, else parsed again (and then cached)."""
+def _positions(raw: bytes, cache: PlanCache | None) -> Any:
+    """The marked data of a file whose model was not parsed here (served from the cache, or loaded
+    by another process), asked for by a problem that needs a line: from the cache if that file
+    had a problem before, else parsed again (and then cached)."""
     from yotplan.plans.strict_yaml import YamlProblem
 
-    data = cache.get_positions(raw)
+    data = cache.get_positions(raw) if cache is not None else None
     if data is not None:
         return data
     try:
         data = _parse_bytes(raw)
     except YamlProblem:  # cannot happen for bytes that loaded before; without data, problems point at 1:1
         return None
-    cache.put_positions(raw, data)
+    if cache is not None:
+        cache.put_positions(raw, data)
     return data
+
+
+def lazy_document(shown: str, model: Any, findings: list[Problem], raw: bytes, cache: PlanCache | None) -> Document:
+    """The Document of a file that validated before (`findings` with an empty path): its data, with
+    positions, is read only if a problem asks for a line."""
+    doc = Document.lazy(shown, model, lambda: _positions(raw, cache))
+    doc.findings = [replace(p, path=shown) for p in findings]
+    return doc
+
+
+CacheHit = tuple[Any, list[Problem]]
+"""A file's model from the cache and its file checks' findings (with an empty path)."""
+
+
+def read_for_load(
+    path: Path, model: type[Model], cache: PlanCache | None, checks: FileChecks | None
+) -> tuple[bytes, CacheHit | None]:
+    """A file's bytes (empty when it cannot be read: loading it says why) and its cache hit, if any."""
+    try:
+        raw = _read_bytes(path)
+    except (_TooBig, _NotAFile, OSError):
+        return b"", None
+    if raw and cache is not None:
+        return raw, cache.get(raw, model, checks.version if checks else "")
+    return raw, None
 
 
 def load_document(
@@ -187,25 +214,22 @@ def load_document(
     model: type[Model],
     cache: PlanCache | None = None,
     checks: FileChecks | None = None,
+    read: tuple[bytes, CacheHit | None] | None = None,
+    *,
+    store: bool = True,
 ) -> tuple[Document | None, list[Problem]]:
     """One file read, parsed and validated: a Document, or the problems that stop it.
 
     With a cache, a file whose exact bytes validated before is not parsed again, and its
-    `checks` findings come back with it.
+    `checks` findings come back with it; a file that validates is stored in it, unless `store`
+    is false (its folder is stored as one entry). `read` is what `read_for_load` gave for this
+    file, when the file was read already.
     """
     shown = display_path(path)
-    try:
-        raw = _read_bytes(path)
-    except (_TooBig, _NotAFile, OSError):
-        raw = b""
+    raw, hit = read if read is not None else read_for_load(path, model, cache, checks)
     version = checks.version if checks else ""
-    if raw and cache is not None:
-        hit = cache.get(raw, model, version)
-        if hit is not None:
-            model_value, findings = hit
-            doc = Document.lazy(shown, model_value, lambda: _positions(raw, cache))
-            doc.findings = [replace(p, path=shown) for p in findings]
-            return doc, []
+    if hit is not None:
+        return lazy_document(shown, hit[0], hit[1], raw, cache), []
 
     from yotplan.plans.strict_yaml import YamlProblem
     from yotplan.plans.validation import validate_document
@@ -221,7 +245,7 @@ def load_document(
     if checks is not None:
         findings = checks.check(doc, raw.decode("utf-8-sig"))
         doc.findings = [replace(p, path=shown) for p in findings]
-    if cache is not None and raw:
+    if cache is not None and raw and store:
         cache.put(raw, model, doc.model, version, [replace(p, path="") for p in doc.findings])
     return doc, []
 
@@ -283,7 +307,7 @@ def _folder_service_id(root: Path) -> str:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while plans load.
 
     Loading allocates about 100 objects per action, none of them garbage; the collector would
@@ -306,6 +330,17 @@ def load_plans(root: Path, *, use_cache: bool = True, checks: FileChecks | None 
     unless `use_cache` is false (or YOTPLAN_NO_CACHE is set). `checks` run on each file that
     loads (their findings are in each document's `findings`).
     """
+    with opened_cache(use_cache) as (cache, warning), collector_paused():
+        result = load_folder(root, cache, checks)
+    if warning:
+        result.notes.append(warning)
+    return result
+
+
+@contextmanager
+def opened_cache(use_cache: bool = True) -> Iterator[tuple[PlanCache | None, str | None]]:
+    """The cache for one run of loading (None when off or refused) and the warning to show when
+    it was refused; pruned if anything was written, and closed, at the end."""
     cache = None
     warning = None
     if use_cache:
@@ -314,19 +349,110 @@ def load_plans(root: Path, *, use_cache: bool = True, checks: FileChecks | None 
         opening = open_cache()
         cache, warning = opening.cache, opening.warning
     try:
-        with _collector_paused():
-            result = _load_folder(root, cache, checks)
+        yield cache, warning
         if cache is not None and cache.writes:
             cache.prune()
     finally:
         if cache is not None:
             cache.close()
-    if warning:
-        result.notes.append(warning)
-    return result
 
 
-def _load_folder(root: Path, cache: PlanCache | None, checks: FileChecks | None) -> LoadResult:
+FOLDER_ENTRY_MAX_BYTES = 512 * 1024
+"""In a run over many folders, a folder of at most this many bytes (about 1,200 actions; a
+service's plans are 20-70 kB) is kept in the cache as one entry rather than one per file."""
+
+
+@dataclass
+class FolderFiles:
+    """The files of a plans folder, listed, read, and looked up in the cache: what loading the
+    folder starts from, so that deciding how to load many folders reads nothing twice."""
+
+    registries: dict[str, list[Path]]
+    """Registry files by kind (`find_plan_files`)."""
+    plans: list[Path]
+    read: dict[Path, tuple[bytes, CacheHit | None]] = field(default_factory=dict)
+    """Each file's bytes and cache hit (`read_for_load`)."""
+    key: bytes | None = None
+    """The key of the folder's entry, when the folder is kept as one (`look_up(whole=True)`)."""
+    whole_hit: bool = False
+    """Whether the files came from the folder's entry (which then needs no writing)."""
+
+    @property
+    def count(self) -> int:
+        return len(self.plans) + sum(map(len, self.registries.values()))
+
+    @property
+    def cold_bytes(self) -> int:
+        """The bytes that loading will parse and validate: the files the cache did not have."""
+        return sum(len(raw) for raw, hit in self.read.values() if hit is None)
+
+    def to_read(self) -> Iterator[tuple[Path, type[Model]]]:
+        """Each file that loading reads (the registry files, one of each kind, and every plan
+        file) and the model it is read as."""
+        for kind, paths in self.registries.items():
+            if len(paths) == 1:
+                yield paths[0], REGISTRIES[kind]
+        yield from ((path, PlanFile) for path in self.plans)
+
+
+def read_folder(
+    root: Path, cache: PlanCache | None, checks: FileChecks | None, *, whole: bool = False
+) -> FolderFiles | None:
+    """A plans folder's files, read and looked up in the cache (see `look_up`); None when `root`
+    is not a folder (loading it says why)."""
+    try:
+        if not root.is_dir():
+            return None
+        registries, plans = find_plan_files(root)
+    except OSError:
+        return None
+    files = FolderFiles(registries, plans)
+    raws = {}
+    for path, _ in files.to_read():
+        try:
+            raws[path] = _read_bytes(path)
+        except (_TooBig, _NotAFile, OSError):
+            raws[path] = b""
+    look_up(files, raws, cache, checks, whole=whole)
+    return files
+
+
+def look_up(
+    files: FolderFiles, raws: dict[Path, bytes], cache: PlanCache | None, checks: FileChecks | None, *, whole: bool
+) -> None:
+    """Fill `files.read` from the files' bytes (`raws`, empty for a file that could not be read)
+    and the cache. With `whole`, a small folder (FOLDER_ENTRY_MAX_BYTES) is looked for as one
+    entry, and stored as one when it is loaded: a run over 155 folders writes 155 entries, not
+    775 (creating a file costs 0.05 to 1 ms, whatever its size)."""
+    targets = list(files.to_read())
+    if cache is None:
+        files.read = {path: (raws.get(path, b""), None) for path, _ in targets}
+        return
+    version = checks.version if checks else ""
+    keys = {path: cache.key(raw, model, version) for path, model in targets if (raw := raws.get(path, b""))}
+    if whole and sum(len(raw) for raw in raws.values()) <= FOLDER_ENTRY_MAX_BYTES:
+        files.key = cache.folder_key([(path.name, keys.get(path, b"")) for path, _ in targets], version)
+        hits = cache.get_folder(files.key, [model for _, model in targets])
+        if hits is not None:
+            files.whole_hit = True
+            files.read = {path: (raws.get(path, b""), hit) for (path, _), hit in zip(targets, hits, strict=True)}
+            return
+    files.read = {
+        path: (raws.get(path, b""), cache.get_entry(keys[path], model) if path in keys else None)
+        for path, model in targets
+    }
+
+
+def load_folder(
+    root: Path,
+    cache: PlanCache | None,
+    checks: FileChecks | None,
+    files: FolderFiles | None = None,
+    plains: dict[str, Any] | None = None,
+) -> LoadResult:
+    """`load_plans` with the cache opened already, from the folder's `files` when they were read
+    already (`read_folder`). When the folder is stored as one entry, the plain data of each
+    document goes into `plains` too (by its path), if given."""
     shown = display_path(root)
     result = LoadResult(PlanSet(shown))
     if not root.exists():
@@ -337,7 +463,14 @@ def _load_folder(root: Path, cache: PlanCache | None, checks: FileChecks | None)
     if not root.is_dir():
         result.problems.append(Problem(shown, 0, 0, "error", "YP008", "not a folder; --plans takes the plans folder"))
         return result
-    registries, plan_paths = find_plan_files(root)
+    if files is None:
+        registries, plan_paths = find_plan_files(root)
+        read: dict[Path, tuple[bytes, CacheHit | None]] = {}
+    else:
+        registries, plan_paths, read = files.registries, files.plans, files.read
+    folder_key = files.key if cache is not None and files is not None and not files.whole_hit else None
+    whole = folder_key is not None  # stored as one entry at the end, not file by file
+    loaded: dict[Path, Document | None] = {}
     result.files = len(plan_paths) + sum(map(len, registries.values()))
     if not plan_paths:
         result.problems.append(
@@ -370,7 +503,8 @@ def _load_folder(root: Path, cache: PlanCache | None, checks: FileChecks | None)
                     )
                 )
             continue
-        doc, problems = load_document(paths[0], REGISTRIES[kind], cache, checks)
+        doc, problems = load_document(paths[0], REGISTRIES[kind], cache, checks, read.get(paths[0]), store=not whole)
+        loaded[paths[0]] = doc
         result.problems.extend(problems)
         if kind == "owners":
             result.plans.owners_doc = doc
@@ -386,8 +520,29 @@ def _load_folder(root: Path, cache: PlanCache | None, checks: FileChecks | None)
     if not result.plans.service:
         result.plans.service = result.plans.service_name = _folder_service_id(root)
     for path in plan_paths:
-        doc, problems = load_document(path, PlanFile, cache, checks)
+        doc, problems = load_document(path, PlanFile, cache, checks, read.get(path), store=not whole)
+        loaded[path] = doc
         if doc is not None:
             result.plans.plans.append(doc)
         result.problems.extend(problems)
+    if cache is not None and files is not None and folder_key is not None:
+        _store_folder(cache, folder_key, files, loaded, plains)
     return result
+
+
+def _store_folder(
+    cache: PlanCache, key: bytes, files: FolderFiles, loaded: dict[Path, Document | None], plains: dict[str, Any] | None
+) -> None:
+    from yotplan.plans.cache import to_plain
+
+    items: list[tuple[Any, list[Problem]] | None] = []
+    for path, _ in files.to_read():
+        doc = loaded.get(path)
+        if doc is None:
+            items.append(None)
+            continue
+        plain = to_plain(doc.model)
+        if plains is not None:
+            plains[doc.path] = plain
+        items.append((plain, doc.findings))
+    cache.put_folder(key, items)

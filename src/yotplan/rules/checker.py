@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
-from yotplan.plans.loader import PLAN_SUFFIXES, LoadResult, display_path, load_plans
+from yotplan.plans.loader import PLAN_SUFFIXES, LoadResult, display_path
 from yotplan.plans.planset import PlanSet
 from yotplan.problems import Problem, has_errors
 from yotplan.rules.file_checks import PERSONAL_DATA_CHECKS
@@ -55,16 +56,32 @@ class Judged:
         return sorted(left_out - {doc.path for result in self.results for doc in result.plans.documents})
 
 
-def judge(folders: Iterable[Path], today: date, *, every_rule: bool = True) -> Judged:
+def judge(folders: Iterable[Path], today: date, *, every_rule: bool = True, parallel: bool | None = None) -> Judged:
     """Load the plans folders and judge them: all rules (`check`), or with `every_rule` false the
-    error rules and the personal-data guard (the commands that read plans)."""
-    judged = Judged([load_plans(folder, checks=PERSONAL_DATA_CHECKS) for folder in folders])
-    for result in judged.results:
+    error rules and the personal-data guard (the commands that read plans).
+
+    Many folders are loaded with one cache, and those with many files to parse on a process
+    pool, each judged by the worker that loaded it (`yotplan.plans.many`); `parallel` forces the
+    pool on (True) or off (False) instead of deciding by the work to do."""
+    from yotplan.plans.many import load_many
+
+    loaded = load_many(
+        list(folders),
+        checks=PERSONAL_DATA_CHECKS,
+        judge=partial(judge_folder, today=today, warnings=every_rule),
+        parallel=parallel,
+    )
+    judged = Judged([result for result, _ in loaded.results])
+    for result, found in loaded.results:
         judged.problems.extend(result.problems)
-        found = check_plans(result.plans, today, every_file_loaded=not result.problems, warnings=every_rule)
         judged.problems.extend(found)
     judged.problems.sort(key=lambda p: p.sort_key)
     return judged
+
+
+def judge_folder(result: LoadResult, *, today: date, warnings: bool) -> list[Problem]:
+    """The rules' problems (and the file checks' findings) of one loaded folder."""
+    return check_plans(result.plans, today, every_file_loaded=not result.problems, warnings=warnings)
 
 
 def plans_folders_of(files: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
