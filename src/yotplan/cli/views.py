@@ -147,8 +147,6 @@ def status(
 
     Example: yotplan status --source HMIP --rag red --today 2022-06-01
     """
-    from yotplan.errors import UnknownId
-    from yotplan.history.meetings import previous_meeting_state
     from yotplan.render.columns import STATUS_COLUMNS, TRAVEL_COLUMN, with_service
     from yotplan.rules.plan_rules import STALE_DAYS
     from yotplan.views.queries import status_view
@@ -159,13 +157,18 @@ def status(
     judged = read_plans(plans_dirs, plans_list, day)
     filters = filters_for(judged.plan_sets, source, owner, [r.value for r in rag or ()])
     previous = {}
-    for plans in judged.plan_sets:
-        try:
-            state = previous_meeting_state(plans, day, since_meeting)
-        except UnknownId as exc:
-            usage_error(str(exc), "--since-meeting")
-        if state is not None:
-            previous[plans.service] = state
+    held = any(m.date < day for p in judged.plan_sets for b in p.boards.values() for m in b.meetings)
+    if held or since_meeting is not None:  # git history is read only when there is a meeting to compare with
+        from yotplan.errors import UnknownId
+        from yotplan.history.meetings import previous_meeting_state
+
+        for plans in judged.plan_sets:
+            try:
+                state = previous_meeting_state(plans, day, since_meeting)
+            except UnknownId as exc:
+                usage_error(str(exc), "--since-meeting")
+            if state is not None:
+                previous[plans.service] = state
     view = status_view(judged.plan_sets, day, soon, filters, previous)
     status_columns = STATUS_COLUMNS + ([TRAVEL_COLUMN] if previous else [])
     if fmt is ListFormat.table:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from yotplan.views.queries import ActionView, OwnerView
-from yotplan.views.search import SearchHit
+
+if TYPE_CHECKING:
+    from yotplan.views.search import SearchHit
 
 SHORT_TEXT = 70
 

@@ -28,8 +28,10 @@ from yotplan.plans.loader import FileChecks
 from yotplan.plans.models import BoardsFile, OwnersFile, PlanFile
 from yotplan.plans.planset import Document
 from yotplan.problems import Problem
-from yotplan.rules import personal_data
-from yotplan.rules.personal_data import find_personal_data, mask
+
+# The detector is imported when a file is parsed, not on a warm run: its findings come from the
+# cache, and its source (hashed below for the cache key) is read as bytes.
+_DETECTOR = Path(__file__).with_name("personal_data.py")
 
 _ALLOW = re.compile(r"#[ \t]*yotplan:[ \t]*allow[ \t]+((?:YP\d{3}[ \t,]*)+)(.*)$", re.IGNORECASE | re.MULTILINE)
 
@@ -110,6 +112,8 @@ def personal_data_problems(doc: Document, text: str) -> list[Problem]:
     allowed: dict[int, set[str]] | None = None
     problems = []
     for where, field, value in free_texts(doc):
+        from yotplan.rules.personal_data import find_personal_data
+
         findings = find_personal_data(value)
         if not findings:
             continue
@@ -124,6 +128,8 @@ def personal_data_problems(doc: Document, text: str) -> list[Problem]:
 
 
 def _message(field: str, value: str, finding: Any) -> str:
+    from yotplan.rules.personal_data import mask
+
     matched = value[finding.start : finding.end]
     return (
         f"{field} looks like {finding.what} ({mask(' '.join(matched.split()))}): {finding.why}; "
@@ -135,11 +141,11 @@ def _message(field: str, value: str, finding: Any) -> str:
 def _version() -> str:
     """Changes whenever the detector or this module does: part of the cache key of every file."""
     digest = hashlib.blake2b(digest_size=12)
-    for module in (personal_data.__file__, __file__):
+    for module in (_DETECTOR, __file__):
         try:
             digest.update(Path(module).read_bytes())
         except OSError:  # pragma: no cover - installed without sources
-            digest.update(module.encode())
+            digest.update(str(module).encode())
     return digest.hexdigest()
 
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 
-from yotplan.plans.models import ID_PATTERN, OWNER_KEY_PATTERN, is_action_id_of
-from yotplan.plans.planset import Document, PlanSet
+from yotplan.plans.models import ID_PATTERN, OWNER_KEY_PATTERN, PlanFile, is_action_id_of
+from yotplan.plans.planset import ActionRef, Document, PlanSet
 from yotplan.problems import Problem
 from yotplan.rules.impact import impact_shown, indicator_status
 from yotplan.rules.rag import is_overdue
@@ -60,14 +60,13 @@ def action_without_owner(plans: PlanSet, today: date) -> Iterator[Problem]:
 
     passes: `owner: camhs`; fails: no `owner:` key on the action.
     """
-    for ref in plans.actions():
-        if not ref.action.owner:
-            yield ref.rec.doc.problem(
-                (*ref.where, "owner"),
-                "error",
-                "YP103",
-                f"action {ref.action.id} has no owner; add `owner:` with a key from owners.yaml",
-            )
+    for ref in plans.actions_where(lambda a: not a.owner):
+        yield ref.rec.doc.problem(
+            (*ref.where, "owner"),
+            "error",
+            "YP103",
+            f"action {ref.action.id} has no owner; add `owner:` with a key from owners.yaml",
+        )
 
 
 def unknown_owner(plans: PlanSet, today: date) -> Iterator[Problem]:
@@ -79,12 +78,14 @@ def unknown_owner(plans: PlanSet, today: date) -> Iterator[Problem]:
     if plans.owners_doc is None:
         return
     known = sorted(plans.owners)
+    owners = plans.owners
     for rec in plans.recommendations():
-        owners = [((*rec.where, "owner"), rec.recommendation.owner)]
-        owners += [((*a.where, "owner"), a.action.owner) for a in plans.actions_of(rec)]
-        for where, key in owners:
-            if key and key not in plans.owners:
-                yield rec.doc.problem(where, "error", "YP104", _unknown_owner_message(key, known))
+        key = rec.recommendation.owner
+        if key and key not in owners:
+            yield rec.doc.problem((*rec.where, "owner"), "error", "YP104", _unknown_owner_message(key, known))
+    for ref in plans.actions_where(lambda a: bool(a.owner) and a.owner not in owners):
+        message = _unknown_owner_message(ref.action.owner or "", known)
+        yield ref.rec.doc.problem((*ref.where, "owner"), "error", "YP104", message)
 
 
 def _unknown_owner_message(key: str, known: list[str]) -> str:
@@ -98,14 +99,13 @@ def action_without_due_date(plans: PlanSet, today: date) -> Iterator[Problem]:
 
     passes: `due: 2022-09-30`; fails: no `due:` key on the action.
     """
-    for ref in plans.actions():
-        if ref.action.due is None:
-            yield ref.rec.doc.problem(
-                (*ref.where, "due"),
-                "error",
-                "YP105",
-                f"action {ref.action.id} has no due date; add `due: YYYY-MM-DD`",
-            )
+    for ref in plans.actions_where(lambda a: a.due is None):
+        yield ref.rec.doc.problem(
+            (*ref.where, "due"),
+            "error",
+            "YP105",
+            f"action {ref.action.id} has no due date; add `due: YYYY-MM-DD`",
+        )
 
 
 def done_without_completed(plans: PlanSet, today: date) -> Iterator[Problem]:
@@ -113,14 +113,13 @@ def done_without_completed(plans: PlanSet, today: date) -> Iterator[Problem]:
 
     passes: `status: done` with `completed: 2022-05-06`; fails: `status: done` alone.
     """
-    for ref in plans.actions():
-        if ref.action.status == "done" and ref.action.completed is None:
-            yield ref.rec.doc.problem(
-                (*ref.where, "status"),
-                "error",
-                "YP106",
-                f"action {ref.action.id} is done but has no completion date; add `completed: YYYY-MM-DD`",
-            )
+    for ref in plans.actions_where(lambda a: a.status == "done" and a.completed is None):
+        yield ref.rec.doc.problem(
+            (*ref.where, "status"),
+            "error",
+            "YP106",
+            f"action {ref.action.id} is done but has no completion date; add `completed: YYYY-MM-DD`",
+        )
 
 
 def completed_in_future(plans: PlanSet, today: date) -> Iterator[Problem]:
@@ -128,16 +127,15 @@ def completed_in_future(plans: PlanSet, today: date) -> Iterator[Problem]:
 
     passes: `completed: 2022-05-06` (today 2022-06-01); fails: `completed: 2030-01-01`.
     """
-    for ref in plans.actions():
+    for ref in plans.actions_where(lambda a: a.completed is not None and a.completed > today):
         completed = ref.action.completed
-        if completed is not None and completed > today:
-            yield ref.rec.doc.problem(
-                (*ref.where, "completed"),
-                "error",
-                "YP107",
-                f"action {ref.action.id} is completed on {completed}, after today ({today}); "
-                "use the date it was actually completed",
-            )
+        yield ref.rec.doc.problem(
+            (*ref.where, "completed"),
+            "error",
+            "YP107",
+            f"action {ref.action.id} is completed on {completed}, after today ({today}); "
+            "use the date it was actually completed",
+        )
 
 
 def duplicate_id(plans: PlanSet, today: date) -> Iterator[Problem]:
@@ -147,20 +145,27 @@ def duplicate_id(plans: PlanSet, today: date) -> Iterator[Problem]:
     passes: HMIP-3 and HMIP-3.1; fails: two recommendations with id HMIP-3, in any files.
     """
     # Positions are looked up only for ids seen twice: locating all 10,000 ids of a large plan
-    # cost more than every other rule together.
-    seen: dict[str, tuple[Document, Where]] = {}
-    for rec in plans.recommendations():
-        items = [(rec.where, rec.recommendation.id)] + [(a.where, a.action.id) for a in plans.actions_of(rec)]
-        for where, item_id in items:
-            place = (rec.doc, where)
-            first_doc, first_where = seen.setdefault(item_id.casefold(), place)
-            if first_where is where:
-                continue
-            there = first_doc.problem((*first_where, "id"), "error", "YP108", "")
-            here = rec.doc.problem((*where, "id"), "error", "YP108", "")
-            first = f"{there.path}:{there.line}"
-            if first != f"{here.path}:{here.line}":
-                yield replace(here, message=f"id {item_id!r} is already used at {first}; ids must be unique")
+    # cost more than every other rule together. Until then an item is its document and indexes.
+    seen: dict[str, tuple[Document, int, int]] = {}
+    for doc in plans.plans:
+        plan: PlanFile = doc.model
+        for r, rec in enumerate(plan.recommendations):
+            items = [(-1, rec.id), *((a, action.id) for a, action in enumerate(rec.actions))]
+            for a, item_id in items:
+                place = (doc, r, a)
+                first = seen.setdefault(item_id.casefold(), place)
+                if first is place:
+                    continue
+                there = first[0].problem((*_where(first[1], first[2]), "id"), "error", "YP108", "")
+                here = doc.problem((*_where(r, a), "id"), "error", "YP108", "")
+                at = f"{there.path}:{there.line}"
+                if at != f"{here.path}:{here.line}":
+                    yield replace(here, message=f"id {item_id!r} is already used at {at}; ids must be unique")
+
+
+def _where(rec: int, action: int) -> Where:
+    """A recommendation's path in its file, or with `action` >= 0 one of its actions'."""
+    return ("recommendations", rec) if action < 0 else ("recommendations", rec, "actions", action)
 
 
 def unknown_related(plans: PlanSet, today: date) -> Iterator[Problem]:
@@ -211,11 +216,11 @@ def malformed_id(plans: PlanSet, today: date) -> Iterator[Problem]:
         if not ID_PATTERN.fullmatch(source_id):
             yield doc.problem(("source", "id"), "error", "YP111", _malformed_id_message("source", source_id))
     for rec in plans.recommendations():
-        items = [(rec.where, "recommendation", rec.recommendation.id)]
-        items += [(a.where, "action", a.action.id) for a in plans.actions_of(rec)]
-        for where, kind, item_id in items:
-            if not ID_PATTERN.fullmatch(item_id):
-                yield rec.doc.problem((*where, "id"), "error", "YP111", _malformed_id_message(kind, item_id))
+        if not ID_PATTERN.fullmatch(rec.recommendation.id):
+            message = _malformed_id_message("recommendation", rec.recommendation.id)
+            yield rec.doc.problem((*rec.where, "id"), "error", "YP111", message)
+    for ref in plans.actions_where(lambda a: not ID_PATTERN.fullmatch(a.id)):
+        yield ref.rec.doc.problem((*ref.where, "id"), "error", "YP111", _malformed_id_message("action", ref.action.id))
 
 
 def _malformed_id_message(kind: str, item_id: str) -> str:
@@ -232,8 +237,12 @@ def action_id_outside_its_recommendation(plans: PlanSet, today: date) -> Iterato
         rec_id = rec.recommendation.id
         if not ID_PATTERN.fullmatch(rec_id):
             continue  # YP111 says so
-        for ref in plans.actions_of(rec):
-            action_id = ref.action.id
+        prefix = rec_id.casefold() + "."
+        for a, action in enumerate(rec.recommendation.actions):
+            if action.id.casefold().startswith(prefix):
+                continue  # the common case, decided without a regex
+            ref = ActionRef(rec, a, action)
+            action_id = action.id
             if ID_PATTERN.fullmatch(action_id) and not is_action_id_of(action_id, rec_id):
                 yield rec.doc.problem(
                     (*ref.where, "id"),
@@ -331,8 +340,10 @@ def indicator_problems(plans: PlanSet, today: date) -> Iterator[Problem]:
     passes: `id: HMIP-1-camhs-attendance`, baseline 2022-05-06, target 2023-03-31; fails: the same
     id twice, a target dated before its baseline, a reading dated next year.
     """
-    taken = {r.recommendation.id.casefold() for r in plans.recommendations()}
-    taken |= {a.action.id.casefold() for a in plans.actions()}
+    if not any(rec.indicators for doc in plans.plans for rec in doc.model.recommendations):
+        return
+    taken = {rec.id.casefold() for doc in plans.plans for rec in doc.model.recommendations}
+    taken |= {a.id.casefold() for doc in plans.plans for rec in doc.model.recommendations for a in rec.actions}
     seen: dict[str, str] = {}
     for ref in plans.recommendations():
         for i, indicator in enumerate(ref.recommendation.indicators):
