@@ -46,6 +46,27 @@ def write_report(cli: Invoke, folder: Path, target: Path, today: str, *args: str
     return target.as_uri()
 
 
+def assert_fits_a4_in_print(browser: Chromium) -> None:
+    """Laid out for print at the printable width of A4, no table sticks out of the page and
+    nothing spills over the edge of its box."""
+    browser.emulate_media("print")
+    try:
+        # Paper has no scroll bar: widen the window by the bar's width so the page is 703 px wide.
+        browser.resize(A4_PRINTABLE_PX, 1000)
+        bar = browser.evaluate("window.innerWidth - document.documentElement.clientWidth")
+        browser.resize(A4_PRINTABLE_PX + bar, 1000)
+        assert browser.evaluate("document.documentElement.clientWidth") == A4_PRINTABLE_PX
+        overflowing = browser.evaluate(
+            "[...document.querySelectorAll('table')]"
+            f".filter(t => t.getBoundingClientRect().right > {A4_PRINTABLE_PX + 0.5}).length"
+        )
+        assert overflowing == 0
+        assert browser.overflowing() == []
+    finally:
+        browser.emulate_media("")
+        browser.resize(1200, 900)
+
+
 REPORTS = {
     "shipped": (SHIPPED_PLANS, "2022-10-01"),
     "shipped-2026": (SHIPPED_PLANS, "2026-11-30"),  # 48 overdue actions
@@ -126,24 +147,7 @@ def test_prints_on_a4_without_clipped_tables(cli: Invoke, browser: Chromium, tmp
     (tmp_path / "report.pdf").write_bytes(pdf)
     boxes = {tuple(round(float(n)) for n in m) for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)}
     assert boxes == {A4_POINTS}
-    # Laid out at the printable width of A4, no table may stick out of the page, and nothing
-    # may spill over the edge of its box.
-    browser.emulate_media("print")
-    try:
-        # Paper has no scroll bar: widen the window by the bar's width so the page is 703 px wide.
-        browser.resize(A4_PRINTABLE_PX, 1000)
-        bar = browser.evaluate("window.innerWidth - document.documentElement.clientWidth")
-        browser.resize(A4_PRINTABLE_PX + bar, 1000)
-        assert browser.evaluate("document.documentElement.clientWidth") == A4_PRINTABLE_PX
-        overflowing = browser.evaluate(
-            "[...document.querySelectorAll('table')]"
-            f".filter(t => t.getBoundingClientRect().right > {A4_PRINTABLE_PX + 0.5}).length"
-        )
-        assert overflowing == 0
-        assert browser.overflowing() == []
-    finally:
-        browser.emulate_media("")
-        browser.resize(1200, 900)
+    assert_fits_a4_in_print(browser)
 
 
 @pytest.mark.parametrize("today", ["2022-10-01", "2026-11-30"])
@@ -367,17 +371,4 @@ def test_regional_report_prints_each_service_on_its_own_a4_pages(
     for found in (*pages, where["how-themes"]):
         assert found.top > A4_POINTS[1] - 25, f"a service starts {A4_POINTS[1] - found.top:.0f} pt down its page"
     assert page_count(pdf) == where["how-themes"].page
-    browser.emulate_media("print")
-    try:
-        browser.resize(A4_PRINTABLE_PX, 1000)
-        bar = browser.evaluate("window.innerWidth - document.documentElement.clientWidth")
-        browser.resize(A4_PRINTABLE_PX + bar, 1000)
-        overflowing = browser.evaluate(
-            "[...document.querySelectorAll('table')]"
-            f".filter(t => t.getBoundingClientRect().right > {A4_PRINTABLE_PX + 0.5}).length"
-        )
-        assert overflowing == 0
-        assert browser.overflowing() == []
-    finally:
-        browser.emulate_media("")
-        browser.resize(1200, 900)
+    assert_fits_a4_in_print(browser)

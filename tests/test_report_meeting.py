@@ -99,7 +99,7 @@ def test_awaiting_sign_off_and_indicators(cli: Invoke, repo: Repo) -> None:
     # 66.7 on 2022-12-13, below the line from 50 to 100: off track, in full with its chart
     assert f'<span class="id">{INDICATOR}</span> Board meetings attended by CAMHS' in indicators
     assert indicators.count('<svg class="spark"') == 1
-    assert "66.7 % on 2022-12-13 (-8.3 since the reading before)" in indicators
+    assert "66.7% on 2022-12-13 (-8.3 since the reading before)" in indicators
     # on track, and not measured yet: one line each, no chart
     brief = re.findall(r"<li>(.*?)</li>", indicators[indicators.index('<ul class="brief">') :])
     brief = [line for line in brief if "HMIP-6-assessed<" in line or "-places<" in line]  # not the shipped plan's own

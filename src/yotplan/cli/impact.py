@@ -42,7 +42,7 @@ def indicators(
     """
     from yotplan.cli.views import emit, filters_for
     from yotplan.render.columns import INDICATOR_COLUMNS
-    from yotplan.render.tables import plural
+    from yotplan.render.data import plural
     from yotplan.views.indicators import indicators_view
 
     day = resolve_today(today)

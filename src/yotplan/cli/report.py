@@ -32,8 +32,6 @@ from yotplan.cli.app import (
 from yotplan.cli.completion import complete_item_ids, complete_owner_keys
 
 if TYPE_CHECKING:
-    from yotplan.history.meetings import MeetingHistory
-    from yotplan.history.revisions import Comparison
     from yotplan.plans.planset import PlanSet
     from yotplan.problems import Problem
     from yotplan.views.queries import Filters
@@ -193,7 +191,12 @@ def report(
         changes = compare_revisions(Path(plans.root), since, plans=plans)
         _warn(changes.problems, changes.skipped)
     if meeting is not None:
-        plans, history, changes = _for_meeting(plans, meeting, day)
+        from yotplan.history.meetings import for_meeting
+
+        paper = for_meeting(plans, meeting, day)
+        print_notes([paper.history.note] if paper.history.note else [])
+        _warn(paper.problems, paper.changes.skipped if paper.changes else ())
+        plans, history, changes = paper.plans, paper.history, paper.changes
     report = build_report(plans, as_at, changes=changes, filters=filters, meeting=history)
     _write(render_report(report, fmt.value), output)
     finish(judged)
@@ -206,38 +209,12 @@ def _meeting_day(meeting: str, *, since: str | None, several: bool) -> date:
         usage_error("--meeting takes the changes since the board's previous meeting; leave out --since", "--since")
     if several:
         usage_error("meetings are each service's own: report for a meeting on that service's folder", "--meeting")
-    _, at, day_text = meeting.strip().partition("@")
-    try:
-        if at and len(day_text) == 10:
-            return date.fromisoformat(day_text)
-    except ValueError:
-        pass
+    from yotplan.plans.planset import parse_meeting_id
+
+    parsed = parse_meeting_id(meeting)
+    if parsed is not None:
+        return parsed[1]
     usage_error(f"{meeting!r} is not a meeting: write BOARD@YYYY-MM-DD, e.g. yot-board@2022-09-13", "--meeting")
-
-
-def _for_meeting(plans: PlanSet, meeting: str, today: date) -> tuple[PlanSet, MeetingHistory, Comparison | None]:
-    """The plans to report for a meeting, the plans at the board's meetings up to it, and the
-    changes since the previous one. A meeting already held is reported as the plans stood on
-    its day (as last committed then); a meeting today or ahead, from the files at hand."""
-    import dataclasses
-
-    from yotplan.history.meetings import meeting_history
-    from yotplan.history.revisions import Side, compare_revisions, plans_at
-
-    history = meeting_history(plans, meeting, today)
-    print_notes([history.note] if history.note else [])
-    folder = Path(plans.root)
-    if history.commit is not None:
-        plans, problems = plans_at(folder, history.commit, plans)
-        _warn(problems)
-    previous = history.previous
-    if previous is None or previous.commit is None:
-        return plans, history, None
-    changes = compare_revisions(folder, previous.commit, history.commit, plans=plans)
-    _warn(changes.problems, changes.skipped)
-    base = Side(previous.meeting, changes.base.commit, changes.base.short)
-    target = changes.target if history.commit is None else Side(history.meeting, history.commit, changes.target.short)
-    return plans, history, dataclasses.replace(changes, base=base, target=target)
 
 
 @app.command()

@@ -157,8 +157,8 @@ def status(
     judged = read_plans(plans_dirs, plans_list, day)
     filters = filters_for(judged.plan_sets, source, owner, [r.value for r in rag or ()])
     previous = {}
-    held = any(m.date < day for p in judged.plan_sets for b in p.boards.values() for m in b.meetings)
-    if held or since_meeting is not None:  # git history is read only when there is a meeting to compare with
+    # git history is read only when there is a meeting to compare with
+    if since_meeting is not None or any(p.meetings_held(before=day) for p in judged.plan_sets):
         from yotplan.errors import UnknownId
         from yotplan.history.meetings import previous_meeting_state
 
@@ -199,7 +199,7 @@ def overdue(
     Example: yotplan overdue --owner yot-manager --fail
     """
     from yotplan.render.columns import OVERDUE_COLUMNS, actions_json
-    from yotplan.render.tables import plural
+    from yotplan.render.data import plural
     from yotplan.views.queries import overdue_actions
 
     day = resolve_today(today)
@@ -226,7 +226,7 @@ def upcoming(
     Example: yotplan upcoming --within 14 --format markdown
     """
     from yotplan.render.columns import UPCOMING_COLUMNS, actions_json
-    from yotplan.render.tables import plural
+    from yotplan.render.data import plural
     from yotplan.views.queries import upcoming_actions
 
     if within < 0:
@@ -252,7 +252,7 @@ def owners(
     Example: yotplan owners --format csv > owners.csv
     """
     from yotplan.render.columns import OWNER_COLUMNS, owners_json
-    from yotplan.render.tables import plural
+    from yotplan.render.data import plural
     from yotplan.views.queries import owner_workload
 
     day = resolve_today(today)

@@ -43,7 +43,7 @@ from yotplan.plans.models import (
     Recommendation,
     is_action_id_of,
 )
-from yotplan.plans.planset import ActionRef, Document, RecommendationRef, find_board, find_meeting
+from yotplan.plans.planset import ActionRef, Document, RecommendationRef, find_board, find_meeting, meeting_id
 from yotplan.problems import Problem
 from yotplan.views.queries import find_item
 
@@ -318,7 +318,9 @@ def record_reading(
     if str(node.get("id", "")).strip().casefold() != indicator.id.casefold():
         raise FileChangedOnDisk(f"{ref.doc.path} changed on disk while it was being read; run the command again")
     append_item(node, "readings", new_mapping([("date", day), ("value", value), ("note", note)]), INDICATOR_KEYS)
-    return f"recorded {value:g} {indicator.unit} for {indicator.id} in {ref.doc.path} ({day})"
+    from yotplan.rules.impact import with_unit
+
+    return f"recorded {with_unit(value, indicator.unit)} for {indicator.id} in {ref.doc.path} ({day})"
 
 
 def sign_off(
@@ -345,7 +347,7 @@ def sign_off(
             'impact is shown, or gives --reason "why it closes it anyway", which is kept in the file'
         )
     closure = new_mapping(
-        [("meeting", f"{board_key}@{held.isoformat()}"), ("date", held), ("note", note), ("reason", reason)]
+        [("meeting", meeting_id(board_key, held)), ("date", held), ("note", note), ("reason", reason)]
     )
     set_value(_recommendation_node(session, ref), "closure", closure, RECOMMENDATION_KEYS)
     return f"signed off {rec.id} at {board_key}@{held} in {ref.doc.path}" + (" (reason kept)" if reason else "")

@@ -9,17 +9,19 @@ their trees and one their files; a file whose bytes the plan cache has is not pa
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-from yotplan.errors import GitError, UnknownId
+from yotplan.errors import GitError
 from yotplan.history.git import GitRepo, git, open_repo
-from yotplan.history.revisions import RevisionReader
+from yotplan.history.revisions import Comparison, RevisionReader
 from yotplan.plans.loader import is_plan_file_name
 from yotplan.plans.models import PlanFile
-from yotplan.plans.planset import PlanSet, find_meeting
+from yotplan.plans.planset import PlanSet, find_board, find_meeting, meeting_id
+from yotplan.problems import Problem
 from yotplan.rules.impact import Stage, recommendation_stage
 from yotplan.rules.rag import Rag, recommendation_rag
 
@@ -78,19 +80,53 @@ def meeting_history(plans: PlanSet, meeting: str, today: date) -> MeetingHistory
     Raises UnknownId for a meeting boards.yaml does not have.
     """
     board, day = find_meeting(plans.boards, meeting)
-    name = f"{board}@{day.isoformat()}"
+    name = meeting_id(board, day)
     held = sorted(m.date for m in plans.boards[board].meetings if m.date < day)[-(TREND_MEETINGS - 1) :]
     from_git = [*held, day] if day < today else held
     note = None
     states: list[MeetingState] = []
     if from_git:
         try:
-            states = states_at_meetings(Path(plans.root), [(f"{board}@{d.isoformat()}", d) for d in from_git])
+            states = states_at_meetings(Path(plans.root), [(meeting_id(board, d), d) for d in from_git])
         except GitError as exc:  # not a repository, or git missing: no history, and say so
             note = f"the plans at {board}'s meetings come from git history, which is not there: {exc}"
     if len(states) < len(held) + 1 or states[-1].commit is None:
         states = [*states[: len(held)], state_now(plans, name, day)]
     return MeetingHistory(name, day, board, plans.boards[board].name, states, note)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingPaper:
+    """What the report for a meeting is made of."""
+
+    plans: PlanSet
+    """The plans as they stood at the meeting (held), or the files at hand (today or ahead)."""
+    history: MeetingHistory
+    changes: Comparison | None
+    """Since the board's previous meeting, labelled with the two meetings; None without one."""
+    problems: list[Problem]
+    """Files that could not be read at either meeting's commit."""
+
+
+def for_meeting(plans: PlanSet, meeting: str, today: date) -> MeetingPaper:
+    """The report's plans for a meeting, the plans at the board's meetings up to it, and the
+    changes since the previous one. A meeting already held is the plans as they stood on its
+    day (as last committed then); a meeting today or ahead, the files at hand."""
+    from yotplan.history.revisions import Side, compare_revisions, plans_at
+
+    history = meeting_history(plans, meeting, today)
+    folder = Path(plans.root)
+    problems: list[Problem] = []
+    if history.commit is not None:
+        plans, problems = plans_at(folder, history.commit, plans)
+    previous = history.previous
+    if previous is None or previous.commit is None:
+        return MeetingPaper(plans, history, None, problems)
+    changes = compare_revisions(folder, previous.commit, history.commit, plans=plans)
+    base = Side(previous.meeting, changes.base.commit, changes.base.short)
+    target = changes.target if history.commit is None else Side(history.meeting, history.commit, changes.target.short)
+    changes = dataclasses.replace(changes, base=base, target=target)
+    return MeetingPaper(plans, history, changes, problems + changes.problems)
 
 
 def state_now(plans: PlanSet, meeting: str, day: date) -> MeetingState:
@@ -106,20 +142,14 @@ def meetings_before(plans: PlanSet, today: date, board: str | None = None) -> li
     """The (meeting id, day) of a board's meetings held before `today`, oldest first: `board`'s
     (any case), else the board with the latest such meeting. Raises UnknownId for a board that
     boards.yaml does not have."""
-    boards = plans.boards
+    held = plans.meetings_held(before=today)
     if board is not None:
-        chosen = next((key for key in boards if key.casefold() == board.casefold()), None)
-        if chosen is None:
-            known = ", ".join(sorted(boards)) or "none: there is no boards.yaml"
-            raise UnknownId(f"no board {board!r} in boards.yaml (the boards: {known})")
-        keys = [chosen]
-    else:
-        keys = list(boards)
-    held = [(m.date, key) for key in keys for m in boards[key].meetings if m.date < today]
+        chosen = find_board(plans.boards, board)
+        held = [(day, key) for day, key in held if key == chosen]
     if not held:
         return []
-    latest_board = max(held)[1]
-    return sorted((f"{latest_board}@{day.isoformat()}", day) for day, key in held if key == latest_board)
+    latest_board = held[-1][1]
+    return [(meeting_id(key, day), day) for day, key in held if key == latest_board]
 
 
 def previous_meeting_state(plans: PlanSet, today: date, board: str | None = None) -> MeetingState | None:

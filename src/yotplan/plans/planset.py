@@ -121,6 +121,10 @@ class PlanSet:
         model: BoardsFile = self.boards_doc.model
         return model.boards
 
+    def meetings_held(self, before: date) -> list[tuple[date, str]]:
+        """(day, board key) of every board's meetings held before `before`, oldest first."""
+        return sorted((m.date, key) for key, board in self.boards.items() for m in board.meetings if m.date < before)
+
     @property
     def documents(self) -> list[Document]:
         """Every loaded file: owners, boards, then the plan files."""
@@ -163,18 +167,29 @@ def find_board(boards: dict[str, Board], key: str) -> str:
     raise UnknownId(f"no board {key!r} in boards.yaml ({hint})")
 
 
+def meeting_id(board: str, day: date) -> str:
+    """A meeting's id, as sign-offs and `--meeting` name it: `BOARD@YYYY-MM-DD`."""
+    return f"{board}@{day.isoformat()}"
+
+
+def parse_meeting_id(meeting: str) -> tuple[str, date] | None:
+    """The board key (as written) and day of `BOARD@YYYY-MM-DD`, or None when it is not one."""
+    key, at, day_text = meeting.strip().partition("@")
+    try:
+        return (key, date.fromisoformat(day_text)) if at and len(day_text) == 10 else None
+    except ValueError:
+        return None
+
+
 def find_meeting(boards: dict[str, Board], meeting: str) -> tuple[str, date]:
     """The board key and day of a meeting id `BOARD@YYYY-MM-DD` that boards.yaml has.
 
     Raises UnknownId: not a meeting id, no such board, or no meeting of it that day.
     """
-    key, at, day_text = meeting.strip().partition("@")
-    try:
-        day = date.fromisoformat(day_text) if at and len(day_text) == 10 else None
-    except ValueError:
-        day = None
-    if day is None:
+    parsed = parse_meeting_id(meeting)
+    if parsed is None:
         raise UnknownId(f"{meeting!r} is not a meeting id: write BOARD@YYYY-MM-DD, e.g. yot-board@2023-03-14")
+    key, day = parsed
     board = find_board(boards, key)
     dates = sorted(m.date for m in boards[board].meetings)
     if day not in dates:

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from yotplan.history.compare import Change
 from yotplan.history.revisions import Comparison, ItemHistory
-from yotplan.render.data import markdown_cell
+from yotplan.render.data import markdown_cell, plural
 from yotplan.safe_text import visible
 
 TITLE_WIDTH = 40
@@ -68,11 +68,7 @@ def changes_table(comparison: Comparison) -> RenderableType:
 
 def _count_line(changes: list[Change]) -> str:
     slipped = sum(c.slipped for c in changes)
-    return f"{_plural(len(changes), 'change')}, {_plural(slipped, 'slipped due date')}"
-
-
-def _plural(count: int, thing: str) -> str:
-    return f"{count} {thing}{'s' if count != 1 else ''}"
+    return f"{plural(len(changes), 'change')}, {plural(slipped, 'slipped due date')}"
 
 
 def changes_markdown(comparison: Comparison) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
+from yotplan.rules.impact import with_unit
 from yotplan.views.queries import ActionView, OwnerView
 
 if TYPE_CHECKING:
@@ -69,12 +70,11 @@ TRAVEL_COLUMN = Column("then → now", lambda r: r.travel, keep=45)
 """Added to `status` when there is a previous board meeting to compare with."""
 
 
-def _measurement(point: Any, unit: str, *, by: bool = False) -> str:
+def measurement(point: Any, unit: str, *, by: bool = False) -> str:
     """`75% on 2022-09-14`, `4 meetings by 2023-03-31`."""
     if point is None:
         return ""
-    value = f"{point.value:g}{unit}" if unit == "%" else f"{point.value:g} {unit}"
-    return f"{value} {'by' if by else 'on'} {point.date.isoformat()}"
+    return f"{with_unit(point.value, unit)} {'by' if by else 'on'} {point.date.isoformat()}"
 
 
 def _change(value: float | None) -> str:
@@ -86,9 +86,9 @@ INDICATOR_COLUMNS = [
     Column("recommendation", lambda i: i.recommendation, keep=20),
     Column("name", lambda i: one_line(i.name), keep=80, wraps=True, max_lines=2),
     Column("unit", lambda i: i.unit, in_table=False),
-    Column("baseline", lambda i: _measurement(i.baseline, i.unit), keep=30),
-    Column("target", lambda i: _measurement(i.target, i.unit, by=True), keep=70),
-    Column("latest", lambda i: _measurement(i.latest, i.unit), keep=ALWAYS),
+    Column("baseline", lambda i: measurement(i.baseline, i.unit), keep=30),
+    Column("target", lambda i: measurement(i.target, i.unit, by=True), keep=70),
+    Column("latest", lambda i: measurement(i.latest, i.unit), keep=ALWAYS),
     Column("change", lambda i: _change(i.change), "right", keep=50),
     Column("on track", lambda i: {True: "yes", False: "no", None: "no reading"}[i.on_track], keep=ALWAYS),
     Column("rag", lambda i: i.rag, keep=ALWAYS),

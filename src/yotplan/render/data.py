@@ -13,6 +13,11 @@ from yotplan.render.columns import Column
 from yotplan.safe_text import json_safe, one_line, visible
 
 
+def plural(count: int, thing: str, things: str | None = None) -> str:
+    """`1 recommendation`, `2 recommendations`; `things` for an irregular plural."""
+    return f"{count} {thing if count == 1 else things or thing + 's'}"
+
+
 def render_json(data: Any) -> str:
     """Stable json: two-space indent, keys in the order the view defines, UTF-8 text kept as is
     except control characters, which are escaped (`\u001b`) so the data is exact and harmless."""

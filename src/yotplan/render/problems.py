@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from yotplan.plans.limits import MAX_PROBLEMS_PER_FILE
 from yotplan.problems import Problem
-from yotplan.render.data import render_json
+from yotplan.render.data import plural, render_json
 from yotplan.safe_text import not_a_workflow_command, one_line
 
 GITHUB_ANNOTATION_LIMIT = 10
@@ -36,10 +36,6 @@ def capped(problems: Sequence[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> l
             message = f"{plural(len(more), 'more problem')} in this file ({', '.join(kinds)}); fix the ones above first"
             shown.append(Problem(p.path, p.line, p.col, "error" if errors else "warning", p.code, message))
     return shown
-
-
-def plural(count: int, words: str) -> str:
-    return f"{count:,} {words}{'s' * (count != 1)}"
 
 
 def problems_text(problems: Sequence[Problem]) -> str:

@@ -12,6 +12,7 @@ from rich.text import Text
 from yotplan.plans.models import Action, Owner
 from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
 from yotplan.render.columns import ALWAYS, Column, shorten
+from yotplan.render.data import plural
 from yotplan.rules.rag import RAG_KEY, RAGS
 from yotplan.safe_text import visible
 from yotplan.views.indicators import IndicatorView, describe_indicator
@@ -97,11 +98,6 @@ def list_table(columns: Sequence[Column], rows: Sequence[Any], width: int) -> Ta
             cells.append(Text(visible(value)))
         table.add_row(*cells)
     return table
-
-
-def plural(count: int, thing: str, things: str | None = None) -> str:
-    """`1 recommendation`, `2 recommendations`."""
-    return f"{count} {thing if count == 1 else things or thing + 's'}"
 
 
 def summary_line(view: StatusView) -> Text:

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from yotplan.plans.models import Closure, PlanFile, Update
 from yotplan.plans.planset import Document, PlanSet
 from yotplan.render.changes import short_title
-from yotplan.render.data import markdown_cell, markdown_text
+from yotplan.render.columns import measurement
+from yotplan.render.data import markdown_cell, markdown_text, plural
 from yotplan.report.charts import indicator_chart, rag_bar_figure
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAG_KEY, RAGS, Rag
 from yotplan.safe_text import visible
@@ -428,16 +429,12 @@ def template_environment() -> Environment:
         "days": lambda n: f"{n} day{'s' if n != 1 else ''}",
         "in_full": change_in_full,
         "short_title": lambda text: short_title(text, CHANGE_TITLE_WIDTH),
-        "counted": counted,
+        "counted": plural,
+        "measurement": measurement,
         "indicator_summary": describe_indicator,
     }
     env.filters.update(filters)
     return env
-
-
-def counted(n: int, word: str, plural: str | None = None) -> str:
-    """'1 service', '3 services', '2 open actions are' with plural='open actions are'."""
-    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def long_date(day: date | None) -> str:

@@ -12,6 +12,8 @@ from datetime import date
 from html import escape
 from typing import TypeVar
 
+from yotplan.rules.impact import with_unit
+
 Key = TypeVar("Key", bound=str)
 
 RAG_COLOURS: dict[str, tuple[str, str]] = {
@@ -178,7 +180,6 @@ def indicator_chart(
         f'<text x="{SPARK_LEFT}" y="{SPARK_HEIGHT - 6}">{escape(_month(first))}</text>',
         f'<text x="{right}" y="{SPARK_HEIGHT - 6}" text-anchor="end">{escape(_month(last))}</text>',
     ]
-    unit_text = f" {unit}" if unit and unit != "%" else unit
     t_day, t_value = target
     if baseline:
         b_day, b_value = baseline
@@ -189,7 +190,7 @@ def indicator_chart(
         parts.append(f'<circle cx="{x(b_day)}" cy="{y(b_value)}" r="3.5" fill="#9e9e9e" data-part="baseline"></circle>')
         parts.append(
             f'<text x="{SPARK_LEFT - 6}" y="{_number(float(y(b_value)) + 4)}" text-anchor="end">'
-            f"{escape(_number(b_value) + unit_text)}</text>"
+            f"{escape(with_unit(b_value, unit))}</text>"
         )
     else:  # no baseline: the target level, all along
         parts.append(
@@ -202,7 +203,7 @@ def indicator_chart(
     )
     parts.append(
         f'<text x="{SPARK_LEFT - 6}" y="{_number(float(y(t_value)) + 4)}" text-anchor="end">'
-        f"{escape(_number(t_value) + unit_text)}</text>"
+        f"{escape(with_unit(t_value, unit))}</text>"
     )
     if readings:
         path = " ".join(f"{x(d)},{y(v)}" for d, v in readings)
@@ -214,7 +215,7 @@ def indicator_chart(
         shift = -6 if anchor == "end" else 6
         parts.append(
             f'<text x="{_number(float(x(d)) + shift)}" y="{_number(float(y(v)) - 7)}" text-anchor="{anchor}" '
-            f'font-weight="600">{escape(_number(v) + unit_text)}</text>'
+            f'font-weight="600">{escape(with_unit(v, unit))}</text>'
         )
     else:
         parts.append(f'<text x="{SPARK_LEFT + 4}" y="{SPARK_TOP + 10}" fill="#4a4a4a">No reading yet</text>')

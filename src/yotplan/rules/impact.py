@@ -126,14 +126,15 @@ def evidence_lacking(rec: Recommendation, today: date) -> list[str]:
     lacking = []
     for indicator in rec.indicators:
         status = indicator_status(indicator, today)
-        target = f"{_number(indicator.target.value)} {indicator.unit} by {indicator.target.date}"
+        target = f"{with_unit(indicator.target.value, indicator.unit)} by {indicator.target.date}"
         if status.latest is None:
             lacking.append(f"{indicator.name}: no reading yet (target {target})")
         elif not status.met:
-            latest = f"{_number(status.latest.value)} {indicator.unit} on {status.latest.date}"
+            latest = f"{with_unit(status.latest.value, indicator.unit)} on {status.latest.date}"
             lacking.append(f"{indicator.name}: {latest}, target {target}")
     return lacking
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
+def with_unit(value: float, unit: str) -> str:
+    """A value as a Board reads it: `75%`, `4 meetings`, `12.5 days`."""
+    return f"{value:g}{unit}" if unit == "%" else f"{value:g} {unit}".rstrip()

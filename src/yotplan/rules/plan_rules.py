@@ -13,9 +13,9 @@ from dataclasses import replace
 from datetime import date
 
 from yotplan.plans.models import ID_PATTERN, OWNER_KEY_PATTERN, PlanFile, is_action_id_of
-from yotplan.plans.planset import ActionRef, Document, PlanSet
+from yotplan.plans.planset import ActionRef, Document, PlanSet, meeting_id
 from yotplan.problems import Problem
-from yotplan.rules.impact import impact_shown, indicator_status
+from yotplan.rules.impact import impact_shown, indicator_status, with_unit
 from yotplan.rules.rag import is_overdue
 
 STALE_DAYS = 90
@@ -272,11 +272,6 @@ def malformed_owner_key(plans: PlanSet, today: date) -> Iterator[Problem]:
             )
 
 
-def meeting_id(board: str, day: date) -> str:
-    """A meeting's id, as sign-offs name it: `BOARD-ID@YYYY-MM-DD`."""
-    return f"{board}@{day.isoformat()}"
-
-
 def unknown_meeting(plans: PlanSet, today: date) -> Iterator[Problem]:
     """YP114: a sign-off names a meeting of a board in boards.yaml, on or before today, on the
     closure's own date.
@@ -450,8 +445,8 @@ def indicator_worse_than_baseline(plans: PlanSet, today: date) -> Iterator[Probl
             j = indicator.readings.index(status.latest)
             latest, baseline = status.latest, indicator.baseline
             message = (
-                f"indicator {indicator.id} is worse than its baseline: {latest.value:g} {indicator.unit} "
-                f"on {latest.date}, against {baseline.value:g} {indicator.unit} on {baseline.date} "
+                f"indicator {indicator.id} is worse than its baseline: {with_unit(latest.value, indicator.unit)} "
+                f"on {latest.date}, against {with_unit(baseline.value, indicator.unit)} on {baseline.date} "
                 f"({indicator.better} is better)"
             )
             yield ref.doc.problem((*ref.where, "indicators", i, "readings", j, "value"), "warning", "YP203", message)

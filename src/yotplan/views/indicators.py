@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from yotplan.plans.models import Indicator, Measurement, Reading
-from yotplan.rules.impact import ImpactRag, evidence_lacking, indicator_status, recommendation_stage
+from yotplan.rules.impact import ImpactRag, evidence_lacking, indicator_status, recommendation_stage, with_unit
 from yotplan.views.queries import Filters, Plans, plan_sets
 
 
@@ -59,16 +59,15 @@ def _point(point: Measurement | Reading | None) -> dict[str, Any] | None:
 
 def describe_indicator(i: IndicatorView) -> str:
     """An indicator in one sentence: where it started, where it is going, where it is."""
-    unit = i.unit if i.unit == "%" else f" {i.unit}"
     parts = [f"{i.name}:"]
     if i.baseline is not None:
-        parts.append(f"baseline {i.baseline.value:g}{unit} on {i.baseline.date.isoformat()},")
-    parts.append(f"target {i.target.value:g}{unit} by {i.target.date.isoformat()};")
+        parts.append(f"baseline {with_unit(i.baseline.value, i.unit)} on {i.baseline.date.isoformat()},")
+    parts.append(f"target {with_unit(i.target.value, i.unit)} by {i.target.date.isoformat()};")
     if i.latest is None:
         parts.append("no reading yet")
     else:
         judged = "on track" if i.on_track else "not on track"
-        parts.append(f"latest {i.latest.value:g}{unit} on {i.latest.date.isoformat()}, {judged}")
+        parts.append(f"latest {with_unit(i.latest.value, i.unit)} on {i.latest.date.isoformat()}, {judged}")
     return " ".join(parts)
 
 
