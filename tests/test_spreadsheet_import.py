@@ -387,7 +387,8 @@ def test_nothing_placed_writes_nothing(cli: Invoke, tmp_path: Path) -> None:
     result = cli("import", path, "-o", tmp_path / "out", "--today", AS_AT)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{path}:2: Target date 'soon' is not a date; write it as dd/mm/yyyy\n"
+        f"{path}:2: Target date 'soon' is not a date; write it as dd/mm/yyyy, a month (March 2024), "
+        "a quarter (Q2 2023/24), or ongoing or TBC\n"
         f"yotplan: error: {path}: no action could be placed; nothing written\n"
     )
     assert not (tmp_path / "out").exists()
@@ -463,7 +464,7 @@ def test_a_row_with_a_lead_and_no_action_is_listed(cli: Invoke, tmp_path: Path) 
 )
 def test_dates(value: Any, expected: date, month_only: bool) -> None:
     cell = read_date(value)
-    assert (cell.day, cell.month_only) == (expected, month_only)
+    assert (cell.day, cell.form == "month-year") == (expected, month_only)
 
 
 @pytest.mark.parametrize(
@@ -498,7 +499,7 @@ def test_dates_that_cannot_be_read(value: Any, message: str) -> None:
         ("Dropped", "dropped"),
         ("No longer required", "dropped"),
         ("TBC", None),
-        ("Red", None),
+        ("Red", "in-progress"),
     ],
 )
 def test_statuses(text: str, status: str | None) -> None:

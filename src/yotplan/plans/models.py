@@ -113,6 +113,9 @@ Number = Annotated[int | float, _NumberSchema]
 
 Status = Literal["not-started", "in-progress", "blocked", "done", "dropped"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+UndatedKind = Literal["to-be-confirmed", "ongoing"]
+"""An action with no fixed date: `to-be-confirmed` (a date will be set) or `ongoing` (continuous work)."""
+UNDATED_KINDS: tuple[str, ...] = UndatedKind.__args__  # type: ignore[attr-defined]
 SourceKind = Literal["inspection", "peer-review", "improvement-review", "self-assessment", "other"]
 SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__  # type: ignore[attr-defined]
 
@@ -137,6 +140,8 @@ class Action:
     title: Text
     owner: str | None = None
     due: IsoDate | None = None
+    undated: UndatedKind | None = None
+    """Instead of `due`, for an action whose date is not fixed (see docs/plan-format.md)."""
     status: Status = "not-started"
     completed: IsoDate | None = None
     """Required when status is done."""

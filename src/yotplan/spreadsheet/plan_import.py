@@ -239,7 +239,8 @@ def _title_block(rows: list[Row]) -> tuple[str | None, tuple[int, date] | None]:
                 rest = text[label.end() :].lstrip(" :-–")
                 value = rest or next((row.values[j] for j in range(i + 1, len(texts)) if texts[j]), None)
                 with contextlib.suppress(ValueError):
-                    updated = updated or (row.number, read_date(value).day)
+                    day = read_date(value).day
+                    updated = updated or ((row.number, day) if day else None)
                 break
             if title is None and isinstance(row.values[i], str):
                 title = text
@@ -409,7 +410,10 @@ class _Reader:
         except ValueError as exc:
             problems.append(f"{self.header.title(name)} {exc}")
             return None, None
-        return cell.day, clean_text(value) if cell.month_only else None
+        if cell.day is None:
+            problems.append(f"{self.header.title(name)} {cell.written!r} is not a date; write it as dd/mm/yyyy")
+            return None, None
+        return cell.day, clean_text(value) if cell.form in ("month-year", "quarter") else None
 
     def _status(self, row: Row, problems: list[str]) -> str | None:
         """The plan status, "none" when the sheet says nothing of it, or None (and a problem)."""
