@@ -6,6 +6,8 @@ What a person sees is not what the file stores, so:
   recommendation merged down the rows of its actions); the other columns of a merge stay empty,
   so a title merged across the sheet is still one cell;
 - hidden rows (hidden, or zero height) are marked, so the import can skip and count them;
+- a workbook is untrusted: it is streamed within the bounds of `yotplan.spreadsheet.bounds`, and
+  anything openpyxl cannot read is one line, never a traceback;
 - a cell's solid fill colour is kept, because RAG is often coloured by hand with no text;
 - blank rows after the last value (cells formatted far below the table) are not rows at all;
 - formulas give their last calculated value (openpyxl's `data_only`), never their text.
@@ -17,18 +19,23 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from yotplan.plans.loader import display_path
+from yotplan.spreadsheet.bounds import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_VALUES,
+    check_archive,
+    check_csv_size,
+    column_limit,
+    row_limit,
+    values_limit,
+)
 from yotplan.spreadsheet.errors import SpreadsheetError
-
-if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell, MergedCell
-    from openpyxl.worksheet.worksheet import Worksheet
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv",)
@@ -97,19 +104,23 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
 
 
 def _read_workbook(path: Path, shown: str, wanted: str | None) -> Sheet:
+    check_archive(path, shown)
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     try:
-        # read_only=False: read-only mode does not see merged cells or hidden rows.
-        workbook = load_workbook(path, read_only=False, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        # read_only: the workbook's parts are opened, its sheets streamed only when read (below).
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except MemoryError:
+        raise SpreadsheetError(f"{shown}: too large to read in memory; save the action plan on its own") from None
+    except Exception as exc:  # untrusted input: a broken file makes openpyxl raise anything from KeyError to ParseError
         raise SpreadsheetError(
-            f"{shown}: cannot read this workbook ({reason}); is it password-protected, or not really .xlsx?"
+            f"{shown}: cannot read this workbook ({_reason(exc)}); is it password-protected, or not really .xlsx?"
         ) from None
     try:
         names = workbook.sheetnames
+        if not names:
+            raise SpreadsheetError(f"{shown}: the workbook has no sheets")
         if wanted is None:
             active = workbook.active
             worksheet = active if active is not None and active.title in names else workbook[names[0]]
@@ -120,49 +131,131 @@ def _read_workbook(path: Path, shown: str, wanted: str | None) -> Sheet:
             if match is None:
                 raise SpreadsheetError(f"{shown}: no sheet named {wanted!r} (the sheets are: {_quoted(names)})")
             worksheet = workbook[match]
-        if not hasattr(worksheet, "merged_cells"):
+        if not isinstance(worksheet, ReadOnlyWorksheet):
             raise SpreadsheetError(
                 f"{shown}: {worksheet.title!r} is a chart, not a sheet of rows; choose one with --sheet"
             )
-        return Sheet(path, shown, worksheet.title, _worksheet_rows(worksheet))
+        try:
+            rows = _stream_rows(workbook, worksheet, shown)
+        except SpreadsheetError:
+            raise
+        except MemoryError:
+            raise SpreadsheetError(f"{shown}: too large to read in memory; save the action plan on its own") from None
+        except Exception as exc:  # untrusted input, as above
+            raise SpreadsheetError(
+                f"{shown}: cannot read sheet {worksheet.title!r} ({_reason(exc)}); open it in Excel and save it again"
+            ) from None
+        return Sheet(path, shown, worksheet.title, rows)
     finally:
         workbook.close()
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, in one short line: the file's own text never comes through whole."""
+    if type(exc).__module__.startswith("defusedxml"):
+        return "it declares XML entities, which no workbook needs"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 100 else text[:99] + "…"
 
 
 def _quoted(names: Sequence[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
 
-def _worksheet_rows(worksheet: Worksheet) -> list[Row]:
-    width = worksheet.max_column
-    spread: dict[tuple[int, int], tuple[Any, str | None]] = {}
-    for merged in worksheet.merged_cells.ranges:
-        anchor = worksheet.cell(merged.min_row, merged.min_col)
-        value, colour = anchor.value, _fill_colour(anchor)
-        for row in range(merged.min_row + 1, merged.max_row + 1):
-            spread[(row, merged.min_col)] = (value, colour)
+def _stream_rows(workbook: Any, worksheet: Any, shown: str) -> list[Row]:
+    """The sheet's rows, streamed cell by cell within the bounds (see `yotplan.spreadsheet.bounds`).
+
+    Only cells that hold a value or a solid fill are kept; the grid is as wide as the last column
+    holding a value and as long as the last row holding one, whatever the sheet declares.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    class BoundedParser(WorkSheetParser):
+        """openpyxl's own parser, keeping only which rows are hidden (not every row's attributes)."""
+
+        hidden: set[int]
+
+        def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
+            attrs = row.attrib
+            number = attrs.get("r")
+            self.row_counter = int(float(number)) if number is not None else self.row_counter + 1
+            self.col_counter = 0
+            if self.row_counter <= MAX_ROWS and (
+                attrs.get("hidden") in ("1", "true") or attrs.get("ht") in ("0", "0.0")
+            ):
+                self.hidden.add(self.row_counter)
+            return self.row_counter, [self.parse_cell(element) for element in row]
+
+    where = f"{shown}, sheet {worksheet.title!r}"
+    colour_of: dict[int, str | None] = {}
+    cells: dict[tuple[int, int], tuple[Any, str | None]] = {}
+    last_row = last_column = 0
+    with worksheet._get_source() as source:
+        parser = BoundedParser(
+            source,
+            workbook.shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        parser.hidden = set()
+        for number, row_cells in parser.parse():
+            for cell in row_cells:
+                value, column = cell["value"], cell["column"]
+                style = cell["style_id"] or 0
+                if style not in colour_of:
+                    colour_of[style] = _style_colour(workbook, style)
+                has_value = _has_value(value)
+                if has_value:
+                    if number > MAX_ROWS:
+                        raise row_limit(where, number)
+                    if column > MAX_COLUMNS:
+                        raise column_limit(where, column)
+                    last_row, last_column = max(last_row, number), max(last_column, column)
+                elif colour_of[style] is None or number > MAX_ROWS or column > MAX_COLUMNS:
+                    continue
+                cells[(number, column)] = (value if has_value else None, colour_of[style])
+                if len(cells) > MAX_VALUES:
+                    raise values_limit(where)
+        merged = parser.merged_cells
+    spread = _spread_merges(merged, cells, last_row, last_column, where)
     rows: list[Row] = []
-    for number, cells in enumerate(worksheet.iter_rows(min_row=1, max_row=worksheet.max_row, max_col=width), 1):
+    for number in range(1, last_row + 1):
         values: list[Any] = []
         colours: list[str | None] = []
         own = 0
-        for column, cell in enumerate(cells, 1):
-            value = cell.value
-            if _has_value(value):
+        for column in range(1, last_column + 1):
+            value, colour = cells.get((number, column), (None, None))
+            if value is not None:
                 own += 1
-                values.append(value)
-                colours.append(_fill_colour(cell))
             elif (number, column) in spread:
-                inherited, colour = spread[(number, column)]
-                values.append(inherited)
-                colours.append(colour)
-            else:
-                values.append(None)
-                colours.append(_fill_colour(cell))
-        dimension = worksheet.row_dimensions.get(number)
-        hidden = bool(dimension is not None and (dimension.hidden or dimension.ht == 0))
-        rows.append(Row(number, tuple(values), own, hidden, tuple(colours)))
+                value, colour = spread[(number, column)]
+            values.append(value)
+            colours.append(colour)
+        rows.append(Row(number, tuple(values), own, number in parser.hidden, tuple(colours)))
     return _without_trailing_blanks(rows)
+
+
+def _spread_merges(
+    merged: Any, cells: dict[tuple[int, int], tuple[Any, str | None]], last_row: int, last_column: int, where: str
+) -> dict[tuple[int, int], tuple[Any, str | None]]:
+    """Each merge's first-column value spread down its rows, the merge clipped to the rows and columns in use."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    spread: dict[tuple[int, int], tuple[Any, str | None]] = {}
+    for merge in getattr(merged, "mergeCell", None) or ():
+        bounds = CellRange(merge.ref)
+        if bounds.min_row > last_row or bounds.min_col > last_column:
+            continue
+        anchor = cells.get((bounds.min_row, bounds.min_col))
+        if anchor is None:
+            continue
+        for number in range(bounds.min_row + 1, min(bounds.max_row, last_row) + 1):
+            spread[(number, bounds.min_col)] = anchor
+        if len(spread) + len(cells) > MAX_VALUES:
+            raise values_limit(where)
+    return spread
 
 
 def _without_trailing_blanks(rows: list[Row]) -> list[Row]:
@@ -176,9 +269,12 @@ def _has_value(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _fill_colour(cell: Cell | MergedCell) -> str | None:
-    """A cell's solid fill as RRGGBB, when it is an explicit or indexed colour (theme colours are not resolved)."""
-    fill = cell.fill
+def _style_colour(workbook: Any, style_id: int) -> str | None:
+    """A style's solid fill as RRGGBB, when it is an explicit or indexed colour (theme colours are not resolved)."""
+    try:
+        fill = workbook._fills[workbook._cell_styles[style_id].fillId]
+    except (IndexError, KeyError, TypeError, AttributeError):
+        return None
     if getattr(fill, "fill_type", None) != "solid":
         return None
     colour = fill.fgColor
@@ -195,6 +291,7 @@ def _fill_colour(cell: Cell | MergedCell) -> str | None:
 
 
 def _read_csv(path: Path, shown: str) -> list[Row]:
+    check_csv_size(path, shown)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -213,6 +310,10 @@ def _read_csv(path: Path, shown: str) -> list[Row]:
         raise SpreadsheetError(f"{shown}: cannot read this CSV file ({exc})") from None
     for number, record in enumerate(records, 1):
         values = tuple(cell if cell.strip() else None for cell in record)
+        if any(values) and number > MAX_ROWS:
+            raise row_limit(shown, number)
+        if any(values[MAX_COLUMNS:]):
+            raise column_limit(shown, MAX_COLUMNS + 1 + next(i for i, v in enumerate(values[MAX_COLUMNS:]) if v))
         own = sum(v is not None for v in values)
         rows.append(Row(number, values, own, False, (None,) * len(values)))
     return _without_trailing_blanks(rows)
