@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import tempfile
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +27,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from yotplan.edit.roundtrip import dump_new
-from yotplan.edit.safe_write import create_file
 from yotplan.plans.loader import OWNERS_FILE, display_path
 from yotplan.spreadsheet.cells import (
     RAG_STATUS,
@@ -41,6 +39,7 @@ from yotplan.spreadsheet.cells import (
 )
 from yotplan.spreadsheet.columns import Header, find_header
 from yotplan.spreadsheet.errors import BadOption, ImportRefused, SpreadsheetError
+from yotplan.spreadsheet.new_folder import create_folder
 from yotplan.spreadsheet.reading import Row, Sheet, read_sheet
 
 UNKNOWN_AGENCY = "Not recorded in the spreadsheet"
@@ -678,10 +677,11 @@ def _comment(paragraphs: list[str]) -> list[str]:
 
 
 def import_spreadsheet(path: Path, out_dir: Path, options: ImportOptions) -> ImportResult:
-    """Read `path` and create `out_dir/<source id>.yaml` and `out_dir/owners.yaml`.
+    """Read `path` and create the folder `out_dir` holding `<source id>.yaml` and `owners.yaml`.
 
-    Never overwrites: refuses, writing nothing, when either file exists. Raises ImportRefused
-    when no action could be placed. The files pass `yotplan check` (warnings allowed).
+    The folder appears whole or not at all (`yotplan.spreadsheet.new_folder`); it must be new or
+    empty, so nothing is ever overwritten. Raises ImportRefused when no action could be placed.
+    The files pass `yotplan check` (warnings allowed): they are checked before they are placed.
     """
     plan = plan_from_sheet(read_sheet(path, options.sheet), options)
     plan_path = out_dir / f"{plan.source_id.lower()}.yaml"
@@ -694,25 +694,25 @@ def import_spreadsheet(path: Path, out_dir: Path, options: ImportOptions) -> Imp
                 f"{display_path(target)} already exists; nothing written: import into a new folder "
                 "(yotplan import never overwrites a file)"
             )
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        raise ImportRefused(
+            f"{display_path(out_dir)} already holds files; nothing written: import into a new folder "
+            "(the plan and owners.yaml are made together)"
+        )
     if not plan.recommendations:
         raise ImportRefused(
             f"{plan.sheet.shown}: no action could be placed; nothing written", tuple(plan.lines("not_placed"))
         )
-    files = {plan_path: render_plan(plan), owners_path: render_owners(plan)}
-    _check_before_writing(files, options.today)
-    _create(files, out_dir)
+    files = {plan_path.name: render_plan(plan), owners_path.name: render_owners(plan)}
+    create_folder(out_dir, files, lambda folder: _check_before_placing(folder, options.today))
     return ImportResult(plan, plan_path, owners_path)
 
 
-def _check_before_writing(files: dict[Path, str], today: date) -> None:
-    """The promise that the import passes `yotplan check`, kept: checked in a scratch folder first."""
+def _check_before_placing(folder: Path, today: date) -> None:
+    """The promise that the import passes `yotplan check`, kept: the complete folder is checked before it is placed."""
     from yotplan.rules.checker import check_folders
 
-    with tempfile.TemporaryDirectory(prefix="yotplan-import-") as scratch:
-        folder = Path(scratch)
-        for path, text in files.items():
-            (folder / path.name).write_text(text, encoding="utf-8")
-        problems, _ = check_folders([folder], today)
+    problems, _ = check_folders([folder], today)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         first = errors[0]
@@ -720,23 +720,3 @@ def _check_before_writing(files: dict[Path, str], today: date) -> None:
             f"the imported plan would not pass `yotplan check` ({first.code} {first.message}); nothing written. "
             "This is a bug in yotplan: please report it with the spreadsheet"
         )
-
-
-def _create(files: dict[Path, str], out_dir: Path) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SpreadsheetError(f"cannot create {display_path(out_dir)}: {exc.strerror or exc}") from None
-    created: list[Path] = []
-    for path, text in files.items():
-        try:
-            create_file(path, text.encode("utf-8"))
-        except OSError as exc:
-            for done in created:  # all or nothing: the two files only make sense together
-                done.unlink(missing_ok=True)
-            if isinstance(exc, FileExistsError):
-                raise ImportRefused(f"{display_path(path)} appeared while importing; nothing written") from None
-            raise SpreadsheetError(
-                f"cannot create {display_path(path)}: {exc.strerror or exc}; nothing written"
-            ) from None
-        created.append(path)
