@@ -74,7 +74,8 @@ def import_plan(
     from yotplan.plans.loader import display_path
     from yotplan.spreadsheet.columns import parse_override
     from yotplan.spreadsheet.errors import BadOption, ImportRefused
-    from yotplan.spreadsheet.plan_import import ImportOptions, check_source_id, import_spreadsheet, status_sentence
+    from yotplan.spreadsheet.interpretation import ImportOptions, check_source_id, status_sentence
+    from yotplan.spreadsheet.plan_import import import_spreadsheet
 
     try:
         options = ImportOptions(
