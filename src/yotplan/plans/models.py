@@ -150,6 +150,8 @@ class Action:
     updates: list[Update] = field(default_factory=list)
     evidence: list[Text] = field(default_factory=list)
     """Quotes or links that back the status."""
+    review: list[Text] = field(default_factory=list)
+    """What a person should check, left by `yotplan import` (the sheet's own words); `check` warns until removed."""
 
     @property
     def is_open(self) -> bool:
