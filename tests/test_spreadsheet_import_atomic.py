@@ -81,7 +81,7 @@ def test_a_kill_before_the_rename_leaves_no_folder_and_a_rerun_works(tmp_path: P
         command(workbook, out), env=yotplan_env(), capture_output=True, text=True, timeout=HANG_GUARD, check=False
     )
     assert rerun.returncode == 0, rerun.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["hmip.yaml", "owners.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == ["hmip.yaml", "owners.yaml", "schema"]
     assert "data-analyst:" in (out / "owners.yaml").read_text(encoding="utf-8")
     assert leftovers(parent) == []  # the re-run cleared what the killed run left
 
@@ -93,7 +93,7 @@ def test_a_finished_import_leaves_no_temporary_folder(tmp_path: Path) -> None:
         command(workbook, out), env=yotplan_env(), capture_output=True, text=True, timeout=HANG_GUARD, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["hmip.yaml", "owners.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == ["hmip.yaml", "owners.yaml", "schema"]
     assert leftovers(tmp_path) == []
 
 
@@ -105,7 +105,7 @@ def test_an_empty_folder_is_filled_and_a_folder_with_files_is_refused(tmp_path: 
         command(workbook, empty), env=yotplan_env(), capture_output=True, text=True, timeout=HANG_GUARD, check=False
     )
     assert filled.returncode == 0, filled.stderr
-    assert sorted(p.name for p in empty.iterdir()) == ["hmip.yaml", "owners.yaml"]
+    assert sorted(p.name for p in empty.iterdir()) == ["hmip.yaml", "owners.yaml", "schema"]
 
     busy = tmp_path / "busy"
     busy.mkdir()

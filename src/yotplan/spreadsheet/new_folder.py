@@ -36,7 +36,7 @@ _MARK = ".yotplan-import-"
 
 
 def create_folder(target: Path, files: Mapping[str, str], check: Callable[[Path], None] | None = None) -> None:
-    """Create `target` holding `files` (name -> text), all at once.
+    """Create `target` holding `files` (path relative to it -> text), all at once.
 
     `check(folder)` runs on the complete temporary folder before it is placed, and may raise to
     stop; nothing is left behind then. Raises ImportRefused when `target` exists and is not an
@@ -54,6 +54,7 @@ def create_folder(target: Path, files: Mapping[str, str], check: Callable[[Path]
         raise SpreadsheetError(f"cannot write in {display_path(parent)}: {exc.strerror or exc}") from None
     try:
         for name, text in files.items():
+            (temp / name).parent.mkdir(parents=True, exist_ok=True)
             with open(temp / name, "xb") as handle:
                 handle.write(text.encode("utf-8"))
                 handle.flush()

@@ -8,38 +8,77 @@ spreadsheet, the options and the as-at date: never on the clock.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from yotplan.plans.loader import OWNERS_FILE, display_path
+from yotplan.spreadsheet.cells import owner_key
 from yotplan.spreadsheet.errors import ImportRefused, SpreadsheetError
-from yotplan.spreadsheet.interpretation import ImportedPlan, ImportOptions, plan_from_sheet
+from yotplan.spreadsheet.interpretation import (
+    ImportedPlan,
+    ImportOptions,
+    OwnerDraft,
+    default_source_id,
+    plan_from_sheet,
+)
 from yotplan.spreadsheet.new_folder import create_folder
-from yotplan.spreadsheet.plan_text import render_owners, render_plan
+from yotplan.spreadsheet.plan_text import render_owners, render_plan, schema_files
 from yotplan.spreadsheet.reading import read_sheet
 
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    plan: ImportedPlan
-    plan_path: Path
+    plans: list[ImportedPlan]
+    """One per sheet read, each its own source and plan file."""
+    plan_paths: list[Path]
     owners_path: Path
+
+    @property
+    def not_placed(self) -> bool:
+        return any(plan.not_placed for plan in self.plans)
+
+
+def read_plans(path: Path, options: ImportOptions) -> list[ImportedPlan]:
+    """Each sheet asked for (else the one that opens first) read as a plan of its own source."""
+    modified = date.fromtimestamp(path.stat().st_mtime) if path.is_file() else None
+    names: list[str | None] = list(dict.fromkeys(options.sheets)) or [None]
+    plans: list[ImportedPlan] = []
+    for name in names:
+        sheet = read_sheet(path, name, delimiter=options.delimiter, encoding=options.encoding)
+        sheet_options = options
+        if len(names) > 1:
+            base = options.source_id or default_source_id(path)
+            suffix = owner_key(sheet.name or "").upper() or str(len(plans) + 1)
+            sheet_options = dataclasses.replace(options, source_id=f"{base}-{suffix}")
+        plans.append(plan_from_sheet(sheet, sheet_options, modified))
+    return plans
+
+
+def merged_owners(plans: list[ImportedPlan]) -> list[OwnerDraft]:
+    """The owners of every sheet's plan, one per key, as first met."""
+    owners: dict[str, OwnerDraft] = {}
+    for plan in plans:
+        for key, owner in plan.owners.items():
+            owners.setdefault(key, owner)
+    return list(owners.values())
 
 
 def import_spreadsheet(path: Path, out_dir: Path, options: ImportOptions) -> ImportResult:
-    """Read `path` and create the folder `out_dir` holding `<source id>.yaml` and `owners.yaml`.
+    """Read `path` and create the folder `out_dir` holding a `<source id>.yaml` per sheet, `owners.yaml`
+    and the JSON Schemas the files' editor hints point at.
 
     The folder appears whole or not at all (`yotplan.spreadsheet.new_folder`); it must be new or
     empty, so nothing is ever overwritten. Raises ImportRefused when no action could be placed.
     The files pass `yotplan check` (warnings allowed): they are checked before they are placed.
     """
-    plan = plan_from_sheet(read_sheet(path, options.sheet), options)
-    plan_path = out_dir / f"{plan.source_id.lower()}.yaml"
+    plans = read_plans(path, options)
+    plan_paths = [out_dir / f"{plan.source_id.lower()}.yaml" for plan in plans]
     owners_path = out_dir / OWNERS_FILE
     if out_dir.exists() and not out_dir.is_dir():
         raise ImportRefused(f"{display_path(out_dir)} is a file; -o names the folder for the new plan files")
-    for target in (plan_path, owners_path, out_dir / "owners.yml"):
+    for target in (*plan_paths, owners_path, out_dir / "owners.yml"):
         if target.exists() or target.is_symlink():
             raise ImportRefused(
                 f"{display_path(target)} already exists; nothing written: import into a new folder "
@@ -50,13 +89,17 @@ def import_spreadsheet(path: Path, out_dir: Path, options: ImportOptions) -> Imp
             f"{display_path(out_dir)} already holds files; nothing written: import into a new folder "
             "(the plan and owners.yaml are made together)"
         )
-    if not plan.recommendations:
-        raise ImportRefused(
-            f"{plan.sheet.shown}: no action could be placed; nothing written", tuple(plan.lines("not_placed"))
-        )
-    files = {plan_path.name: render_plan(plan), owners_path.name: render_owners(plan)}
+    if not any(plan.recommendations for plan in plans):
+        details = tuple(line for plan in plans for line in plan.not_placed_lines())
+        raise ImportRefused(f"{plans[0].sheet.shown}: no action could be placed; nothing written", details)
+    files = {p.name: render_plan(plan) for p, plan in zip(plan_paths, plans, strict=True) if plan.recommendations}
+    sources = [plan.sheet.path.name + (f' (sheet "{plan.sheet.name}")' if plan.sheet.name else "") for plan in plans]
+    files[owners_path.name] = render_owners(merged_owners(plans), sources, plans[0].header.title("owner"))
+    files.update(schema_files())
     create_folder(out_dir, files, lambda folder: _check_before_placing(folder, options.today))
-    return ImportResult(plan, plan_path, owners_path)
+    return ImportResult(
+        plans, [p for p, plan in zip(plan_paths, plans, strict=True) if plan.recommendations], owners_path
+    )
 
 
 def _check_before_placing(folder: Path, today: date) -> None:

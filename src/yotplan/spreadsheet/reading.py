@@ -81,10 +81,13 @@ class Sheet:
     rows: list[Row]
 
 
-def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
+def read_sheet(
+    path: Path, sheet: str | None = None, *, delimiter: str | None = None, encoding: str | None = None
+) -> Sheet:
     """The rows of `path`: one sheet of an .xlsx (by name, else the sheet that opens first) or a .csv.
 
-    Raises SpreadsheetError for a file that is missing, of another kind, or unreadable.
+    A CSV's `delimiter` and `encoding` are found when not given (see `_read_csv`). Raises
+    SpreadsheetError for a file that is missing, of another kind, or unreadable.
     """
     shown = display_path(path)
     suffix = path.suffix.lower()
@@ -97,7 +100,7 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
     if suffix in CSV_SUFFIXES:
         if sheet is not None:
             raise SpreadsheetError(f"{shown}: a .csv file has no sheets; leave out --sheet")
-        return Sheet(path, shown, None, _read_csv(path, shown))
+        return Sheet(path, shown, None, _read_csv(path, shown, delimiter, encoding))
     if suffix == ".xls":
         raise SpreadsheetError(f"{shown}: an old-style .xls workbook; open it in Excel and save it as .xlsx (or .csv)")
     raise SpreadsheetError(f"{shown}: not an .xlsx or .csv file; save the action plan as .xlsx or .csv")
@@ -290,22 +293,29 @@ def _style_colour(workbook: Any, style_id: int) -> str | None:
     return None
 
 
-def _read_csv(path: Path, shown: str) -> list[Row]:
+def _read_csv(path: Path, shown: str, delimiter: str | None, encoding: str | None) -> list[Row]:
+    """A CSV as Excel writes it: UTF-8 (with or without a byte-order mark), else cp1252 (Excel's
+    "CSV" on Windows), unless `encoding` says; the delimiter counted in the header row (below)."""
     check_csv_size(path, shown)
     raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise SpreadsheetError(
+                f"{shown}: not {encoding} text (byte {exc.start:,} is not); leave out --encoding, or give the right one"
+            ) from None
+        text = text.removeprefix("\ufeff")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
     if "\x00" in text:
         raise SpreadsheetError(f"{shown}: not a text file (it holds NUL bytes); save the action plan as .csv or .xlsx")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
     rows: list[Row] = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or find_delimiter(text)))
     except csv.Error as exc:
         raise SpreadsheetError(f"{shown}: cannot read this CSV file ({exc})") from None
     for number, record in enumerate(records, 1):
@@ -317,3 +327,36 @@ def _read_csv(path: Path, shown: str) -> list[Row]:
         own = sum(v is not None for v in values)
         rows.append(Row(number, values, own, False, (None,) * len(values)))
     return _without_trailing_blanks(rows)
+
+
+DELIMITERS = (",", ";", "\t")
+_HEADER_SEARCH_RECORDS = 10
+
+
+def find_delimiter(text: str) -> str:
+    """The delimiter of a CSV: of `,` `;` and tab, the one that splits a record into the most cells,
+    counted outside quotes over the first records (the header row is the widest); `,` on a tie.
+
+    A `;` inside a quoted cell of a semicolon file, or a `,` in a quoted title, never counts.
+    """
+    best = dict.fromkeys(DELIMITERS, 0)
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    records = 0
+    for char in text[:65536]:
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char in counts:
+            counts[char] += 1
+        elif char == "\n":
+            for d in DELIMITERS:
+                best[d] = max(best[d], counts[d])
+            counts = dict.fromkeys(DELIMITERS, 0)
+            records += 1
+            if records >= _HEADER_SEARCH_RECORDS:
+                break
+    for d in DELIMITERS:
+        best[d] = max(best[d], counts[d])
+    return max(DELIMITERS, key=lambda d: (best[d], -DELIMITERS.index(d)))
