@@ -580,7 +580,8 @@ class _Reader:
             self.plan.flag("status-text", row.number, f"{clear} from {_short(progress)!r}")
         else:  # the sheet says something of its progress, but nothing clear
             said = text or progress
-            action.comments.append(f"status: the spreadsheet says {_short(said, 120)!r}")
+            if text:  # from the status column; progress text is kept whole as the update
+                action.comments.append(f"status: the spreadsheet says {_short(text, 120)!r}")
             action.review.append("status: nothing in the spreadsheet's words is a clear status; read as not-started")
             self.plan.flag("status-unclear", row.number, f"{_short(said)!r}: not-started until checked")
 
@@ -612,7 +613,7 @@ class _Reader:
         action.completed = completed
 
     def _register_owner(self, lead: str, row: int) -> None:
-        key = owner_key(lead) or NO_LEAD_KEY
+        key = NO_LEAD_KEY if lead == NO_LEAD_ROLE else owner_key(lead) or NO_LEAD_KEY
         known = self.plan.owners.get(key)
         if known is None:
             person = key != NO_LEAD_KEY and looks_like_person(lead)
