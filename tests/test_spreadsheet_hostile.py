@@ -201,7 +201,7 @@ def test_too_many_values_within_the_rows_and_columns_is_refused(tmp_path: Path) 
     ("name", "sheet", "expected"),
     [
         ("truncated", sheet_xml(HEADER + one_row())[:-40], "cannot read sheet 'Plan'"),
-        ("not-xml", "this is not XML at all", "cannot read this workbook (syntax error"),
+        ("not-xml", "this is not XML at all", "cannot read sheet 'Plan' (syntax error"),
         ("missing-part", None, "the workbook has no sheets"),
     ],
 )

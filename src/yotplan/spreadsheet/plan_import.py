@@ -12,8 +12,10 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from yotplan.plans.loader import OWNERS_FILE, display_path
+from yotplan.problems import Problem
 from yotplan.spreadsheet.cells import owner_key
 from yotplan.spreadsheet.errors import ImportRefused, SpreadsheetError
 from yotplan.spreadsheet.interpretation import (
@@ -24,7 +26,7 @@ from yotplan.spreadsheet.interpretation import (
     plan_from_sheet,
 )
 from yotplan.spreadsheet.new_folder import create_folder
-from yotplan.spreadsheet.plan_text import render_owners, render_plan, schema_files
+from yotplan.spreadsheet.plan_text import owners_data, plan_data, render_owners, render_plan, same_data, schema_files
 from yotplan.spreadsheet.reading import read_sheet
 
 
@@ -34,6 +36,8 @@ class ImportResult:
     """One per sheet read, each its own source and plan file."""
     plan_paths: list[Path]
     owners_path: Path
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    """What the personal-data guard (and any error rule) found in the files, at their final paths."""
 
     @property
     def not_placed(self) -> bool:
@@ -92,25 +96,45 @@ def import_spreadsheet(path: Path, out_dir: Path, options: ImportOptions) -> Imp
     if not any(plan.recommendations for plan in plans):
         details = tuple(line for plan in plans for line in plan.not_placed_lines())
         raise ImportRefused(f"{plans[0].sheet.shown}: no action could be placed; nothing written", details)
-    files = {p.name: render_plan(plan) for p, plan in zip(plan_paths, plans, strict=True) if plan.recommendations}
+    placed = [(p, plan) for p, plan in zip(plan_paths, plans, strict=True) if plan.recommendations]
+    owners = merged_owners(plans)
+    files = {p.name: render_plan(plan) for p, plan in placed}
     sources = [plan.sheet.path.name + (f' (sheet "{plan.sheet.name}")' if plan.sheet.name else "") for plan in plans]
-    files[owners_path.name] = render_owners(merged_owners(plans), sources, plans[0].header.title("owner"))
+    files[owners_path.name] = render_owners(owners, sources, plans[0].header.title("owner"))
     files.update(schema_files())
-    create_folder(out_dir, files, lambda folder: _check_before_placing(folder, options.today))
-    return ImportResult(
-        plans, [p for p, plan in zip(plan_paths, plans, strict=True) if plan.recommendations], owners_path
+    meant: dict[str, Any] = {p.name: plan_data(plan) for p, plan in placed}
+    meant[owners_path.name] = owners_data(owners)
+    found: list[Problem] = []
+    create_folder(
+        out_dir, files, lambda folder: found.extend(_check_before_placing(folder, out_dir, meant, options.today))
     )
+    return ImportResult(plans, [p for p, _ in placed], owners_path, found)
 
 
-def _check_before_placing(folder: Path, today: date) -> None:
-    """The promise that the import passes `yotplan check`, kept: the complete folder is checked before it is placed."""
-    from yotplan.rules.checker import check_folders
+def _check_before_placing(folder: Path, target: Path, meant: dict[str, Any], today: date) -> list[Problem]:
+    """The promise that the import passes `yotplan check`, kept: the complete folder is loaded with
+    yotplan's own loader, each file compared with what was meant, and judged by the error rules and
+    the personal-data guard, before it is placed. Returns the findings, at their final paths."""
+    from yotplan.rules.checker import judge
 
-    problems, _ = check_folders([folder], today)
-    errors = [p for p in problems if p.severity == "error"]
+    judged = judge([folder], today, every_rule=False)
+    errors = [p for p in judged.problems if p.severity == "error"]
     if errors:
         first = errors[0]
         raise SpreadsheetError(
             f"the imported plan would not pass `yotplan check` ({first.code} {first.message}); nothing written. "
             "This is a bug in yotplan: please report it with the spreadsheet"
         )
+    for plans in judged.plan_sets:
+        for doc in plans.documents:
+            name = Path(doc.path).name
+            if name in meant and not same_data(meant[name], dataclasses.asdict(doc.model)):
+                raise SpreadsheetError(
+                    f"{name} did not read back as it was written; nothing written. This is a bug in yotplan: "
+                    "please report it with the spreadsheet"
+                )
+    shown, final = display_path(folder), display_path(target)
+    return [
+        dataclasses.replace(p, path=final + p.path[len(shown) :]) if p.path.startswith(shown) else p
+        for p in judged.problems
+    ]

@@ -108,12 +108,19 @@ def read_sheet(
 
 def _read_workbook(path: Path, shown: str, wanted: str | None) -> Sheet:
     check_archive(path, shown)
-    from openpyxl import load_workbook
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
 
     try:
-        # read_only: the workbook's parts are opened, its sheets streamed only when read (below).
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        # The workbook's own parts (sheet names, shared strings, styles) by openpyxl, its XML
+        # parsed by defusedxml; the sheet itself is streamed below, never loaded as a grid.
+        reader = ExcelReader(path, read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        found = [(sheet.name, rel.target, "chartsheet" in rel.Type) for sheet, rel in reader.parser.find_sheets()]
+        sheets = [entry for entry in found if entry[1] in reader.valid_files]
     except MemoryError:
         raise SpreadsheetError(f"{shown}: too large to read in memory; save the action plan on its own") from None
     except Exception as exc:  # untrusted input: a broken file makes openpyxl raise anything from KeyError to ParseError
@@ -121,36 +128,37 @@ def _read_workbook(path: Path, shown: str, wanted: str | None) -> Sheet:
             f"{shown}: cannot read this workbook ({_reason(exc)}); is it password-protected, or not really .xlsx?"
         ) from None
     try:
-        names = workbook.sheetnames
+        names = [name for name, _, _ in sheets]
         if not names:
             raise SpreadsheetError(f"{shown}: the workbook has no sheets")
         if wanted is None:
-            active = workbook.active
-            worksheet = active if active is not None and active.title in names else workbook[names[0]]
+            active = getattr(reader.wb, "_active_sheet_index", 0)
+            index = active if isinstance(active, int) and 0 <= active < len(found) else 0
+            name = found[index][0] if found[index][0] in names else names[0]
         else:
             match = next((n for n in names if n == wanted), None) or next(
                 (n for n in names if n.casefold() == wanted.strip().casefold()), None
             )
             if match is None:
                 raise SpreadsheetError(f"{shown}: no sheet named {wanted!r} (the sheets are: {_quoted(names)})")
-            worksheet = workbook[match]
-        if not isinstance(worksheet, ReadOnlyWorksheet):
-            raise SpreadsheetError(
-                f"{shown}: {worksheet.title!r} is a chart, not a sheet of rows; choose one with --sheet"
-            )
+            name = match
+        _, target, chart = next(entry for entry in sheets if entry[0] == name)
+        if chart:
+            raise SpreadsheetError(f"{shown}: {name!r} is a chart, not a sheet of rows; choose one with --sheet")
         try:
-            rows = _stream_rows(workbook, worksheet, shown)
+            with reader.archive.open(target) as source:
+                rows = _SheetStream(reader.wb, reader.shared_strings, f"{shown}, sheet {name!r}").rows(source)
         except SpreadsheetError:
             raise
         except MemoryError:
             raise SpreadsheetError(f"{shown}: too large to read in memory; save the action plan on its own") from None
         except Exception as exc:  # untrusted input, as above
             raise SpreadsheetError(
-                f"{shown}: cannot read sheet {worksheet.title!r} ({_reason(exc)}); open it in Excel and save it again"
+                f"{shown}: cannot read sheet {name!r} ({_reason(exc)}); open it in Excel and save it again"
             ) from None
-        return Sheet(path, shown, worksheet.title, rows)
+        return Sheet(path, shown, name, rows)
     finally:
-        workbook.close()
+        reader.archive.close()
 
 
 def _reason(exc: BaseException) -> str:
@@ -165,90 +173,189 @@ def _quoted(names: Sequence[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
 
-def _stream_rows(workbook: Any, worksheet: Any, shown: str) -> list[Row]:
-    """The sheet's rows, streamed cell by cell within the bounds (see `yotplan.spreadsheet.bounds`).
+class _SheetStream:
+    """One sheet's XML streamed through expat, keeping only cells that hold a value or a solid fill.
 
-    Only cells that hold a value or a solid fill are kept; the grid is as wide as the last column
-    holding a value and as long as the last row holding one, whatever the sheet declares.
+    The grid is as wide as the last column holding a value and as long as the last row holding
+    one, whatever the sheet declares; every bound of `yotplan.spreadsheet.bounds` is checked as
+    the cells arrive. A document type or entity declaration is refused, as defusedxml does.
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
 
-    class BoundedParser(WorkSheetParser):
-        """openpyxl's own parser, keeping only which rows are hidden (not every row's attributes)."""
+    def __init__(self, workbook: Any, shared_strings: Sequence[Any], where: str) -> None:
+        self.workbook = workbook
+        self.shared = shared_strings
+        self.where = where
+        self.dates = set(getattr(workbook, "_date_formats", ()) or ())
+        self.epoch = workbook.epoch
+        self.colour_of: dict[int, str | None] = {}
+        self.cells: dict[tuple[int, int], tuple[Any, str | None]] = {}
+        self.hidden: set[int] = set()
+        self.merges: list[str] = []
+        self.last_row = self.last_column = 0
+        self.row = self.column = 0
+        self.kind, self.style, self.text = "n", 0, ""
+        self.parts: list[str] = []
+        self.collect = self.inline = self.phonetic = False
 
-        hidden: set[int]
+    def rows(self, source: Any) -> list[Row]:
+        from xml.parsers import expat
 
-        def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
-            attrs = row.attrib
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartDoctypeDeclHandler = self._refuse
+        parser.EntityDeclHandler = self._refuse
+        parser.UnparsedEntityDeclHandler = self._refuse
+        parser.ExternalEntityRefHandler = self._refuse_external
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._characters
+        parser.buffer_text = True
+        parser.ParseFile(source)
+        return self._grid()
+
+    def _refuse(self, *_: Any) -> None:
+        raise SpreadsheetError(f"{self.where}: it declares a document type or XML entities, which no workbook needs")
+
+    def _refuse_external(self, *_: Any) -> int:
+        self._refuse()
+        return 0
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        local = name[name.rfind(" ") + 1 :]
+        if local == "c":
+            self.kind = attrs.get("t", "n")
+            style = attrs.get("s")
+            self.style = int(style) if style and style.isdigit() else 0
+            ref = attrs.get("r")
+            self.column = _column(ref) if ref else self.column + 1
+            self.text, self.parts = "", []
+        elif local == "v":
+            self.collect, self.parts = True, []
+        elif local == "is":
+            self.inline, self.parts = True, []
+        elif local == "t" and self.inline and not self.phonetic:
+            self.collect = True
+        elif local == "rPh":
+            self.phonetic = True
+        elif local == "row":
             number = attrs.get("r")
-            self.row_counter = int(float(number)) if number is not None else self.row_counter + 1
-            self.col_counter = 0
-            if self.row_counter <= MAX_ROWS and (
-                attrs.get("hidden") in ("1", "true") or attrs.get("ht") in ("0", "0.0")
-            ):
-                self.hidden.add(self.row_counter)
-            return self.row_counter, [self.parse_cell(element) for element in row]
+            self.row = int(float(number)) if number else self.row + 1
+            self.column = 0
+            if self.row <= MAX_ROWS and (attrs.get("hidden") in ("1", "true") or attrs.get("ht") in ("0", "0.0")):
+                self.hidden.add(self.row)
+        elif local == "mergeCell" and (ref := attrs.get("ref")):
+            self.merges.append(ref)
+            if len(self.merges) > MAX_VALUES:
+                raise values_limit(self.where)
 
-    where = f"{shown}, sheet {worksheet.title!r}"
-    colour_of: dict[int, str | None] = {}
-    cells: dict[tuple[int, int], tuple[Any, str | None]] = {}
-    last_row = last_column = 0
-    with worksheet._get_source() as source:
-        parser = BoundedParser(
-            source,
-            workbook.shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
-        )
-        parser.hidden = set()
-        for number, row_cells in parser.parse():
-            for cell in row_cells:
-                value, column = cell["value"], cell["column"]
-                style = cell["style_id"] or 0
-                if style not in colour_of:
-                    colour_of[style] = _style_colour(workbook, style)
-                has_value = _has_value(value)
-                if has_value:
-                    if number > MAX_ROWS:
-                        raise row_limit(where, number)
-                    if column > MAX_COLUMNS:
-                        raise column_limit(where, column)
-                    last_row, last_column = max(last_row, number), max(last_column, column)
-                elif colour_of[style] is None or number > MAX_ROWS or column > MAX_COLUMNS:
-                    continue
-                cells[(number, column)] = (value if has_value else None, colour_of[style])
-                if len(cells) > MAX_VALUES:
-                    raise values_limit(where)
-        merged = parser.merged_cells
-    spread = _spread_merges(merged, cells, last_row, last_column, where)
-    rows: list[Row] = []
-    for number in range(1, last_row + 1):
-        values: list[Any] = []
-        colours: list[str | None] = []
-        own = 0
-        for column in range(1, last_column + 1):
-            value, colour = cells.get((number, column), (None, None))
-            if value is not None:
-                own += 1
-            elif (number, column) in spread:
-                value, colour = spread[(number, column)]
-            values.append(value)
-            colours.append(colour)
-        rows.append(Row(number, tuple(values), own, number in parser.hidden, tuple(colours)))
-    return _without_trailing_blanks(rows)
+    def _characters(self, data: str) -> None:
+        if self.collect:
+            self.parts.append(data)
+
+    def _end(self, name: str) -> None:
+        local = name[name.rfind(" ") + 1 :]
+        if local == "v":
+            self.text, self.collect = "".join(self.parts), False
+        elif local == "t" and self.inline:
+            self.collect = False
+        elif local == "rPh":
+            self.phonetic = False
+        elif local == "is":
+            self.text, self.inline = "".join(self.parts), False
+        elif local == "c":
+            self._cell()
+
+    def _cell(self) -> None:
+        value = self._value()
+        style = self.style
+        if style not in self.colour_of:
+            self.colour_of[style] = _style_colour(self.workbook, style)
+        colour = self.colour_of[style]
+        row, column = self.row, self.column
+        if _has_value(value):
+            if row > MAX_ROWS:
+                raise row_limit(self.where, row)
+            if column > MAX_COLUMNS:
+                raise column_limit(self.where, column)
+            self.last_row, self.last_column = max(self.last_row, row), max(self.last_column, column)
+        elif colour is None or row > MAX_ROWS or column > MAX_COLUMNS:
+            return
+        else:
+            value = None
+        self.cells[(row, column)] = (value, colour)
+        if len(self.cells) > MAX_VALUES:
+            raise values_limit(self.where)
+
+    def _value(self) -> Any:
+        text, kind = self.text, self.kind
+        if kind == "inlineStr" or kind == "str" or kind == "e":
+            return text or None
+        if not text:
+            return None
+        if kind == "s":
+            value = self.shared[int(text)]
+            return value if isinstance(value, str) else str(value)
+        if kind == "b":
+            return text.strip() in ("1", "true")
+        if kind == "d":
+            from openpyxl.utils.datetime import from_ISO8601
+
+            return from_ISO8601(text)  # type: ignore[no-untyped-call]
+        number: float | int = float(text) if any(c in text for c in ".eE") else int(text)
+        if self.style in self.dates:
+            from openpyxl.utils.datetime import from_excel
+
+            try:
+                return from_excel(number, self.epoch)
+            except (OverflowError, ValueError):
+                return number
+        return number
+
+    def _grid(self) -> list[Row]:
+        spread = _spread_merges(self.merges, self.cells, self.last_row, self.last_column, self.where)
+        rows: list[Row] = []
+        for number in range(1, self.last_row + 1):
+            values: list[Any] = []
+            colours: list[str | None] = []
+            own = 0
+            for column in range(1, self.last_column + 1):
+                value, colour = self.cells.get((number, column), (None, None))
+                if value is not None:
+                    own += 1
+                elif (number, column) in spread:
+                    value, colour = spread[(number, column)]
+                values.append(value)
+                colours.append(colour)
+            rows.append(Row(number, tuple(values), own, number in self.hidden, tuple(colours)))
+        return _without_trailing_blanks(rows)
+
+
+def _column(ref: str) -> int:
+    """The 1-based column of a cell reference (`C7` -> 3, `XFD1` -> 16384)."""
+    column = 0
+    for char in ref:
+        if "A" <= char <= "Z":
+            column = column * 26 + ord(char) - 64
+        elif "a" <= char <= "z":
+            column = column * 26 + ord(char) - 96
+        else:
+            break
+    return column
 
 
 def _spread_merges(
-    merged: Any, cells: dict[tuple[int, int], tuple[Any, str | None]], last_row: int, last_column: int, where: str
+    merges: list[str],
+    cells: dict[tuple[int, int], tuple[Any, str | None]],
+    last_row: int,
+    last_column: int,
+    where: str,
 ) -> dict[tuple[int, int], tuple[Any, str | None]]:
     """Each merge's first-column value spread down its rows, the merge clipped to the rows and columns in use."""
     from openpyxl.worksheet.cell_range import CellRange
 
     spread: dict[tuple[int, int], tuple[Any, str | None]] = {}
-    for merge in getattr(merged, "mergeCell", None) or ():
-        bounds = CellRange(merge.ref)
+    for ref in merges:
+        bounds = CellRange(ref)
         if bounds.min_row > last_row or bounds.min_col > last_column:
             continue
         anchor = cells.get((bounds.min_row, bounds.min_col))
