@@ -347,3 +347,24 @@ def test_the_editor_hints_point_at_schemas_that_exist(cli: Invoke, real_plan: Pa
         first = (out / name).read_text(encoding="utf-8").splitlines()[0]
         target = first.split("$schema=", 1)[1]
         assert (out / target).is_file(), first
+
+
+def test_a_file_that_reads_back_differently_is_never_placed(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The written text is read back with yotplan's own loader and compared with what was meant:
+    a writer that changed a value (here, a title) stops the import with nothing written."""
+    from yotplan.spreadsheet import plan_text
+
+    original = plan_text.dump_yaml
+    monkeypatch.setattr(plan_text, "dump_yaml", lambda data: original(data).replace("Agree terms", "Agree tems"))
+    path = tmp_path / "plan.csv"
+    path.write_text("Recommendation,Action,Lead,Due\nBoard,Agree terms,YOT Manager,31/03/2024\n", encoding="utf-8")
+    result = cli("import", path, "-o", tmp_path / "out", "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "yotplan: error: plan.yaml did not read back as it was written; nothing written. This is a bug in "
+        "yotplan: please report it with the spreadsheet\n"
+    )
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]
