@@ -465,7 +465,7 @@ def test_grouping_by_ref_and_rows_under_a_broken_recommendation(cli: Invoke, tmp
         f"  {path}:4: its recommendation text differs from that of ref '1' (row 2); placed under that ref, the "
         "text kept as a comment\n"
         f"  {path}:6: a new recommendation with no 'Ref'; numbered IR-4\n"
-        f"  {path}:9: recommendation ref '3' has no action rows; left out\n"
+        f"  {path}:9: recommendation ref '3' has no action rows; given one, to be confirmed\n"
     ) in result.stdout
     text = (out / "ir.yaml").read_text(encoding="utf-8")
     assert "# row 4 of the spreadsheet gives this text: Another text for ref 1\n- id: IR-1\n" in text
@@ -474,7 +474,8 @@ def test_grouping_by_ref_and_rows_under_a_broken_recommendation(cli: Invoke, tmp
     assert "- id: IR-4\n  text: Second without a ref\n" in text  # refs 2 and 3 are further down
     assert "- id: IR-2\n  text: Second\n  owner: yot-manager\n  actions:\n  - id: IR-2.1\n" in text
     assert "IR-4.1" in text
-    assert "IR-3" not in text
+    assert "- id: IR-3\n  text: Third with no action\n  owner: lead-not-recorded\n" in text
+    assert "    undated: to-be-confirmed\n" in text
     assert "a blank status is not started" in text
 
 

@@ -53,15 +53,12 @@ _DATE_IN_TEXT = re.compile(
     r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{2,4}"
     r"|[A-Za-z]{3,9}\.?\s+\d{4}"
 )
-_ACTION_FIELDS = ("owner", "due", "status", "rag", "completed", "update", "evidence", "measure")
+_ACTION_FIELDS = ("owner", "due", "completed", "evidence", "measure")
+"""A row with any of these and no action text is an action (titled with its recommendation)."""
+_REC_ROW_FIELDS = ("status", "rag", "update")
+"""On a recommendation's own row, these describe the recommendation: kept as a comment there."""
 
 StatusSource = Literal["status", "rag", "none"]
-FlagKind = (
-    Literal[
-        "date-words", "undated", "date-unreadable", "status-text", "status-unclear", "rag-colour", "no-lead", "person"
-    ]
-    | Literal["completed-late", "completed-unreadable", "recommendation", "no-action-text", "same-owner"]
-)
 FLAG_HEADINGS: dict[str, str] = {
     "column": "columns read by what they hold",
     "date-words": "dates read from words (a month or a quarter is its last day)",
@@ -77,6 +74,7 @@ FLAG_HEADINGS: dict[str, str] = {
     "recommendation": "recommendations that needed a guess (for review)",
     "no-action-text": "rows with no action text (titled with their recommendation, for review)",
     "same-owner": "leads written differently that are one owner",
+    "rec-row": "recommendations' own rows with a status or progress (kept as a comment at the recommendation)",
 }
 """What the import flags, in the order the command prints it."""
 FOR_REVIEW = frozenset(
@@ -382,6 +380,8 @@ class _Reader:
         self.order: list[RecommendationDraft] = []
         self.current: RecommendationDraft | None = None
         self.header_keys = [header_key(clean_text(v)) for v in plan.header.row.values]
+        self.pending: list[str] = []
+        """Review notes about the row's recommendation, for the action the row makes."""
         self.reserved: set[str] = set()
         """The ids the sheet's own refs will make: a recommendation numbered for want of a ref avoids them."""
 
@@ -416,6 +416,7 @@ class _Reader:
         return clean_text(row.value(self.col.get(name)))
 
     def _row(self, row: Row) -> None:
+        self.pending = []
         rec, sub_ref = self._recommendation(row)
         if rec is None:
             return
@@ -426,6 +427,10 @@ class _Reader:
         title = self._text(row, "action")
         if not title:
             if not any(self._text(row, name) for name in _ACTION_FIELDS) and not sub_ref:
+                said = [f"{self.header.title(n)} {self._text(row, n)!r}" for n in _REC_ROW_FIELDS if self._text(row, n)]
+                if said:
+                    rec.comments.append(f"row {row.number} of the spreadsheet also says: {'; '.join(said)}")
+                    self.plan.flag("rec-row", row.number, "; ".join(said))
                 return  # a recommendation's own row, its actions below
             title = rec.text or f"Recommendation {rec.ref}"
             action = self._action(row, title)
@@ -433,6 +438,7 @@ class _Reader:
             self.plan.flag("no-action-text", row.number, f"no action text; titled {_short(title)!r}")
         else:
             action = self._action(row, title)
+        action.review.extend(self.pending)
         action.ref = self._text(row, "action-ref") or sub_ref
         if sub_ref:
             action.comments.append(f"the spreadsheet's ref: {sub_ref}")
@@ -454,6 +460,7 @@ class _Reader:
             if not rec_id:
                 rec_id = self._next_number()
                 self.plan.flag("recommendation", row.number, f"ref {ref!r} has no letter or digit; numbered {rec_id}")
+                self.pending.append(f"recommendation: its ref {ref!r} has no letter or digit; numbered {rec_id}")
             found = self.by_key.get(rec_id.casefold())
             if found is None:
                 return self._new(row, ref, text, rec_id), sub_ref
@@ -465,6 +472,7 @@ class _Reader:
                     "placed under that ref, the text kept as a comment",
                 )
                 found.comments.append(f"row {row.number} of the spreadsheet gives this text: {text}")
+                self.pending.append(f"recommendation: this row gives it another text: {_short(text, 80)!r}")
             found.text = found.text or text
             return found, sub_ref
         if text:
@@ -480,6 +488,7 @@ class _Reader:
                     row.number,
                     f"a new recommendation with no {self.header.title('ref')!r}; numbered {rec_id}",
                 )
+                self.pending.append(f"recommendation: the spreadsheet gives it no ref; numbered {rec_id}")
             return self._new(row, "", text, rec_id), sub_ref
         if self.current is None:
             self.plan.not_placed.append(
@@ -511,9 +520,8 @@ class _Reader:
             action.review.append(f"owner: {said} names no lead; set the role that leads it")
             self.plan.flag("no-lead", row.number, f"no lead in the {self.header.title('owner')!r} column")
         self._due(row, action)
-        for name in ("update",):
-            if text := self._text(row, name):
-                action.updates.append(text)
+        if progress := self._text(row, "update"):
+            action.updates.append(progress)
         action.measure = self._text(row, "measure") or None
         action.evidence = self._text(row, "evidence") or None
         self._status(row, action)
@@ -634,10 +642,23 @@ class _Reader:
         numbered = "ref" not in self.col
         used: set[str] = set()
         for rec in self.order:
-            if not rec.actions:
+            if not rec.actions:  # kept whole: one action, to be confirmed, for a person to plan
                 name = f"ref {rec.ref!r}" if rec.ref else repr(_short(rec.text))
-                self.plan.flag("recommendation", rec.row, f"recommendation {name} has no action rows; left out")
-                continue
+                self.plan.flag(
+                    "recommendation", rec.row, f"recommendation {name} has no action rows; given one, to be confirmed"
+                )
+                lead = rec.lead or NO_LEAD_ROLE
+                rec.actions.append(
+                    ActionDraft(
+                        row=rec.row,
+                        title=rec.text or f"Recommendation {rec.ref}",
+                        owner=owner_key(lead) if lead != NO_LEAD_ROLE else NO_LEAD_KEY,
+                        status="not-started",
+                        undated="to-be-confirmed",
+                        lead=lead,
+                        review=["action: the spreadsheet gives this recommendation no action; plan one, with its lead"],
+                    )
+                )
             if not rec.text:
                 rec.text = f"Recommendation {rec.ref} (the spreadsheet gives no text)"
                 rec.comments.append("text: the spreadsheet gives no text for this recommendation")
