@@ -146,7 +146,6 @@ def actions_json(actions: list[ActionView], days: Literal["days_overdue", "days_
             "title": a.title,
             "owner": a.owner,
             "due": _day(a.due),
-            "undated": a.undated,
             days: getattr(a, days),
             "status": a.status,
             "recommendation": a.recommendation,
