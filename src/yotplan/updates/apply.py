@@ -348,5 +348,5 @@ def _now_version(node: Any) -> str:
 
 
 def _describe(status: str, due: str, latest: str) -> str:
-    latest = latest if len(latest) <= 70 else latest[:69] + "…"
+    latest = latest if len(latest) <= 120 else latest[:119] + "…"
     return f"status {status}, due {due or '(none)'}, latest update {latest or '(none)'!r}"

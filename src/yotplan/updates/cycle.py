@@ -68,7 +68,7 @@ class Round:
     meeting: str | None
     """BOARD@YYYY-MM-DD, when the round feeds a board meeting."""
     meeting_name: str | None
-    """"YOT Management Board on 2023-03-14", for the forms and messages."""
+    """"YOT Management Board meeting on 14 March 2023", for the forms and messages."""
     reply_to: str | None
     requests: list[OwnerRequest]
 
@@ -152,7 +152,7 @@ def return_by_date(plans: PlanSet, today: date, return_by: date | None, meeting:
             raise RequestRefused(f"{meeting!r} is not a meeting: write BOARD@YYYY-MM-DD, e.g. yot-board@2023-03-14")
         board_key, day = parsed
         key = find_board(plans.boards, board_key)
-        name = f"{plans.boards[key].name} on {day.isoformat()}"
+        name = f"{plans.boards[key].name} meeting on {day.day} {day:%B %Y}"
         if return_by is None:
             return_by = working_days_before(day, WORKING_DAYS_BEFORE_MEETING)
     if return_by is None:

@@ -118,7 +118,7 @@ def build_form(round_: Round, request: OwnerRequest) -> bytes:
 def instructions(round_: Round, request: OwnerRequest) -> list[str]:
     """The lines above the table: what to fill, by when, to whom."""
     to_whom = round_.reply_to or "the YOT manager"
-    feeds = f", for the {round_.meeting_name} meeting" if round_.meeting_name else ""
+    feeds = f", for the {round_.meeting_name}" if round_.meeting_name else ""
     return [
         f"{request.agency}. Made {round_.made:%d/%m/%Y}: {len(request.actions)} open action"
         f"{'s' * (len(request.actions) != 1)}.",

@@ -53,7 +53,7 @@ def _when(action: FormAction) -> str:
 def text_body(round_: Round, request: OwnerRequest, form_name: str) -> str:
     """The plain-text part."""
     overdue, soon = _listed(request)
-    feeds = f" It feeds the {round_.meeting_name} meeting." if round_.meeting_name else ""
+    feeds = f" It feeds the {round_.meeting_name}." if round_.meeting_name else ""
     lines = [
         f"Dear {request.role},",
         "",
@@ -81,7 +81,7 @@ def html_body(round_: Round, request: OwnerRequest, form_name: str) -> str:
     """The HTML part: the same content, with the actions as tables."""
     e = html.escape
     overdue, soon = _listed(request)
-    feeds = f" It feeds the <strong>{e(round_.meeting_name)}</strong> meeting." if round_.meeting_name else ""
+    feeds = f" It feeds the <strong>{e(round_.meeting_name)}</strong>." if round_.meeting_name else ""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8"><title>' + e(subject(round_)) + "</title></head>",
