@@ -264,3 +264,14 @@ def test_a_plain_measure_replaced_by_a_long_one_is_folded_and_keeps_the_blank_li
     assert len(added) == 3
     text = (plans / HMIP).read_text(encoding="utf-8")
     assert f"{added[-1]}\n\n  - id: HMIP-4\n" in text
+
+
+def test_done_with_a_reason_writes_todays_date_twice_without_an_anchor(cli: Invoke, plans: Path) -> None:
+    """Today is both `completed:` and the logged update's `date:`: one date object in two places,
+    which ruamel would write as `&id001` and `*id001` unless each place gets its own."""
+    code, _, stderr, (removed, added) = run_update(cli, plans, "HMIP-1.2", "--status", "done", "--reason", "In post")
+    assert code == 0, stderr
+    assert removed == ["        status: in-progress"]
+    assert added[:2] == ["        status: done", f"        completed: {TODAY}"]
+    assert f"          - date: {TODAY}" in added
+    assert not [line for line in added if "&" in line or "*" in line]
