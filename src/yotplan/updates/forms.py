@@ -33,7 +33,7 @@ FIRST_ROW = HEADER_ROW + 1
 LOCKED_COLUMNS = ("ID", "Recommendation", "Action", "Due", "Status", "Latest update")
 FILL_COLUMNS = ("New status", "Progress update", "Evidence", "New due date", "Reason for a new date")
 COLUMNS = LOCKED_COLUMNS + FILL_COLUMNS
-WIDTHS = (11, 40, 40, 12, 12, 40, 14, 50, 40, 14, 36)
+WIDTHS = (10, 30, 30, 11, 12, 36, 13, 40, 30, 12, 26)
 STATE_COLUMNS = ("row", "id", "plan file", "fingerprint", *(f"shown: {name}" for name in LOCKED_COLUMNS))
 STATE_HEADER_ROW = 10
 """Rows 1-9 of the hidden sheet hold the form's details as name, value pairs; the rows follow."""
@@ -89,6 +89,7 @@ def build_form(round_: Round, request: OwnerRequest) -> bytes:
             cell.alignment = wrap
             cell.fill = to_fill
         sheet.cell(row, COLUMNS.index("New due date") + 1).number_format = "dd/mm/yyyy"
+        sheet.row_dimensions[row].height = row_height(shown_cells(action))
     last = FIRST_ROW + len(request.actions) - 1
     if request.actions:
         statuses = DataValidation(
@@ -103,6 +104,13 @@ def build_form(round_: Round, request: OwnerRequest) -> bytes:
         column = _letter(COLUMNS.index("New status") + 1)
         statuses.add(f"{column}{FIRST_ROW}:{column}{last}")
     sheet.freeze_panes = f"B{FIRST_ROW}"
+    sheet.page_setup.orientation = "landscape"  # printed, it fits the page's width
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    if sheet.sheet_properties.pageSetUpPr is not None:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
@@ -131,6 +139,22 @@ def instructions(round_: Round, request: OwnerRequest) -> list[str]:
         "shared with the Board.",
         "Do not add, remove or re-order rows, and do not change the grey columns: they say which action each row is.",
     ]
+
+
+LINE_HEIGHT = 15.0
+MIN_LINES = 4
+"""Room to write in: a row is at least this many lines high, whatever its action's text."""
+MAX_LINES = 12
+
+
+def row_height(values: list[Any]) -> float:
+    """A row's height in points, for its longest wrapped cell (spreadsheets do not grow rows that
+    a file gives no height, so text would hide under the next row)."""
+    lines = MIN_LINES
+    for value, width in zip(values, WIDTHS, strict=False):
+        text = _as_text(value)
+        lines = max(lines, -(-len(text) * 11 // (width * 10)))  # about 1.1 characters per unit of width
+    return LINE_HEIGHT * min(lines, MAX_LINES)
 
 
 def shown_cells(action: Any) -> list[Any]:

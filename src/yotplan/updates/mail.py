@@ -94,6 +94,7 @@ def html_body(round_: Round, request: OwnerRequest, form_name: str) -> str:
         "email.</p>",
     ]
     cell = 'style="border: 1px solid #bbb; padding: 4px 8px; text-align: left; vertical-align: top"'
+    fixed = cell[:-1] + '; white-space: nowrap"'  # ids and statuses never break at their hyphen
     for title, actions, colour in (("Overdue", overdue, "#c00000"), ("Due in the next 30 days", soon, "#b26b00")):
         if not actions:
             continue
@@ -102,8 +103,8 @@ def html_body(round_: Round, request: OwnerRequest, form_name: str) -> str:
         parts.append(f"<tr><th {cell}>Action</th><th {cell}>What</th><th {cell}>Due</th><th {cell}>Status</th></tr>")
         for a in actions:
             parts.append(
-                f"<tr><td {cell}>{e(a.id)}</td><td {cell}>{e(a.title)}</td><td {cell}>{e(_when(a))}</td>"
-                f"<td {cell}>{e(a.status)}</td></tr>"
+                f"<tr><td {fixed}>{e(a.id)}</td><td {cell}>{e(a.title)}</td><td {cell}>{e(_when(a))}</td>"
+                f"<td {fixed}>{e(a.status)}</td></tr>"
             )
         parts.append("</table>")
     if not overdue and not soon:
