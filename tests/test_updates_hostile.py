@@ -157,3 +157,40 @@ def test_files_that_are_not_forms_are_refused_whole(cli: Invoke, form: tuple[Rep
     assert f"{text}: is not an .xlsx workbook" in result.stderr
     assert f"{macros}: holds macros; yotplan never opens a form with macros" in result.stderr
     assert repo.git("status", "--porcelain") == ""
+
+
+def test_a_link_planted_in_the_output_folder_is_replaced_not_followed(cli: Invoke, tmp_path: Path) -> None:
+    repo = plans_repo(tmp_path / "repo")
+    out = tmp_path / "round"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    (out / "camhs-lead.xlsx").symlink_to(victim)
+
+    request(cli, repo, out, "camhs-lead")
+
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert not (out / "camhs-lead.xlsx").is_symlink()
+    assert load_workbook(out / "camhs-lead.xlsx").sheetnames == ["Updates", "yotplan"]
+
+
+def test_the_plans_folder_is_not_an_output_folder(cli: Invoke, tmp_path: Path) -> None:
+    repo = plans_repo(tmp_path / "repo")
+    result = cli("request-updates", "--plans", repo.plans, "--today", "2022-06-01", "-o", repo.plans)
+    assert result.exit_code == 2
+    assert repo.git("status", "--porcelain") == ""
+
+
+def test_a_form_of_another_service_is_refused_whole(cli: Invoke, form: tuple[Repo, Path], tmp_path: Path) -> None:
+    repo, made = form
+    returned = fill(made, tmp_path / "r.xlsx", GOOD_ROW)
+    repo.edit("service.yaml", "name: Torbay Youth Offending Service", "name: Devon Youth Justice Service")
+
+    result = apply(cli, repo, returned)
+
+    assert result.exit_code == 1
+    assert (
+        f"{returned}: the form was made for Torbay Youth Offending Service, not Devon Youth Justice Service"
+        in result.stderr
+    )
+    assert repo.git("diff", "--name-only") == "plans/service.yaml"

@@ -111,6 +111,8 @@ def request_updates(
 
     judged = read_plans([plans_dir] if plans_dir else None, None, day)
     plans = judged.plan_sets[0]
+    if output.resolve() == Path(plans.root).resolve():
+        usage_error("the forms go in their own folder, not the plans folder (its .yaml files are plans)", "--output")
     check_choices(owner, list(plans.owners), "--owner")
     round_ = plan_round(plans, day, list(owner or ()), return_by=return_by, meeting=meeting, reply_to=sender)
     messages, missing = _write_round(round_, output)

@@ -101,6 +101,11 @@ def apply_forms(
             except FormUnreadable as exc:
                 result.outcomes.append(RowOutcome(shown, path.name, "refused", f"{shown}: {exc}; nothing applied"))
                 continue
+            service = session.plans.service_name or session.plans.service
+            if form.service and service and form.service != service:
+                why = f"{shown}: the form was made for {form.service}, not {service}; apply it to that service's plans"
+                result.outcomes.append(RowOutcome(shown, form.owner, "refused", why))
+                continue
             _apply_form(session, form, shown, force, result)
         result.changes = session.changes()
         if not dry_run:

@@ -245,6 +245,7 @@ class ReturnedForm:
     path: Path
     owner: str
     role: str
+    service: str
     made: date
     state: dict[int, StateRow]
     rows: list[FormRow]
@@ -292,7 +293,15 @@ def read_form(path: Path) -> ReturnedForm:
     except ValueError:
         raise FormUnreadable("its hidden sheet has no date it was made; send the owner a new form") from None
     return ReturnedForm(
-        path, str(details.get("owner", "")), str(details.get("role", "")), made, state, rows, extra, sheet_rows
+        path,
+        str(details.get("owner", "")),
+        str(details.get("role", "")),
+        str(details.get("service", "")),
+        made,
+        state,
+        rows,
+        extra,
+        sheet_rows,
     )
 
 
