@@ -213,7 +213,7 @@ def _show_status(folder: Path, plans_dir: Path | None, day: date) -> None:
 
 @app.command("apply-updates")
 def apply_updates(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Returned forms (.xlsx).")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Returned forms (.xlsx), one or more.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff it would make; write nothing.")] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Apply rows whose action changed in the plans since the form was made.")
