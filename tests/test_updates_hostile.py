@@ -129,6 +129,27 @@ def test_a_later_due_date_without_a_reason_is_refused(cli: Invoke, form: tuple[R
     only_the_good_row_applied(repo)
 
 
+@pytest.mark.parametrize(
+    ("cells", "why"),
+    [
+        ({"New due date": "01/06/2022"}, "the new due date 2022-06-01 of HMIP-1.1 is in the past; it needs its reason"),
+        ({"New status": "Blocked"}, "marking HMIP-1.1 blocked needs a reason"),
+    ],
+)
+def test_a_past_due_date_or_a_stop_without_a_reason_is_refused(
+    cli: Invoke, form: tuple[Repo, Path], tmp_path: Path, cells: dict[str, str], why: str
+) -> None:
+    repo, made = form
+    row = row_of(made, "HMIP-1.1")
+    returned = fill(made, tmp_path / "r.xlsx", {**GOOD_ROW, "HMIP-1.1": cells})
+
+    result = apply(cli, repo, returned)
+
+    assert result.exit_code == 1
+    assert f"{returned}:{row}: {why}" in result.stderr
+    only_the_good_row_applied(repo)
+
+
 def test_an_edited_locked_cell_is_ignored_with_a_warning(cli: Invoke, form: tuple[Repo, Path], tmp_path: Path) -> None:
     repo, made = form
     row = row_of(made, "HMIP-1.2")
