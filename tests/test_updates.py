@@ -254,3 +254,21 @@ def test_an_owner_email_is_a_work_contact_not_personal_data(cli: Invoke, repo: R
     broken = cli("check", "--plans", repo.plans, "--today", RETURNED, "--quiet")
     assert broken.exit_code == 1
     assert "'email': expected one email address such as team@agency.example, got 'not an address'" in broken.stdout
+
+
+def test_blocked_takes_the_progress_update_as_its_reason_in_one_note(cli: Invoke, repo: Repo, tmp_path: Path) -> None:
+    out = tmp_path / "round"
+    request(cli, repo, out, "camhs-lead")
+    rows = {"HMIP-1.1": {"New status": "blocked", "Progress update": "CAMHS post vacant until September"}}
+    returned = fill(out / "camhs-lead.xlsx", tmp_path / "r.xlsx", rows)
+
+    assert apply(cli, repo, returned).exit_code == 0
+    removed, added = diff_lines(repo)
+
+    assert removed == ["        status: not-started"]
+    assert added[:2] == ["        status: blocked", f"          - date: {RETURNED}"]
+    assert len([line for line in added if "- date:" in line]) == 1
+    assert "Status changed from not-started to blocked: CAMHS post vacant until September" in " ".join(added)
+    repo.commit("Blocked", "2022-06-20T12:00:00+01:00")
+    assert "0 applied, 1 unchanged, 0 refused" in apply(cli, repo, returned, today="2022-06-22").stdout
+    assert repo.git("status", "--porcelain") == ""

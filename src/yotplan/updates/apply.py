@@ -314,10 +314,10 @@ def _apply_wanted(
             if not why:
                 changed = [f"status changed from {status_now} to {new_status}"] * bool(new_status)
                 changed += [f"due date moved from {due_now or '(none)'} to {new_due}"] * bool(new_due)
-        if new_note or new_evidence or changed:
+        text = wanted.progress if new_note and why != wanted.progress else ""  # not twice when it was the reason
+        if text or new_evidence or changed:
             said = "; ".join(changed)
             said = said[:1].upper() + said[1:]
-            text = wanted.progress if new_note and not (why and why == wanted.progress) else ""
             if not text and not said:
                 said = "Evidence sent"
             note = ". ".join(part for part in (said, text) if part)
