@@ -12,6 +12,7 @@ import unicodedata
 from datetime import date, datetime, time
 from typing import Any
 
+from yotplan.plans.vocabulary import STATUS_WORDS as STATUS_WORDS
 from yotplan.plans.vocabulary import DateText, parse_date_text, parse_status_word, plausible
 from yotplan.rules.owner_names import looks_like_person as looks_like_person
 
