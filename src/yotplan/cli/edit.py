@@ -21,7 +21,6 @@ from yotplan.cli.app import (
     Today,
     YotplanTyper,
     app,
-    date_option,
     plans_folders,
     print_notes,
     print_notice,
@@ -36,6 +35,7 @@ from yotplan.cli.completion import (
     complete_recommendation_ids,
     complete_source_ids,
 )
+from yotplan.cli.written_values import read_written_date, status_option, written_date_option
 
 if TYPE_CHECKING:
     from yotplan.edit.session import EditSession
@@ -51,7 +51,9 @@ class StatusChoice(StrEnum):
     dropped = "dropped"
 
 
-DueDate = Annotated[date, date_option("--due", help="Due date.")]
+DueDate = Annotated[
+    date, written_date_option("--due", help="Due date (2022-12-31, 31/12/2022, March 2023, Q2 2023/24).")
+]
 OwnerKey = Annotated[
     str,
     typer.Option(
@@ -128,17 +130,28 @@ ActionId = Annotated[
 def update(
     action_id: ActionId,
     status: Annotated[
-        StatusChoice | None,
-        typer.Option(
-            "--status", metavar="STATUS", help="New status: not-started, in-progress, blocked, done or dropped."
+        str | None,
+        status_option(
+            "--status",
+            help="New status: not-started, in-progress, blocked, done or dropped (or Complete, On track, ...).",
         ),
     ] = None,
-    due: Annotated[date | None, date_option("--due", help="New due date; a later one needs --reason.")] = None,
+    due: Annotated[
+        str | None,
+        typer.Option(
+            "--due",
+            metavar="DATE",
+            help="New due date (2022-12-31, 31/12/2022, March 2023, Q2 2023/24), or TBC or ongoing; "
+            "a later one needs --reason.",
+        ),
+    ] = None,
     owner: Annotated[
         str | None,
         typer.Option("--owner", "-o", metavar="OWNER", help="New owner key.", autocompletion=complete_owner_keys),
     ] = None,
-    completed: Annotated[date | None, date_option("--completed", help="Completion date (with --status done).")] = None,
+    completed: Annotated[
+        date | None, written_date_option("--completed", help="Completion date (with --status done).")
+    ] = None,
     measure: Annotated[
         str | None, typer.Option("--measure", metavar="TEXT", help='How success will be judged ("" removes it).')
     ] = None,
@@ -166,9 +179,11 @@ def update(
         usage_error("nothing to change: give --status, --due, --owner, --completed or --measure", "ACTION_ID")
     from yotplan.edit.operations import ActionChanges, update_action
 
+    due_day, undated = read_written_date(due, "--due") if due is not None else (None, None)
     changes = ActionChanges(
-        status=status.value if status else None,
-        due=due,
+        status=status,
+        due=due_day,
+        undated=undated,
         owner=owner,
         completed=completed,
         measure=measure.strip() if measure is not None else None,
@@ -182,7 +197,9 @@ def update(
 def log(
     action_id: ActionId,
     note: Annotated[str, typer.Argument(metavar="NOTE", help="What happened, in a sentence or two.")],
-    on: Annotated[date | None, date_option("--date", help="Date of the update (default: today; not later).")] = None,
+    on: Annotated[
+        date | None, written_date_option("--date", help="Date of the update (default: today; not later).")
+    ] = None,
     evidence: Annotated[
         list[str] | None,
         typer.Option("--evidence", "-e", metavar="TEXT", help="A quote or link that shows it; repeatable."),
@@ -219,9 +236,7 @@ def add_action(
     owner: OwnerKey,
     due: DueDate,
     measure: Measure = None,
-    status: Annotated[
-        StatusChoice, typer.Option("--status", metavar="STATUS", help="Status (done records today).")
-    ] = StatusChoice.not_started,
+    status: Annotated[str, status_option("--status", help="Status (done records today).")] = "not-started",
     action_id: NewId = None,
     plans_dirs: PlansDirs = None,
     plans_list: PlansList = None,
@@ -236,7 +251,7 @@ def add_action(
     from yotplan.edit.operations import NewAction
     from yotplan.edit.operations import add_action as add
 
-    new = NewAction(_text(title, "--title"), owner, due, _optional(measure), status.value, action_id)
+    new = NewAction(_text(title, "--title"), owner, due, _optional(measure), status, action_id)
     folder, bare = target(plans_dirs, plans_list, rec_id)
     apply_in(folder, today, lambda session: add(session, bare, new))
 
@@ -256,7 +271,7 @@ def add_recommendation(
     text: Annotated[str, typer.Option("--text", metavar="TEXT", help="The recommendation, verbatim from the report.")],
     owner: OwnerKey,
     action_title: Annotated[str, typer.Option("--action-title", metavar="TEXT", help="Title of its first action.")],
-    action_due: Annotated[date, date_option("--action-due", help="Due date of its first action.")],
+    action_due: Annotated[date, written_date_option("--action-due", help="Due date of its first action.")],
     action_owner: Annotated[
         str | None,
         typer.Option(
@@ -332,12 +347,12 @@ def add_indicator(
         Literal["higher", "lower"], typer.Option("--better", metavar="[higher|lower]", help="Which way is better.")
     ],
     target_value: Annotated[float, typer.Option("--target", metavar="VALUE", help="The value to reach.")],
-    target_date: Annotated[date, date_option("--target-date", help="By when.")],
+    target_date: Annotated[date, written_date_option("--target-date", help="By when.")],
     baseline: Annotated[
         float | None, typer.Option("--baseline", metavar="VALUE", help="Where it started (leave out if unknown).")
     ] = None,
     baseline_date: Annotated[
-        date | None, date_option("--baseline-date", help="When the baseline was measured.")
+        date | None, written_date_option("--baseline-date", help="When the baseline was measured.")
     ] = None,
     plans_dirs: PlansDirs = None,
     plans_list: PlansList = None,
@@ -368,7 +383,7 @@ def add_indicator(
 @add_app.command("meeting")
 def add_meeting(
     board: Annotated[str, typer.Argument(metavar="BOARD", help="The board's key in boards.yaml, e.g. yot-board.")],
-    day: Annotated[date, date_option("--date", help="The day it meets.")],
+    day: Annotated[date, written_date_option("--date", help="The day it meets.")],
     ref: Annotated[str | None, text_option("--ref", help="Its agenda or paper number.")] = None,
     plans_dirs: PlansDirs = None,
     plans_list: PlansList = None,

@@ -16,13 +16,13 @@ from yotplan.cli.app import (
     SourceFilter,
     Today,
     app,
-    date_option,
     finish,
     read_plans,
     resolve_today,
 )
 from yotplan.cli.completion import complete_indicator_ids, complete_recommendation_ids
 from yotplan.cli.edit import apply_in, target, text_option
+from yotplan.cli.written_values import written_date_option
 
 
 @app.command()
@@ -70,7 +70,9 @@ def record(
         typer.Argument(metavar="INDICATOR_ID", help="The indicator, any case.", autocompletion=complete_indicator_ids),
     ],
     value: Annotated[float, typer.Argument(metavar="VALUE", help="The value measured, e.g. 75 or 12.5.")],
-    on: Annotated[date | None, date_option("--date", help="When it was measured (default: today; not later).")] = None,
+    on: Annotated[
+        date | None, written_date_option("--date", help="When it was measured (default: today; not later).")
+    ] = None,
     note: Annotated[str | None, text_option("--note", help="Where the number comes from, or what it means.")] = None,
     plans_dirs: PlansDirs = None,
     plans_list: PlansList = None,

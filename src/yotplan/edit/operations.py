@@ -74,6 +74,8 @@ class ActionChanges:
 
     status: str | None = None
     due: date | None = None
+    undated: str | None = None
+    """Instead of `due`: the action has no fixed date (`TBC`, `ongoing`), which removes its due date."""
     owner: str | None = None
     completed: date | None = None
     measure: str | None = None
@@ -141,6 +143,17 @@ def update_action(session: EditSession, action_id: str, changes: ActionChanges) 
         if "undated" in node:  # a date set for an action that had none (`undated: to-be-confirmed`)
             remove_key(node, "undated")
         done.insert(0, f"due date moved from {action.due} to {changes.due}" if action.due else f"due {changes.due}")
+    if changes.undated and (action.due is not None or changes.undated != action.undated):
+        if action.due is not None and not changes.reason:
+            raise EditRefused(
+                f"taking the due date of {action.id} away ({action.due} -> {changes.undated}) needs "
+                '--reason "why"; the reason is logged as an update, so slippage is never silent'
+            )
+        if "due" in node:
+            remove_key(node, "due")
+        set_value(node, "undated", changes.undated, ACTION_KEYS)
+        was = f"due date {action.due} removed" if action.due else f"undated kind changed from {action.undated}"
+        done.insert(0, f"{was}: undated ({changes.undated})")
     if changes.owner and changes.owner != action.owner:
         _require_owner(session, changes.owner)
         set_value(node, "owner", changes.owner, ACTION_KEYS)

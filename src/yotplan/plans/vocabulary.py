@@ -16,6 +16,7 @@ Pure functions over text: no I/O, no clock.
 from __future__ import annotations
 
 import calendar
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -76,6 +77,24 @@ def _words(text: str) -> str:
 def parse_status_word(text: str) -> Status | None:
     """The plan status a status or RAG word means (`Complete`, `On track`, `G`, `not-started`), or None."""
     return _STATUS_OF.get(_words(text))
+
+
+def read_status_word(text: str) -> Status:
+    """The plan status a word on the command line means, as `import` reads a status cell.
+
+    Raises ValueError in one plain sentence, with "did you mean" for a near miss (`Dnoe`).
+    """
+    status = parse_status_word(text)
+    if status is not None:
+        return status
+    close = difflib.get_close_matches(_words(text), list(_STATUS_OF), n=1, cutoff=0.6)
+    means = f", {_STATUS_OF[close[0]]}" if close and _STATUS_OF[close[0]] != close[0] else ""
+    hint = f" (did you mean {close[0]!r}{means}?)" if close else ""
+    message = (
+        f"{text.strip()!r} is not a status{hint}: use not-started, in-progress, blocked, done or dropped, "
+        "or a word such as Complete or On track"
+    )
+    raise ValueError(message)
 
 
 def status_in_free_text(text: str) -> Status | None:
