@@ -35,7 +35,12 @@ from yotplan.cli.completion import (
     complete_recommendation_ids,
     complete_source_ids,
 )
-from yotplan.cli.written_values import read_written_date, status_option, written_date_option
+from yotplan.cli.written_values import (
+    number_option,
+    read_written_date,
+    status_option,
+    written_date_option,
+)
 
 if TYPE_CHECKING:
     from yotplan.edit.session import EditSession
@@ -346,10 +351,10 @@ def add_indicator(
     better: Annotated[
         Literal["higher", "lower"], typer.Option("--better", metavar="[higher|lower]", help="Which way is better.")
     ],
-    target_value: Annotated[float, typer.Option("--target", metavar="VALUE", help="The value to reach.")],
+    target_value: Annotated[float, number_option("--target", help="The value to reach.")],
     target_date: Annotated[date, written_date_option("--target-date", help="By when.")],
     baseline: Annotated[
-        float | None, typer.Option("--baseline", metavar="VALUE", help="Where it started (leave out if unknown).")
+        float | None, number_option("--baseline", help="Where it started (leave out if unknown).")
     ] = None,
     baseline_date: Annotated[
         date | None, written_date_option("--baseline-date", help="When the baseline was measured.")

@@ -61,3 +61,21 @@ def parse_written_day(value: str | date) -> date:
 def written_date_option(*names: str, help: str) -> Any:
     """A date option that reads the date forms `import` reads."""
     return typer.Option(*names, parser=parse_written_day, metavar=DATE_METAVAR, help=help)
+
+
+def parse_written_number(value: str | float) -> float:
+    """A number option (`--target 90`, `--baseline 12.5`), or a usage error that says what a number is."""
+    if isinstance(value, float | int):
+        return float(value)
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{value.strip()!r} is not a number: give a value such as 90 or 12.5") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise typer.BadParameter(f"{value.strip()!r} is not a number: give a value such as 90 or 12.5")
+    return number
+
+
+def number_option(*names: str, help: str) -> Any:
+    """A number option whose refusals are plain words."""
+    return typer.Option(*names, parser=parse_written_number, metavar="VALUE", help=help)
