@@ -194,9 +194,9 @@ def test_mistakes_are_one_line_and_write_nothing(cli: Invoke, plans: Path, args:
     "args",
     [
         ["HMIP-1.1", "--due", "2022-13-01"],
-        ["HMIP-1.1", "--due", "31/07/2022"],
+        ["HMIP-1.1", "--due", "31/13/2022"],  # 31/07/2022 and --status finished are read as import reads them
         ["HMIP-1.1", "--completed", "yesterday"],
-        ["HMIP-1.1", "--status", "finished"],
+        ["HMIP-1.1", "--status", "finsihed"],
         ["HMIP-1.1"],
         ["HMIP-1.1", "--status", "blocked", "--reason", "  "],
     ],
