@@ -102,11 +102,11 @@ class PlanSet:
     plans: list[Document] = field(default_factory=list)
     owners_doc: Document | None = None
     boards_doc: Document | None = None
-    service_doc: Document | None = None
     service: str = ""
     """The service's id: from service.yaml, else the name of the folder that holds the plans folder."""
     service_name: str = ""
     region: str | None = None
+    service_doc: Document | None = None
 
     @property
     def owners(self) -> dict[str, Owner]:

@@ -57,8 +57,8 @@ Precision is kept, so that a warning is believed, by flagging shapes rather than
   slash, a two-digit year and a check letter (fewer digits straight after "CRO"). Case-record
   numbers are flagged only after "case ref", "case reference", "case no", "case number" or "case
   id" (4 to 10 digits, up to three letters before them, or a year, a slash and 3 to 7 digits), and
-  nDelius CRNs only after "CRN" (one letter, six digits). A financial year ("2022/23") has no letter and two digits after the
-  slash, so it is never flagged.
+  nDelius CRNs only after "CRN" (one letter, six digits). A financial year ("2022/23") has no
+  letter and two digits after the slash, so it is never flagged.
 
 Not caught, on purpose or for want of a reliable shape: ages in words ("fourteen"), names without an
 age, a bare "Kacper (14)" when the name is not on the list of common given names (with "aged 14" it
