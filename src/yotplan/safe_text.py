@@ -3,7 +3,8 @@
 A plan is data from anyone who can open a pull request. A title holding `ESC [2J` would clear
 the terminal of whoever runs `yotplan show`; `ESC ] 0;` sets the window title; a newline in an
 id would forge a second line in `check` output, and in a CI log a line that starts with `::`
-is a GitHub workflow command. So every string that reaches an output passes through here:
+(after any white space) or holds `##[` is a GitHub workflow command. So every string that
+reaches an output passes through here:
 
 - `visible` writes C0 controls (except newline and tab), DEL, C1 controls, Unicode's line and
   paragraph separators and the bidi controls (U+202A-U+202E, U+2066-U+2069) as `\\x1b`-style
@@ -14,6 +15,10 @@ is a GitHub workflow command. So every string that reaches an output passes thro
   the data stays exact for a program and harmless on a terminal.
 
 `visible` is idempotent: what it returns has no control characters left.
+
+`not_a_workflow_command` and `WorkflowCommandGuard` (for a stream, write by write) escape what the
+GitHub Actions runner would read as a workflow command (SECURITY.md says why an escape rather than
+`::stop-commands::`).
 """
 
 from __future__ import annotations
