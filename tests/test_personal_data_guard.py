@@ -204,6 +204,8 @@ def test_fields_and_comments_that_were_never_scanned_are(
     found = [p for p in json.loads(result.stdout) if p["code"].startswith("YP3")]
     assert [(Path(p["path"]).name, p["code"]) for p in found] == [(file, code)]
     assert result.exit_code == 1
+    for data in ("07700 900123", "07700900123", "TQ1 3HR", "03/04/2008", "j.smith@", "9434765919"):
+        assert data not in found[0]["message"]  # masked, in the field's name too (an owner key)
 
 
 CONTACTS = [
