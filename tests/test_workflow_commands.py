@@ -113,9 +113,12 @@ def commands(plans: Path) -> list[tuple[str, ...]]:
     return runs
 
 
-def run_in_actions(plans: Path, runs: list[tuple[str, ...]]) -> list[Ran]:
-    """Each run in its own process under GITHUB_ACTIONS=true, four at a time."""
-    env = {"GITHUB_ACTIONS": "true", "CI": "true"}
+def run_in_actions(plans: Path, runs: list[tuple[str, ...]], colour: bool = False) -> list[Ran]:
+    """Each run in its own process under GITHUB_ACTIONS=true, four at a time; with `colour`, as
+    a workflow that sets FORCE_COLOR (rich then writes tables with colour codes)."""
+    env: dict[str, str | None] = {"GITHUB_ACTIONS": "true", "CI": "true"}
+    if colour:
+        env.update(FORCE_COLOR="1", NO_COLOR=None, TERM="xterm-256color")
     done: list[Ran] = []
     for first in range(0, len(runs), 4):
         batch = runs[first : first + 4]
@@ -140,6 +143,16 @@ def test_no_output_of_any_command_is_a_workflow_command(hostile: Repo) -> None:
     assert "Forged subject" in shown["history HMIP-1.1 --plans ."]
     for args, ran in zip(runs, results, strict=True):
         assert ran.code in (0, 1, 2), (args, ran.stderr)
+
+
+def test_in_colour_too(hostile: Repo) -> None:
+    """Workflows often set FORCE_COLOR: rich's own path (not the plain-text one) is guarded too."""
+    common = ("--plans", ".", "--today", TODAY)
+    runs = [("status", *common), ("overdue", *common), ("show", "X-1.1", *common), ("status", "--help")]
+    results = run_in_actions(hostile.plans, runs, colour=True)
+    assert any("\x1b[" in ran.stdout for ran in results)  # colour it was
+    for args, ran in zip(runs, results, strict=True):
+        assert commands_in(ran.out) + commands_in(ran.err) == [], args
 
 
 def test_check_github_annotates_with_the_hostile_text_escaped_and_nothing_else(hostile: Repo) -> None:
