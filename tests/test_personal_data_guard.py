@@ -209,24 +209,27 @@ def test_fields_and_comments_that_were_never_scanned_are(
 
 
 CONTACTS = [
-    ("yot.manager@torbay.gov.uk", None),
-    ("youth-justice@torbay.gov.uk", None),
-    ("01803 208100", None),
-    ("jayden.smith@torbay.gov.uk", "YP306"),
-    ("j.smith@torbay.gov.uk", "YP306"),
-    ("yot.manager2@torbay.gov.uk", "YP306"),
-    ("07700 900123", "YP305"),
+    ("contact", "yot.manager@torbay.gov.uk", None),
+    ("contact", "youth-justice@torbay.gov.uk", None),
+    ("contact", "01803 208100", None),
+    ("contact", "jayden.smith@torbay.gov.uk", "YP306"),
+    ("contact", "j.smith@torbay.gov.uk", "YP306"),
+    ("contact", "yot.manager2@torbay.gov.uk", "YP306"),
+    ("contact", "07700 900123", "YP305"),
+    ("email", "camhs.lead@nhs.example", None),
+    ("email", "jayden.smith@nhs.example", "YP306"),
 ]
 
 
-@pytest.mark.parametrize(("contact", "code"), CONTACTS)
+@pytest.mark.parametrize(("field", "contact", "code"), CONTACTS)
 def test_an_owners_contact_may_hold_a_role_mailbox_or_landline_but_not_a_persons(
-    cli: Invoke, plans: Path, contact: str, code: str | None
+    cli: Invoke, plans: Path, field: str, contact: str, code: str | None
 ) -> None:
+    """`contact` and `email` are the work contact fields: a role mailbox is what they are for."""
     path = plans / "owners.yaml"
     source = path.read_text(encoding="utf-8")
     assert "role: YOT Manager\n" in source
-    path.write_text(source.replace("role: YOT Manager\n", f"role: YOT Manager\n    contact: {contact}\n", 1), "utf-8")
+    path.write_text(source.replace("role: YOT Manager\n", f"role: YOT Manager\n    {field}: {contact}\n", 1), "utf-8")
     result = cli("check", "--plans", plans, "--strict", "--format", "json", "--today", "2022-06-01")
     codes = [p["code"] for p in json.loads(result.stdout) if p["code"].startswith("YP3")]
     assert codes == ([code] if code else [])

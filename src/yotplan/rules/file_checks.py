@@ -8,9 +8,10 @@ texts, notes, evidence, sources' titles and urls, `to`, `theme`, units, owners' 
 and contacts, the service's name and region, meetings' refs and minutes), and every YAML
 comment, read from the file's text since the YAML reader drops them.
 
-An owner's `contact` is the one field meant for contact details: a work contact. There, a role
-mailbox (`yot.manager@torbay.gov.uk`: a role word, no given name, initial or digit in its local
-part) and a landline are what the field is for and are not flagged; a personal-looking address
+An owner's `contact` and `email` are the fields meant for contact details: a work contact.
+There, a role mailbox (`yot.manager@torbay.gov.uk`, `camhs.lead@nhs.example`: a role word, no
+given name, initial or digit in its local part) and a landline are what the field is for and
+are not flagged; a personal-looking address
 (`jayden.smith@...`, `j.smith@...`, `ksmith@...`) or a mobile number still is. Everywhere else
 every email address and phone number is flagged, a role mailbox too.
 
@@ -233,8 +234,11 @@ def personal_data_problems(doc: Document, text: str) -> list[Problem]:
 
 
 def _is_contact(doc: Document, where: Where) -> bool:
-    """Whether `where` is an owner's `contact`: the field for a work contact."""
-    return isinstance(doc.model, OwnersFile) and len(where) == 3 and where[0] == "owners" and where[2] == "contact"
+    """Whether `where` is an owner's `contact` or `email`: the fields for a work contact."""
+    return isinstance(doc.model, OwnersFile) and len(where) == 3 and where[0] == "owners" and where[2] in _CONTACTS
+
+
+_CONTACTS = frozenset({"contact", "email"})
 
 
 def _message(field: str, value: str, finding: Any) -> str:

@@ -634,12 +634,12 @@ def _case_numbers(text: str) -> list[Finding]:
 # --- work contacts (an owner's `contact` field) ----------------------------------------------------
 
 _ROLE_WORDS = _words(
-    """admin administration board business camhs care central children community contact contacts
-    court courts custody data duty education enquiries enquiry ete general group health help
-    helpdesk hub info information intake justice mash manager management office officer offending
-    operations out panel partnership performance police prevention probation referral referrals
-    reparation safeguarding school schools secure service services support team teams triage victim
-    victims yjs yjt yos yot youth"""
+    """admin administration board business camhs care central chair children community contact contacts
+    coordinator court courts custody data director duty education enquiries enquiry ete general
+    group head health help helpdesk hub info information intake justice lead mash manager management
+    nurse office officer offending operations out panel partnership performance police prevention
+    probation referral referrals reparation safeguarding school schools secure service services
+    support team teams triage victim victims yjs yjt yos yot youth"""
 )
 """Words a role or team mailbox is made of (`yot.manager@`, `youth.justice@`, `mash@`)."""
 
