@@ -56,6 +56,8 @@ class StatusChoice(StrEnum):
     dropped = "dropped"
 
 
+STATUSES = [status.value for status in StatusChoice]
+
 DueDate = Annotated[
     date, written_date_option("--due", help="Due date (2022-12-31, 31/12/2022, March 2023, Q2 2023/24).")
 ]
@@ -139,6 +141,7 @@ def update(
         status_option(
             "--status",
             help="New status: not-started, in-progress, blocked, done or dropped (or Complete, On track, ...).",
+            statuses=STATUSES,
         ),
     ] = None,
     due: Annotated[
@@ -241,7 +244,9 @@ def add_action(
     owner: OwnerKey,
     due: DueDate,
     measure: Measure = None,
-    status: Annotated[str, status_option("--status", help="Status (done records today).")] = "not-started",
+    status: Annotated[
+        str, status_option("--status", help="Status (done records today).", statuses=STATUSES)
+    ] = "not-started",
     action_id: NewId = None,
     plans_dirs: PlansDirs = None,
     plans_list: PlansList = None,

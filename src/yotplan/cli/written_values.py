@@ -27,9 +27,13 @@ def parse_written_status(value: str) -> str:
         raise typer.BadParameter(str(exc)) from None
 
 
-def status_option(*names: str, help: str) -> Any:
-    """A status option that reads the words `import` reads."""
-    return typer.Option(*names, parser=parse_written_status, metavar="STATUS", help=help)
+def status_option(*names: str, help: str, statuses: list[str]) -> Any:
+    """A status option that reads the words `import` reads; Tab completes the plan `statuses`."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [status for status in statuses if status.startswith(incomplete.casefold())]
+
+    return typer.Option(*names, parser=parse_written_status, metavar="STATUS", help=help, autocompletion=complete)
 
 
 def read_written_date(value: str, param: str | None = None) -> tuple[date | None, str | None]:
