@@ -99,7 +99,7 @@ def test_awaiting_sign_off_and_indicators(cli: Invoke, repo: Repo) -> None:
     # 66.7 on 2022-12-13, below the line from 50 to 100: off track, in full with its chart
     assert f'<span class="id">{INDICATOR}</span> Board meetings attended by CAMHS' in indicators
     assert indicators.count('<svg class="spark"') == 1
-    assert "66.7% on 2022-12-13 (-8.3 since the reading before)" in indicators
+    assert "66.7% on 2022-12-13 (+16.7 since the baseline, -8.3 since the reading before)" in indicators
     # on track, and not measured yet: one line each, no chart
     brief = re.findall(r"<li>(.*?)</li>", indicators[indicators.index('<ul class="brief">') :])
     brief = [line for line in brief if "HMIP-6-assessed<" in line or "-places<" in line]  # not the shipped plan's own
@@ -107,12 +107,14 @@ def test_awaiting_sign_off_and_indicators(cli: Invoke, repo: Repo) -> None:
         "HMIP-4-places amber Children without a full-time school place: target 0 children by 2024-03-31; "
         "no reading yet",
         "HMIP-6-assessed green Out-of-court disposals with an assessment: baseline 20% on 2022-05-06, "
-        "target 100% by 2023-03-31; latest 90% on 2023-01-31, on track",
+        "target 100% by 2023-03-31; latest 90% on 2023-01-31 (+70 since the baseline), on track",
     ]
     # LGA-d was delivered and not yet signed off at the September meeting
     awaiting = section(meeting_report(cli, repo, meeting="yot-board@2022-09-13"), "awaiting")
     assert '<td data-label="Recommendation" class="id">LGA-d</td>' in awaiting
-    assert "no impact evidence" in awaiting
+    assert "no evidence yet that it made a difference: no indicator, and no impact recorded" in awaiting
+    assert "`" not in awaiting
+    assert "impact:" not in awaiting
 
 
 def test_a_signed_off_recommendation_says_so_in_the_detail(cli: Invoke, repo: Repo) -> None:

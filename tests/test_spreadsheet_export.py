@@ -279,7 +279,8 @@ def test_the_indicators_sheet_has_numbers_dates_and_the_impact_rag(tmp_path: Pat
     at = 3  # the sheet's row of the indicator added here
     row = rows[at - 2]
     assert row["Rec ref"] == "HMIP-1"
-    assert (row["Baseline"], row["Target"], row["Latest"], row["Change"]) == (50, 100, 45, -15)
+    assert (row["Baseline"], row["Target"], row["Latest"]) == (50, 100, 45)
+    assert (row["Change since baseline"], row["Change since previous"]) == (-5, -15)
     assert row["Baseline date"] == datetime(2022, 5, 6)
     assert row["Latest date"] == datetime(2022, 9, 13)
     assert row["On track"] == "no"

@@ -40,6 +40,7 @@ from yotplan.plans.models import (
     Indicator,
     Owner,
     PlanFile,
+    Reading,
     Recommendation,
     is_action_id_of,
 )
@@ -56,6 +57,7 @@ PLAN_KEYS = tuple(f.name for f in fields(PlanFile))
 OWNER_KEYS = tuple(f.name for f in fields(Owner))
 INDICATOR_KEYS = tuple(f.name for f in fields(Indicator))
 BOARD_KEYS = tuple(f.name for f in fields(Board))
+READING_KEYS = tuple(f.name for f in fields(Reading))
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,22 +307,74 @@ def add_indicator(session: EditSession, rec_id: str, new: NewIndicator) -> str:
 
 
 def record_reading(
-    session: EditSession, indicator_id: str, value: float, on: date | None = None, note: str | None = None
+    session: EditSession,
+    indicator_id: str,
+    value: float | str,
+    on: date | None = None,
+    note: str | None = None,
+    *,
+    replace: bool = False,
 ) -> str:
     """Append a reading to an indicator (dated today unless `on` is given, never later). A value
-    worse than the baseline is recorded as it is: that is the truth, and `check` warns."""
+    worse than the baseline is recorded as it is: that is the truth, and `check` warns.
+
+    `value` may be text as a person types it (`60`, `12.5`, `60%` for a `%` indicator). Refused:
+    a reading dated before the baseline (the baseline is where the indicator starts), and a second
+    reading on a day that has one, unless `replace` (the earlier one's value and note are replaced).
+    """
+    from yotplan.rules.impact import with_unit
+
     ref, index = _find_indicator(session, indicator_id)
     indicator = ref.recommendation.indicators[index]
+    number = reading_value(value, indicator) if isinstance(value, str) else value
     day = on or session.today
     if day > session.today:
         raise EditRefused(f"a reading records what was measured, so it cannot be dated {day}, after today")
+    baseline = indicator.baseline
+    if baseline is not None and day < baseline.date:
+        raise EditRefused(
+            f"{indicator.id} starts at its baseline on {baseline.date}, so a reading cannot be dated {day}, before it; "
+            "check the date, or correct the baseline in the plan file"
+        )
     node = _recommendation_node(session, ref)["indicators"][index]
     if str(node.get("id", "")).strip().casefold() != indicator.id.casefold():
         raise FileChangedOnDisk(f"{ref.doc.path} changed on disk while it was being read; run the command again")
-    append_item(node, "readings", new_mapping([("date", day), ("value", value), ("note", note)]), INDICATOR_KEYS)
-    from yotplan.rules.impact import with_unit
+    shown = with_unit(number, indicator.unit)
+    same_day = [j for j, r in enumerate(indicator.readings) if r.date == day]
+    if same_day and not replace:
+        earlier = indicator.readings[same_day[0]]
+        raise EditRefused(
+            f"{indicator.id} already has a reading on {day} ({with_unit(earlier.value, indicator.unit)}); "
+            "one day has one reading, so pass --replace to replace it with this one"
+        )
+    if same_day:
+        reading = node["readings"][same_day[0]]
+        before = with_unit(indicator.readings[same_day[0]].value, indicator.unit)
+        set_value(reading, "value", number, READING_KEYS)
+        if note is not None:
+            set_value(reading, "note", note, READING_KEYS)
+        return f"replaced the reading of {indicator.id} on {day} ({before}) with {shown} in {ref.doc.path}"
+    append_item(node, "readings", new_mapping([("date", day), ("value", number), ("note", note)]), INDICATOR_KEYS)
+    return f"recorded {shown} for {indicator.id} in {ref.doc.path} ({day})"
 
-    return f"recorded {with_unit(value, indicator.unit)} for {indicator.id} in {ref.doc.path} ({day})"
+
+def reading_value(text: str, indicator: Indicator) -> float:
+    """A value as a person types it, for `indicator`: `75`, `12.5`, `-3`, or `60%` when its unit is
+    `%`. A whole number stays whole (75, not 75.0). Refused with a line that says what a value is."""
+    raw = text.strip()
+    if raw.endswith("%"):
+        if indicator.unit.strip() != "%":
+            raise EditRefused(
+                f"{text!r} is a percentage, but {indicator.id} counts {indicator.unit!r}; give the number alone"
+            )
+        raw = raw[:-1].strip()
+    try:
+        number = float(raw)
+    except ValueError:
+        raise EditRefused(f"{text!r} is not a number: give the value measured, e.g. 75 or 12.5") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise EditRefused(f"{text!r} is not a number: give the value measured, e.g. 75 or 12.5")
+    return int(number) if number.is_integer() else number
 
 
 def sign_off(
@@ -328,7 +382,7 @@ def sign_off(
 ) -> str:
     """Write `closure: {meeting, date, note, reason}` to a recommendation: refused unless its
     impact is shown, or `reason` says why the board closes it anyway (kept in the file)."""
-    from yotplan.rules.impact import evidence_lacking, recommendation_stage
+    from yotplan.rules.impact import evidence_lacking, open_actions, recommendation_stage
 
     ref = _find(session, rec_id)
     if isinstance(ref, ActionRef):
@@ -341,10 +395,17 @@ def sign_off(
     board_key, held = _meeting(session, meeting)
     stage = recommendation_stage(rec, held)
     if stage != "impact-evidenced" and not reason:
-        why = "it still has open actions" if stage == "open" else "; ".join(evidence_lacking(rec, held))
+        missing = []
+        if stage == "open":
+            still_open = open_actions(rec)
+            plural = "s" * (len(still_open) != 1)
+            missing.append(f"open action{plural} {', '.join(still_open)}" if still_open else "no actions")
+        missing += evidence_lacking(rec, held)
         raise EditRefused(
-            f"{rec.id} is {stage}, not impact-evidenced ({why}): a board signs off a recommendation whose "
-            'impact is shown, or gives --reason "why it closes it anyway", which is kept in the file'
+            f"{rec.id} cannot be signed off on its evidence at {board_key}@{held}: {'; '.join(missing)}. "
+            "A board signs off a recommendation whose actions are all done or dropped and whose every indicator "
+            "has a reading at or better than its target (or, with no indicator, impact recorded with "
+            f'`yotplan add impact {rec.id}`); or it gives --reason "why it closes it anyway", kept in the file'
         )
     closure = new_mapping(
         [("meeting", meeting_id(board_key, held)), ("date", held), ("note", note), ("reason", reason)]

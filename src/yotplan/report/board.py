@@ -33,6 +33,7 @@ from yotplan.views.indicators import (
     AwaitingSignOff,
     IndicatorView,
     awaiting_sign_off,
+    describe_change,
     describe_indicator,
     indicators_view,
 )
@@ -432,6 +433,7 @@ def template_environment() -> Environment:
         "counted": plural,
         "measurement": measurement,
         "indicator_summary": describe_indicator,
+        "indicator_change": describe_change,
     }
     env.filters.update(filters)
     return env

@@ -140,7 +140,8 @@ INDICATOR_COLUMNS = (
     Column("Target date", "date", lambda i: i.target.date),
     Column("Latest", "number", lambda i: _value(i.latest)),
     Column("Latest date", "date", lambda i: _date(i.latest)),
-    Column("Change", "number", lambda i: i.change),
+    Column("Change since baseline", "number", lambda i: i.change),
+    Column("Change since previous", "number", lambda i: i.change_since_previous),
     Column("On track", "text", lambda i: {True: "yes", False: "no", None: "no reading"}[i.on_track]),
     Column("RAG", "rag", lambda i: i.rag),
 )
