@@ -303,6 +303,36 @@ def test_impact_evidence_makes_a_delivered_recommendation_ready_for_sign_off(cli
     assert "reason" not in path.read_text(encoding="utf-8").split("closure:")[1].split("\n  - id:")[0]
 
 
+def test_add_impact_records_evidence_with_a_minimal_diff_and_allows_the_sign_off(cli: Invoke, plans: Path) -> None:
+    (plans / "boards.yaml").write_text(BOARDS, encoding="utf-8")
+    assert cli("update", "HMIP-3.2", "--status", "done", "--plans", plans, "--today", "2022-09-01").exit_code == 0
+    before = (plans / HMIP).read_text(encoding="utf-8").splitlines()
+    added = cli(
+        "add", "impact", "hmip-3", "--date", "2022-09-10", "--text", "Caseloads within the agreed limit for 3 months",
+        "--evidence", "Board minutes, 13 September", "-e", "Caseload report Q2",
+        "--plans", plans, "--today", "2022-10-01",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    assert added.stdout == f"added impact evidence to HMIP-3 in {plans / HMIP} (2022-09-10)\n"
+    after = (plans / HMIP).read_text(encoding="utf-8").splitlines()
+    assert [line for line in after if line not in before] == [
+        "    impact:",
+        "      - >-",
+        "        2022-09-10: Caseloads within the agreed limit for 3 months (evidence: Board minutes, 13 September;",
+        "        Caseload report Q2)",
+    ]
+    assert len(after) == len(before) + 4
+    signed = cli("signoff", "HMIP-3", "--meeting", "yot-board@2022-09-13", "--plans", plans, "--today", "2022-10-01")
+    assert signed.exit_code == 0, signed.stderr
+    future = cli(
+        "add", "impact", "HMIP-1", "--date", "2023-01-01", "--text", "t", "--plans", plans, "--today", "2022-10-01"
+    )
+    assert future.exit_code == 1
+    assert "cannot be dated 2023-01-01, after today" in future.stderr
+    on_action = cli("add", "impact", "HMIP-1.1", "--text", "t", "--plans", plans, "--today", "2022-10-01")
+    assert "HMIP-1.1 is an action; impact belongs to its recommendation HMIP-1" in on_action.stderr
+
+
 def test_status_prints_the_key(cli: Invoke) -> None:
     out = cli("status", "--plans", SHIPPED_PLANS, "--today", "2022-10-01").stdout
     assert "Key: red: an open action is overdue;" in " ".join(out.split())

@@ -65,7 +65,7 @@ NewId = Annotated[
 
 add_app = YotplanTyper(
     cls=GuardedGroup,
-    help="Add an action, a recommendation or an owner.",
+    help="Add an action, a recommendation, an owner, an indicator, impact evidence or a meeting.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -363,6 +363,41 @@ def add_indicator(
     )
     folder, bare = target(plans_dirs, plans_list, rec_id)
     apply_in(folder, today, lambda session: add(session, bare, new))
+
+
+@add_app.command("impact")
+def add_impact(
+    rec_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="RECOMMENDATION_ID",
+            help="The recommendation that made the difference.",
+            autocompletion=complete_recommendation_ids,
+        ),
+    ],
+    text: Annotated[str, text_option("--text", help="What changed for children, in a sentence or two.")],
+    on: Annotated[date | None, date_option("--date", help="When it was seen (default: today; not later).")] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option("--evidence", "-e", metavar="TEXT", help="A quote, link or paper that shows it; repeatable."),
+    ] = None,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
+    today: Today = None,
+) -> None:
+    """Record evidence that a recommendation made a difference for children (not a number).
+
+    A delivered recommendation with no indicator can be signed off once it has impact evidence.
+
+    Example: yotplan add impact HMIP-6 --date 2023-03-14 --text "Audit of 20 cases: every child assessed" \
+      --evidence "Board paper 5, March 2023"
+    """
+    from yotplan.edit.operations import add_impact as add
+
+    said = _text(text, "--text")
+    quotes = [_text(quote, "--evidence") for quote in evidence or ()]
+    folder, bare = target(plans_dirs, plans_list, rec_id)
+    apply_in(folder, today, lambda session: add(session, bare, said, on, quotes))
 
 
 @add_app.command("meeting")

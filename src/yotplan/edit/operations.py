@@ -414,6 +414,28 @@ def sign_off(
     return f"signed off {rec.id} at {board_key}@{held} in {ref.doc.path}" + (" (reason kept)" if reason else "")
 
 
+def add_impact(
+    session: EditSession, rec_id: str, text: str, on: date | None = None, evidence: Sequence[str] = ()
+) -> str:
+    """Append impact evidence to a recommendation, as one line a Board reads:
+    `YYYY-MM-DD: what changed for children (evidence: a; b)`. Dated today unless `on` is given,
+    never later: it records what was seen."""
+    ref = _find(session, rec_id)
+    if isinstance(ref, ActionRef):
+        raise EditRefused(
+            f"{ref.action.id} is an action; impact belongs to its recommendation {ref.rec.recommendation.id} "
+            f"(progress on an action is logged with `yotplan log {ref.action.id} ...`)"
+        )
+    day = on or session.today
+    if day > session.today:
+        raise EditRefused(
+            f"impact evidence records what was seen, so it cannot be dated {day}, after today ({session.today})"
+        )
+    entry = f"{day}: {text}" + (f" (evidence: {'; '.join(evidence)})" if evidence else "")
+    append_item(_recommendation_node(session, ref), "impact", scalar(entry), RECOMMENDATION_KEYS)
+    return f"added impact evidence to {ref.recommendation.id} in {ref.doc.path} ({day})"
+
+
 def add_meeting(session: EditSession, board_key: str, day: date, ref: str | None = None) -> str:
     """Add a meeting of a board to boards.yaml (its id is `BOARD@YYYY-MM-DD`)."""
     boards_doc = session.plans.boards_doc
