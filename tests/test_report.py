@@ -438,7 +438,7 @@ def test_changes_show_each_items_title_and_update_text_in_full(cli: Invoke, tmp_
 def test_the_summary_counts_the_changes_and_slips(cli: Invoke, tmp_path: Path) -> None:
     repo, _ = plan_history(tmp_path / "repo")
     html = report(cli, "--since", "v1", folder=repo.plans)
-    assert "Since v1 (" in section(html, "summary")
+    assert "Since v1, the plans as committed on 2022-05-01:" in section(html, "summary")
     assert '5 changes, <strong>1</strong> slipped due date (<a href="#changes">' in section(html, "summary")
     assert html.index('<div class="detail" id="detail">') < html.index('<section id="changes">')
 

@@ -123,8 +123,12 @@ def for_meeting(plans: PlanSet, meeting: str, today: date) -> MeetingPaper:
     if previous is None or previous.commit is None:
         return MeetingPaper(plans, history, None, problems)
     changes = compare_revisions(folder, previous.commit, history.commit, plans=plans)
-    base = Side(previous.meeting, changes.base.commit, changes.base.short)
-    target = changes.target if history.commit is None else Side(history.meeting, history.commit, changes.target.short)
+    base = Side(previous.meeting, changes.base.commit, changes.base.short, changes.base.day)
+    target = (
+        changes.target
+        if history.commit is None
+        else Side(history.meeting, history.commit, changes.target.short, changes.target.day)
+    )
     changes = dataclasses.replace(changes, base=base, target=target)
     return MeetingPaper(plans, history, changes, problems + changes.problems)
 
