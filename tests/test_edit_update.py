@@ -88,8 +88,41 @@ def test_the_completion_date_of_a_done_action_can_be_corrected(cli: Invoke, plan
 def test_reopening_a_done_action_removes_its_completion_date(cli: Invoke, plans: Path) -> None:
     code, out, _, changes = run_update(cli, plans, "HMIP-3.1", "--status", "in-progress")
     assert code == 0
-    assert changes == (["        status: done", "        completed: 2022-05-06"], ["        status: in-progress"])
+    assert changes == (
+        ["        status: done", "        completed: 2022-05-06"],
+        [
+            "        status: in-progress",
+            "          - date: 2022-06-01",
+            "            note: Status changed from done to in-progress; completion date removed",
+        ],
+    )
     assert "completion date removed" in out
+    assert out.endswith("(logged)\n")
+
+
+def test_undoing_a_drop_is_logged_and_is_the_latest_update_everywhere(cli: Invoke, plans: Path, tmp_path: Path) -> None:
+    from gitrepo import Repo
+
+    repo = Repo(tmp_path / "repo", plans)
+    repo.commit("Plans", "2022-05-06T09:00:00+01:00")
+    code, _, _, _ = run_update(cli, repo.plans, "HMIP-1.2", "--status", "dropped", "--reason", "No longer needed")
+    assert code == 0
+    code, out, _, changes = run_update(cli, repo.plans, "HMIP-1.2", "--status", "in-progress")
+    assert code == 0, out
+    assert changes[1] == [
+        "        status: in-progress",
+        "          - date: 2022-06-01",
+        "            note: Status changed from dropped to in-progress",
+    ]
+    report = cli("report", "--format", "markdown", "--plans", repo.plans, "--today", TODAY).stdout
+    block = report[report.index("HMIP-1.2") :]
+    latest = block[block.index("Latest update") :].splitlines()[0]
+    assert latest == "Latest update (2022-06-01): Status changed from dropped to in-progress"
+    shown = cli("show", "HMIP-1.2", "--plans", repo.plans, "--today", TODAY).stdout
+    assert shown.index("to dropped: No longer needed") < shown.index("Status changed from dropped to in-progress")
+    diffed = cli("diff", "HEAD", "--format", "json", "--plans", repo.plans).stdout
+    assert "No longer needed" in diffed  # the drop and its undo are both in the record
+    assert '"summary": "update added: 2022-06-01: Status changed from dropped to in-progress"' in diffed
 
 
 def test_moving_due_later_logs_the_reason_as_an_update(cli: Invoke, plans: Path) -> None:

@@ -230,7 +230,8 @@ def diff(
 ) -> None:
     """What changed in the plans between two git revisions.
 
-    Actions added or removed, status, owners, updates, and due dates moved (slipped ones first).
+    Actions added or removed, status, completions, owners, updates, due dates moved (slipped ones first,
+    with the reason logged), indicators and their readings, impact evidence, sign-offs and meetings added.
 
     Example: yotplan diff v1.0 --to HEAD --format markdown
     """
@@ -253,12 +254,14 @@ def diff(
 def history(
     item_id: Annotated[
         str,
-        typer.Argument(metavar="ID", help="A recommendation or action id, any case.", autocompletion=complete_item_ids),
+        typer.Argument(
+            metavar="ID", help="A recommendation, action or indicator id, any case.", autocompletion=complete_item_ids
+        ),
     ],
     plans_dir: PlansDir = None,
     fmt: ChangesFormatOption = ChangesFormat.table,
 ) -> None:
-    """Every commit that changed one action or recommendation.
+    """Every commit that changed one action, recommendation or indicator.
 
     For each: date, author, commit and what changed (for a recommendation, its actions too).
 

@@ -9,7 +9,8 @@ Choices where the plan format leaves room:
   keeps the old date). `--status done` without `--completed` records today.
 - Moving a due date later, and dropping or blocking an action, need a reason, which is logged
   as an update ("Due date moved from X to Y: reason"), so slippage is never silent; any other
-  change takes an optional reason, logged the same way. An update cannot be dated after today.
+  change takes an optional reason, logged the same way. Setting a dropped or done action to
+  another status (an undo) is always logged, with or without a reason. An update cannot be dated after today.
 - Recommendations have no `updates` in the plan format: progress is logged on actions, and
   `log` on a recommendation id says which actions it has.
 - Ids: a new action is `<recommendation id>.<n+1>` after the highest number used; a new
@@ -50,6 +51,10 @@ from yotplan.views.queries import find_item
 
 NEEDS_A_REASON = frozenset({"dropped", "blocked"})
 """Statuses that stop an action: setting one needs --reason, logged as an update."""
+
+REOPENING = frozenset({"dropped", "done"})
+"""Statuses whose undoing is always logged as an update (with the reason, if given), so the
+latest update never still says why an action that is open again was dropped or done."""
 
 ACTION_KEYS = tuple(f.name for f in fields(Action))
 RECOMMENDATION_KEYS = tuple(f.name for f in fields(Recommendation))
@@ -154,17 +159,12 @@ def update_action(session: EditSession, action_id: str, changes: ActionChanges) 
 
     if not done:
         return f"{action.id}: nothing to change"
-    if changes.reason:
-        note = "; ".join(done)
-        append_item(
-            node,
-            "updates",
-            new_mapping([("date", session.today), ("note", f"{_capital(note)}: {changes.reason}")]),
-            ACTION_KEYS,
-        )
-    return f"updated {action.id} in {ref.rec.doc.path}: {'; '.join(done)}" + (
-        " (reason logged)" if changes.reason else ""
-    )
+    reopened = action.status in REOPENING and status != action.status
+    if changes.reason or reopened:
+        note = _capital("; ".join(done)) + (f": {changes.reason}" if changes.reason else "")
+        append_item(node, "updates", new_mapping([("date", session.today), ("note", note)]), ACTION_KEYS)
+    logged = " (reason logged)" if changes.reason else " (logged)" if reopened else ""
+    return f"updated {action.id} in {ref.rec.doc.path}: {'; '.join(done)}{logged}"
 
 
 # log -----------------------------------------------------------------------------------

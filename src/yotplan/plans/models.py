@@ -154,6 +154,13 @@ class Action:
     def last_update(self) -> date | None:
         return max((u.date for u in self.updates), default=None)
 
+    @property
+    def latest_update(self) -> Update | None:
+        """The latest update: of those on the latest date, the one written last (an undo logged
+        the same day as the drop it undoes is the latest, not the drop)."""
+        latest = max(enumerate(self.updates), key=lambda pair: (pair[1].date, pair[0]), default=None)
+        return latest[1] if latest is not None else None
+
 
 Better = Literal["higher", "lower"]
 

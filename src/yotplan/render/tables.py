@@ -11,11 +11,11 @@ from rich.text import Text
 
 from yotplan.plans.models import Action, Owner
 from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
-from yotplan.render.columns import ALWAYS, Column, shorten
+from yotplan.render.columns import ALWAYS, Column, measurement, shorten
 from yotplan.render.data import plural
 from yotplan.rules.rag import RAG_KEY, RAGS
 from yotplan.safe_text import visible
-from yotplan.views.indicators import IndicatorView, describe_indicator
+from yotplan.views.indicators import IndicatorView, describe_change, describe_indicator
 from yotplan.views.queries import ActionView, RecommendationView, StatusView
 
 MIN_WRAP_WIDTH = 20
@@ -205,6 +205,27 @@ def show_recommendation(
     for action_ref, action_view in zip(plans.actions_of(ref), view.actions, strict=True):
         parts.append(Text(""))
         parts.append(_action_block(plans, action_ref.action, action_view))
+    return Group(*parts)
+
+
+def show_indicator(indicator: IndicatorView) -> RenderableType:
+    """An indicator in full: what it counts, baseline and target, every reading, and the two changes."""
+    unit = indicator.unit
+    on_track = {True: "yes", False: "no", None: "no reading yet"}[indicator.on_track]
+    parts: list[RenderableType] = [
+        Text.assemble((visible(indicator.id), "bold"), "  ", rag_text(indicator.rag)),
+        Text(visible(indicator.name)),
+        _field("recommendation", indicator.recommendation),
+        _field("unit", unit),
+        _field("better", indicator.better),
+        _field("baseline", measurement(indicator.baseline, unit) or "not measured"),
+        _field("target", measurement(indicator.target, unit, by=True)),
+        _field("on track", on_track),
+        _field("change", describe_change(indicator)),
+    ]
+    for reading in indicator.readings:
+        said = f" ({visible(reading.note)})" if reading.note else ""
+        parts.append(_field("reading", f"{measurement(reading, unit)}{said}"))
     return Group(*parts)
 
 

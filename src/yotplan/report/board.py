@@ -276,8 +276,7 @@ def build_report(
             action = action_ref.action
             if not filters.matches_owner(action.owner):
                 continue
-            latest = max(action.updates, key=lambda u: u.date, default=None)
-            actions.append(ReportAction(action_view, action.measure, latest, tuple(action.evidence)))
+            actions.append(ReportAction(action_view, action.measure, action.latest_update, tuple(action.evidence)))
         if filters.owners and not (actions or filters.matches_owner(view.owner)):
             continue
         summary = by_id[ref.source_id]

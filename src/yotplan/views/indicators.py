@@ -122,6 +122,16 @@ def indicators_view(plans: Plans, today: date, filters: Filters = Filters()) -> 
     return views
 
 
+def find_indicator(plans: Plans, today: date, indicator_id: str) -> IndicatorView | None:
+    """The indicator with id `indicator_id` (any case; `SERVICE:ID` across services), or None."""
+    service, _, bare = indicator_id.strip().rpartition(":")
+    wanted = bare.casefold()
+    for view in indicators_view(plans, today):
+        if view.id.casefold() == wanted and (not service or view.service.casefold() == service.casefold()):
+            return view
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class AwaitingSignOff:
     """A delivered recommendation not yet signed off, and what it still lacks for a sign-off on
