@@ -82,14 +82,24 @@ def test_done_takes_the_completion_date_given(cli: Invoke, plans: Path) -> None:
 def test_the_completion_date_of_a_done_action_can_be_corrected(cli: Invoke, plans: Path) -> None:
     code, _, _, changes = run_update(cli, plans, "HMIP-3.1", "--completed", "2022-05-01")
     assert code == 0
-    assert changes == (["        completed: 2022-05-06"], ["        completed: 2022-05-01"])
+    assert changes == (
+        [
+            "        completed: 2022-05-06",
+            "        completed_basis: assumed  # the review gives no date: done by the review date",
+        ],
+        ["        completed: 2022-05-01"],
+    )  # the date given is the user's, no longer the plan's assumption
 
 
 def test_reopening_a_done_action_removes_its_completion_date(cli: Invoke, plans: Path) -> None:
     code, out, _, changes = run_update(cli, plans, "HMIP-3.1", "--status", "in-progress")
     assert code == 0
     assert changes == (
-        ["        status: done", "        completed: 2022-05-06"],
+        [
+            "        status: done",
+            "        completed: 2022-05-06",
+            "        completed_basis: assumed  # the review gives no date: done by the review date",
+        ],
         [
             "        status: in-progress",
             "          - date: 2022-06-01",
@@ -161,7 +171,7 @@ def test_any_change_can_carry_a_reason(cli: Invoke, plans: Path) -> None:
         cli, plans, "HMIP-3.2", "--status", "blocked", "--reason", "No budget until April"
     )
     assert code == 0
-    assert removed == ["        status: not-started"]
+    assert removed == ["        status: not-started", "        basis: assumed  # the review is silent on this action"]
     assert added[-1] == "            note: 'Status changed from not-started to blocked: No budget until April'"
 
 

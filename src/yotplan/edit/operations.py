@@ -126,16 +126,19 @@ def update_action(session: EditSession, action_id: str, changes: ActionChanges) 
                 "so the Board can see why it stopped"
             )
         set_value(node, "status", changes.status, ACTION_KEYS)
+        remove_key(node, "basis")  # the status is now what the user says, no longer an assumption
         done.append(f"status changed from {action.status} to {changes.status}")
     if status == "done":
         completed = changes.completed or action.completed or session.today
         if completed != action.completed:
             set_value(node, "completed", completed, ACTION_KEYS)
+            remove_key(node, "completed_basis")
             done.append(f"completed on {completed}")
     elif changes.completed:
         raise EditRefused(f"{action.id} is {status}: --completed records when an action was done; add --status done")
     elif action.completed is not None and "completed" in node:
         remove_key(node, "completed")
+        remove_key(node, "completed_basis")
         done.append("completion date removed")
 
     if changes.due and changes.due != action.due:

@@ -113,6 +113,8 @@ Number = Annotated[int | float, _NumberSchema]
 
 Status = Literal["not-started", "in-progress", "blocked", "done", "dropped"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+Basis = Literal["evidenced", "assumed"]
+BASES: tuple[str, ...] = Basis.__args__  # type: ignore[attr-defined]
 SourceKind = Literal["inspection", "peer-review", "improvement-review", "self-assessment", "other"]
 SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__  # type: ignore[attr-defined]
 
@@ -138,8 +140,15 @@ class Action:
     owner: str | None = None
     due: IsoDate | None = None
     status: Status = "not-started"
+    basis: Basis | None = None
+    """What the status rests on: evidenced (a quote in `evidence`, or an update) or assumed (the
+    source is silent, and the status is the plan's assumption). Unset: evidenced when the action
+    has evidence or updates, else not said."""
     completed: IsoDate | None = None
     """Required when status is done."""
+    completed_basis: Basis | None = None
+    """assumed when the source gives no completion date and `completed` is the plan's (e.g. the
+    source's own date, meaning "done by then")."""
     measure: str | None = None
     """How success will be judged."""
     updates: list[Update] = field(default_factory=list)
@@ -149,6 +158,13 @@ class Action:
     @property
     def is_open(self) -> bool:
         return self.status not in ("done", "dropped")
+
+    @property
+    def status_basis(self) -> Basis | None:
+        """`basis`, or evidenced when it is unset and the action has evidence or updates."""
+        if self.basis is not None:
+            return self.basis
+        return "evidenced" if self.evidence or self.updates else None
 
     @property
     def last_update(self) -> date | None:

@@ -245,6 +245,17 @@ def _days(view: ActionView) -> str:
     return f" ({view.days_left} day{'s' * (view.days_left != 1)} left)"
 
 
+def _status_line(action: Action) -> str:
+    """`not-started (assumed: the source is silent)`, `done (evidenced; completed 2022-05-06)`."""
+    notes = []
+    if action.status_basis is not None:
+        notes.append("assumed: the source is silent" if action.status_basis == "assumed" else "evidenced")
+    if action.completed:
+        mark = ", the plan's date: the source gives none" if action.completed_basis == "assumed" else ""
+        notes.append(f"completed {action.completed}{mark}")
+    return action.status + (f" ({'; '.join(notes)})" if notes else "")
+
+
 def _action_block(plans: PlanSet, action: Action, view: ActionView, path: str | None = None) -> RenderableType:
     title = Text.assemble((visible(action.id), "bold"), "  ", rag_text(view.rag), "  ")
     title.append(visible(action.title))
@@ -254,7 +265,7 @@ def _action_block(plans: PlanSet, action: Action, view: ActionView, path: str | 
         title,
         _field("  owner", _owner_label(plans, action.owner)),
         _field("  due", action.due.isoformat() + _days(view) if action.due else None),
-        _field("  status", action.status + (f" (completed {action.completed})" if action.completed else "")),
+        _field("  status", _status_line(action)),
     ]
     if action.measure:
         lines.append(_field("  measure", action.measure))

@@ -189,6 +189,12 @@ class Report:
         return [i for i in self.indicators if i.rag == "green" or i.latest is None]
 
     @property
+    def assumed_statuses(self) -> tuple[int, int]:
+        """(statuses assumed, statuses shown): how much of the picture the source is silent on."""
+        actions = [a.view for recs in self.recommendations.values() for r in recs for a in r.actions]
+        return sum(a.basis == "assumed" for a in actions), len(actions)
+
+    @property
     def rags(self) -> tuple[Rag, ...]:
         return RAGS
 

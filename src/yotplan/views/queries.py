@@ -40,6 +40,10 @@ class ActionView:
     recommendation: str
     source: str
     service: str = ""
+    basis: str | None = None
+    """evidenced or assumed (`Action.status_basis`); None when the plan does not say."""
+    completed_basis: str | None = None
+    """assumed when the completion date is the plan's, not the source's."""
 
     @property
     def days_overdue(self) -> int:
@@ -52,7 +56,9 @@ class ActionView:
             "owner": self.owner,
             "due": _iso(self.due),
             "status": self.status,
+            "basis": self.basis,
             "completed": _iso(self.completed),
+            "completed_basis": self.completed_basis,
             "rag": self.rag,
             "days_left": self.days_left,
             "recommendation": self.recommendation,
@@ -153,12 +159,20 @@ class StatusView:
             counts[rec.rag] += 1
         return counts
 
+    @property
+    def assumed(self) -> tuple[int, int]:
+        """(statuses assumed, statuses in all): how much of the picture the source is silent on."""
+        actions = [a for rec in self.recommendations for a in rec.actions]
+        return sum(a.basis == "assumed" for a in actions), len(actions)
+
     def as_json(self) -> dict[str, Any]:
+        assumed, total = self.assumed
         return {
             "today": self.today.isoformat(),
             "latest_update": _iso(self.latest_update),
             "since_meeting": self.since,
             "summary": self.summary,
+            "statuses": {"assumed": assumed, "total": total},
             "recommendations": [r.as_json() for r in self.recommendations],
         }
 
@@ -241,6 +255,8 @@ def action_view(ref: ActionRef, today: date, soon: int = DEFAULT_SOON_DAYS, serv
         recommendation=ref.rec.recommendation.id,
         source=ref.rec.source_id,
         service=service,
+        basis=action.status_basis,
+        completed_basis=action.completed_basis if action.completed is not None else None,
     )
 
 
