@@ -104,7 +104,7 @@ def apply_edit(
     `on_wait` hears, once, that the edit is waiting for another one to finish."""
     with EditSession(root, today, on_wait=on_wait) as session:
         summary = edit(session)
-        written = session.commit()
+        written = session.commit() + session.created
     return EditOutcome(summary, written, session.new_warnings, session.notes)
 
 
@@ -453,6 +453,96 @@ def add_meeting(session: EditSession, board_key: str, day: date, ref: str | None
     node = session.editable(boards_doc).data["boards"][board]
     append_item(node, "meetings", new_mapping([("date", day), ("ref", ref)]), BOARD_KEYS)
     return f"added meeting {board}@{day} to {boards_doc.path}"
+
+
+def add_board(session: EditSession, key: str, name: str, chair: str | None = None) -> str:
+    """Add a board to boards.yaml (created, with its schema line, when the folder has none)."""
+    from yotplan.plans.models import OWNER_KEY_PATTERN
+
+    if not OWNER_KEY_PATTERN.fullmatch(key):
+        raise EditRefused(f"{key!r} is not a board key: use a short slug such as yot-board")
+    if chair is not None:
+        _require_owner(session, chair)
+    for known in session.plans.boards:
+        if known.casefold() == key.casefold():
+            raise EditRefused(f"board {known!r} already exists in boards.yaml")
+    entry = new_mapping([("name", name), ("chair", chair)])
+    boards_doc = session.plans.boards_doc
+    if boards_doc is None:
+        path = session.root / "boards.yaml"
+        if path.exists():
+            raise EditRefused(f"{path} does not load; fix it first (`yotplan check` says how)")
+        from yotplan.edit.roundtrip import dump_new
+
+        body = dump_new({"boards": {key: {k: v for k, v in (("name", name), ("chair", chair)) if v}}})
+        _create(session, path, _NEW_BOARDS_HEADER + body)
+        return f"added board {key} to {path} (created)"
+    add_entry(session.editable(boards_doc).data, "boards", key, entry)
+    return f"added board {key} to {boards_doc.path}"
+
+
+_NEW_BOARDS_HEADER = """\
+# yaml-language-server: $schema=schema/boards.schema.json
+# The boards that oversee the plan, keyed by a short slug. A board signs recommendations off at a
+# meeting, named BOARD@YYYY-MM-DD: add one with `yotplan add meeting BOARD --date YYYY-MM-DD`.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class NewSource:
+    id: str
+    title: str
+    kind: str
+    date: date | None = None
+    url: str | None = None
+    file: str | None = None
+    """The new plan file's name (default: the id in lower case, .yaml)."""
+
+
+def add_source(session: EditSession, new: NewSource) -> str:
+    """Start a plan file for a new report (a source with no recommendation yet); `yotplan add
+    recommendation --source ID` then fills it. Its id must be new, and so must its file."""
+    from yotplan.edit.roundtrip import dump_new
+    from yotplan.plans.loader import PLAN_SUFFIXES, is_plan_file_name
+    from yotplan.plans.models import SOURCE_KINDS
+
+    source_id = new.id.strip()
+    if not ID_PATTERN.fullmatch(source_id):
+        raise EditRefused(f"{source_id!r} is not a source id: use letters and digits joined by '-', e.g. HMIP or LGA")
+    for doc in session.plans.plans:
+        if doc.model.source.id.casefold() == source_id.casefold():
+            raise EditRefused(f"source {doc.model.source.id!r} already has a plan file, {doc.path}")
+    if new.kind not in SOURCE_KINDS:
+        raise EditRefused(f"{new.kind!r} is not a kind of report; use one of {', '.join(SOURCE_KINDS)}")
+    name = new.file or f"{source_id.casefold()}.yaml"
+    if "/" in name or "\\" in name or not name.endswith(PLAN_SUFFIXES) or not is_plan_file_name(name):
+        raise EditRefused(f"{name!r} cannot be a plan file: give a file name ending .yaml, not owners/boards/service")
+    path = session.root / name
+    if path.exists():
+        raise EditRefused(f"{path} already exists; give another --file")
+    source = {"id": source_id, "title": new.title, "kind": new.kind, "date": new.date, "url": new.url}
+    body = dump_new({"source": {k: v for k, v in source.items() if v is not None}, "recommendations": []})
+    header = (
+        "# yaml-language-server: $schema=schema/plan.schema.json\n"
+        "# One plan file per report. Quote each recommendation in the report's own words, with:\n"
+        f'#   yotplan add recommendation --source {source_id} --text "..." --owner OWNER \\\n'
+        '#       --action-title "..." --action-due YYYY-MM-DD\n'
+    )
+    _create(session, path, header + body)
+    return f"added source {source_id} in {path} (created); add its recommendations with `yotplan add recommendation`"
+
+
+def _create(session: EditSession, path: Path, text: str) -> None:
+    """Create the new file `path` (never over another), under the session's lock."""
+    from yotplan.edit.safe_write import create_file
+
+    try:
+        create_file(path, text.encode("utf-8"))
+        session.created.append(str(path))
+    except FileExistsError:
+        raise EditRefused(f"{path} appeared while the edit was running; it was left as it is") from None
+    except OSError as exc:
+        raise EditRefused(f"cannot create {path}: {exc.strerror or exc}") from None
 
 
 def _board(session: EditSession, key: str) -> str:

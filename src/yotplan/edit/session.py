@@ -71,6 +71,8 @@ class EditSession:
         self.load_problems: list[Problem] = []
         self.notes: list[str] = []
         """What the reading said about itself (a cache refused): the CLI shows them."""
+        self.created: list[str] = []
+        """New files an edit made itself (a new plan file, a first boards.yaml): written too."""
         self.new_warnings: list[Problem] = []
         """Warnings the written edit brought (text that looks like personal data): the CLI shows them."""
 

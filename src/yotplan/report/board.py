@@ -176,6 +176,14 @@ class Report:
     """(source id, title, the report's own verdict) for the sources that record one."""
     meeting: MeetingHistory | None = None
     """With --meeting: the meeting reported for, and the plans at the board's meetings before it."""
+    service_name: str = ""
+    """The service's name (service.yaml), which heads the report; "" when it has none."""
+
+    @property
+    def title(self) -> str:
+        """`Torbay Youth Justice Service: improvement action plan, Board report`."""
+        plan = "improvement action plan, Board report"
+        return f"{self.service_name}: {plan}" if self.service_name else plan[:1].upper() + plan[1:]
 
     @property
     def indicators_in_full(self) -> list[IndicatorView]:
@@ -316,6 +324,7 @@ def build_report(
             if doc.model.source.conclusion
         ],
         meeting=meeting,
+        service_name=plans.service_name,
     )
 
 
