@@ -42,6 +42,13 @@ class ReportFormat(StrEnum):
     markdown = "markdown"
 
 
+class ReportPages(StrEnum):
+    """Which part of the report: all of it, or only what the meeting reads."""
+
+    all = "all"
+    meeting = "meeting"
+
+
 class ChangesFormat(StrEnum):
     table = "table"
     json = "json"
@@ -148,6 +155,12 @@ def report(
             "of its last 12 meetings (from git).",
         ),
     ] = None,
+    pages: Annotated[
+        ReportPages,
+        typer.Option(
+            "--pages", metavar="[all|meeting]", help="meeting: only the part for the meeting, for a Board pack."
+        ),
+    ] = ReportPages.all,
 ) -> None:
     """The Board report, as one HTML page or as Markdown.
 
@@ -164,8 +177,13 @@ def report(
     previous meeting, and a chart of the recommendations by RAG at each of its last 12 meetings.
     A meeting already held (before --today) is reported as the plans stood on its day.
 
+    Printed, every page is A4 and numbered, with the service and the as-at date at its foot;
+    --pages meeting prints only the part for the meeting (at most two pages), for the Board pack.
+
     Example: yotplan report --meeting yot-board@2022-09-13 -o board-report.html
     """
+    import dataclasses
+
     from yotplan.report.board import build_report, render_report
 
     folders = plans_folders(plans_dirs, plans_list)
@@ -198,6 +216,8 @@ def report(
         _warn(paper.problems, paper.changes.skipped if paper.changes else ())
         plans, history, changes = paper.plans, paper.history, paper.changes
     report = build_report(plans, as_at, changes=changes, filters=filters, meeting=history)
+    if pages is ReportPages.meeting:
+        report = dataclasses.replace(report, meeting_part_only=True)
     _write(render_report(report, fmt.value), output)
     finish(judged)
 

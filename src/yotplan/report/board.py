@@ -178,6 +178,13 @@ class Report:
     """With --meeting: the meeting reported for, and the plans at the board's meetings before it."""
     service_name: str = ""
     """The service's name (service.yaml), which heads the report; "" when it has none."""
+    meeting_part_only: bool = False
+    """Only the part for the meeting (`--pages meeting`), for a Board pack: no detail."""
+
+    @property
+    def footer(self) -> str:
+        """What every printed page says at its foot, beside its number: the service and the as-at date."""
+        return f"{self.service_name or 'Improvement action plan'} · as at {long_date(self.today)}"
 
     @property
     def title(self) -> str:
@@ -448,9 +455,19 @@ def template_environment() -> Environment:
         "measurement": measurement,
         "indicator_summary": describe_indicator,
         "indicator_change": describe_change,
+        "css_string": css_string,
     }
     env.filters.update(filters)
     return env
+
+
+def css_string(text: str) -> Any:
+    """`text` as a CSS string literal, every character but letters, digits and a few safe
+    marks escaped (`\\22 ` for a quote), so no value can end the string or the style sheet."""
+    from markupsafe import Markup
+
+    safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.:;()'-·")
+    return Markup('"' + "".join(c if c in safe else f"\\{ord(c):x} " for c in text) + '"')
 
 
 def long_date(day: date | None) -> str:
