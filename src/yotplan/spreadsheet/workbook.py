@@ -19,6 +19,7 @@ table has its header row frozen, an autofilter, capped column widths and wrapped
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import zipfile
@@ -61,7 +62,7 @@ LINE_HEIGHT = 15
 """Points per line of wrapped text (Calibri 11, the default font)."""
 
 Kind = Literal["text", "long", "date", "number", "rag"]
-WIDTH_CAPS: dict[Kind, int] = {"text": 30, "long": 60, "date": 12, "number": 12, "rag": 10}
+WIDTH_CAPS: dict[Kind, int] = {"text": 20, "long": 40, "date": 12, "number": 10, "rag": 10}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,16 @@ ACTION_COLUMNS = (
     Column("Completed", "date", lambda p: p[1].completed),
     Column("RAG", "rag", lambda p: p[1].rag),
     Column("Days left", "number", lambda p: p[1].days_left),
+    Column("Latest update", "long", lambda p: _latest_update(p[2])),
+    Column("Evidence", "long", lambda p: "\n".join(p[2].evidence)),
 )
+
+
+def _latest_update(action: Any) -> str:
+    latest = action.latest_update
+    return f"{latest.date.isoformat()}: {latest.note}" if latest is not None else ""
+
+
 OVERDUE_COLUMNS = (
     Column("Action ref", "text", lambda a: a.id),
     Column("Action", "long", lambda a: a.title),
@@ -158,7 +168,10 @@ def build_workbook(plans: PlanSet, today: date, filters: Filters = Filters()) ->
     from yotplan.views.indicators import indicators_view
 
     view = status_view(plans, today, filters=filters)
-    actions = [(rec, a) for rec in view.recommendations for a in rec.actions if filters.matches_owner(a.owner)]
+    models = {ref.action.id: ref.action for ref in plans.actions()}
+    actions = [
+        (rec, a, models[a.id]) for rec in view.recommendations for a in rec.actions if filters.matches_owner(a.owner)
+    ]
     overdue = overdue_actions(plans, today, filters)
     titles = {str(doc.model.source.id): str(doc.model.source.title) for doc in plans.plans}
 
@@ -166,11 +179,17 @@ def build_workbook(plans: PlanSet, today: date, filters: Filters = Filters()) ->
     summary = workbook.active
     assert summary is not None  # a new workbook has one sheet
     summary.title = SHEETS[0]
-    _summary_sheet(summary, view.recommendations, titles, overdue, today, filters)
-    _table(workbook.create_sheet(SHEETS[1]), REC_COLUMNS, view.recommendations)
+    service = plans.service_name or plans.service
+    _summary_sheet(summary, view.recommendations, titles, overdue, today, filters, service)
+    roles = {key: f"{owner.role}, {owner.agency}" for key, owner in plans.owners.items()}
+    recs = [dataclasses.replace(r, owner=roles.get(r.owner, r.owner)) for r in view.recommendations]
+    late = [dataclasses.replace(a, owner=roles.get(a.owner, a.owner)) for a in overdue]
+    _table(workbook.create_sheet(SHEETS[1]), REC_COLUMNS, recs)
     _table(workbook.create_sheet(SHEETS[2]), ACTION_COLUMNS, actions)
-    _table(workbook.create_sheet(SHEETS[3]), OVERDUE_COLUMNS, overdue)
+    _table(workbook.create_sheet(SHEETS[3]), OVERDUE_COLUMNS, late)
     _table(workbook.create_sheet(SHEETS[4]), INDICATOR_COLUMNS, indicators_view(plans, today, filters))
+    for sheet in workbook.worksheets:
+        _print_setup(sheet, service, today)
     stats = ExportSummary(today, len(view.recommendations), len(actions), len(overdue))
     return _save(workbook, today), stats
 
@@ -182,10 +201,12 @@ def _summary_sheet(
     overdue: Sequence[ActionView],
     today: date,
     filters: Filters,
+    service: str = "",
 ) -> None:
     from openpyxl.styles import Alignment, Font
 
-    _put(sheet, 1, 1, "Board pack: improvement action plans").font = Font(bold=True, size=14)
+    title = f"{service}: Board pack, improvement action plans" if service else "Board pack: improvement action plans"
+    _put(sheet, 1, 1, title).font = Font(bold=True, size=14)
     _put(sheet, 2, 1, "As at").font = Font(bold=True)
     _put(sheet, 2, 2, today).alignment = Alignment(horizontal="left")
     if filters.sources or filters.owners:
@@ -255,10 +276,36 @@ def _table(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Any], top
     sheet.freeze_panes = f"A{top + 1}"
     sheet.auto_filter.ref = f"A{top}:{last}{top + max(len(rows), 1)}"
     sheet.print_title_rows = f"{top}:{top}"
+
+
+MIN_PRINT_SCALE = 73
+"""Per cent: Calibri 11 at 73% prints at 8 pt, the least a Board member can read. A sheet that
+fits A4 landscape at a larger scale prints at that scale (up to 100%); a wider one runs on to a
+second page across rather than shrink to a size nobody can read."""
+PRINTABLE_WIDTH = 118
+"""Column-width units (characters) across A4 landscape inside 0.4-inch margins, at 100%."""
+
+
+def _print_setup(sheet: Worksheet, service: str, today: date) -> None:
+    """A4 landscape at a readable scale, with the service and the as-at date in the header and
+    footer, and the page number and count."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    from openpyxl.utils import get_column_letter
+
+    used = sum(sheet.column_dimensions[get_column_letter(i)].width or 13 for i in range(1, sheet.max_column + 1))
+    sheet.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(100 * PRINTABLE_WIDTH / max(used, 1))))
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    months = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")  # fmt: skip
+    as_at = f"as at {today.day} {months[today.month - 1]} {today.year}"
+    header, footer = sheet.oddHeader, sheet.oddFooter
+    assert header is not None
+    assert footer is not None
+    header.left.text = f"{service} Board pack: {sheet.title}".replace("&", "&&")
+    header.right.text = as_at
+    footer.left.text = f"{service} · {as_at}".replace("&", "&&")
+    footer.right.text = "Page &P of &N"
 
 
 def _width(value: Any) -> int:
