@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
 from yotplan.cli import app
@@ -16,6 +17,17 @@ SHIPPED_PLANS = REPO / "plans"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = "2022-06-01"
 """A fixed 'today' for CLI tests: after the review (2022-05-06), before most due dates."""
+
+settings.register_profile(
+    "yotplan",
+    derandomize=True,  # the same examples on every run and every machine: a red run is reproducible
+    database=None,  # nothing learnt on one machine changes what another tries
+    max_examples=100,  # tests that need more or fewer say so
+    deadline=None,  # no wall-clock assertion: a busy machine must not fail a property
+    # too_slow measures how long generating the data took, which also depends on the machine's load.
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("yotplan")
 
 
 @pytest.fixture(scope="session", autouse=True)
