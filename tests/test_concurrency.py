@@ -24,7 +24,7 @@ from yotplan.errors import PlansLocked
 from conftest import TODAY, Invoke
 
 HMIP = "hmip-inspection.yaml"
-WAIT = 30.0
+WAIT = 120.0  # only a safety net: how long to wait for a process that should end
 
 
 def wait_for(path: Path, process: subprocess.Popen[str]) -> None:

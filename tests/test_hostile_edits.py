@@ -25,7 +25,7 @@ from yotplan.edit.safe_write import TEST_PAUSE_ENV
 from conftest import SHIPPED_PLANS, Invoke
 
 HMIP = "hmip-inspection.yaml"
-WAIT = 30.0
+WAIT = 120.0  # only a safety net: how long to wait for a process that should end
 
 # Case 6: an edit finishing another program's torn save -----------------------------------------
 
