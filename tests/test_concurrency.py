@@ -7,12 +7,13 @@ holding the plans folder's lock, until the test lets it go (or kills it).
 
 from __future__ import annotations
 
-import random
+import select
 import signal
 import subprocess
 import time
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -53,16 +54,24 @@ def temp_files(folder: Path) -> list[Path]:
     return sorted(folder.glob(f"*{TEMP_SUFFIX}"))
 
 
+def first_line(stream: IO[str], process: subprocess.Popen[str]) -> str:
+    """The next line `process` writes to `stream` (a pipe), waiting for it; the deadline is only a safety net."""
+    ready, _, _ = select.select([stream], [], [], WAIT)
+    assert ready, f"the process wrote nothing in {WAIT:g} s (still running: {process.poll() is None})"
+    return stream.readline()
+
+
 def test_a_second_edit_waits_for_the_first_and_both_apply(plans: Path, tmp_path: Path) -> None:
     first = paused_update(plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked", "--reason", "Waiting for CAMHS")
     second = yotplan_process("update", "HMIP-1.3", "--status", "in-progress", "--plans", plans, "--today", TODAY)
-    time.sleep(1.5)  # long enough for the second to start, load and reach the lock
+    assert second.stderr is not None
+    notice = first_line(second.stderr, second)  # the second edit has reached the lock and says it waits
+    assert notice == f"yotplan: waiting for another yotplan edit of {plans} to finish (for up to 60 s)\n"
     assert second.poll() is None, "the second edit did not wait for the lock"
     (tmp_path / "hook" / "resume").touch()
     assert finish(first)[0] == 0
     code, out, err = finish(second)
-    assert code == 0
-    assert err == f"yotplan: waiting for another yotplan edit of {plans} to finish (for up to 60 s)\n"
+    assert (code, err) == (0, "")
     assert out.startswith("updated HMIP-1.3")
     text = (plans / HMIP).read_text(encoding="utf-8")
     assert "      - id: HMIP-1.1\n" in text
@@ -132,24 +141,31 @@ def test_a_process_killed_inside_the_write_leaves_the_old_file(cli: Invoke, plan
 
 
 def test_killed_at_any_moment_the_file_is_the_old_one_or_the_new_one(plans: Path, tmp_path: Path) -> None:
+    """SIGKILL at three known moments, reached through the test hook rather than guessed with sleeps:
+    as the process starts, inside the write (temporary file complete, lock held), and as the write
+    is let go on (before, during or after the rename)."""
     path = plans / HMIP
     old = path.read_bytes()
     args = ("log", "HMIP-1.1", "Killed or not.", "--plans", plans, "--today", TODAY)
     assert finish(yotplan_process(*args))[0] == 0
     new = path.read_bytes()
     assert new != old
-    chance = random.Random(20220601)
-    outcomes = set()
-    for _ in range(8):
+    outcomes = {}
+    for moment in ("as it starts", "inside the write", "as the write goes on"):
         path.write_bytes(old)
-        process = yotplan_process(*args)
-        time.sleep(chance.uniform(0.05, 0.9))
+        hook = tmp_path / moment.replace(" ", "-")
+        hook.mkdir()
+        process = yotplan_process(*args, env={TEST_PAUSE_ENV: str(hook)})
+        if moment != "as it starts":
+            wait_for(hook / "paused", process)
+        if moment == "as the write goes on":
+            (hook / "resume").touch()
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=WAIT)
         now = path.read_bytes()
-        assert now in (old, new)
-        outcomes.add(now == new)
+        assert now in (old, new), moment
+        outcomes[moment] = now == new
         for leftover in temp_files(plans):
             assert not leftover.name.endswith((".yaml", ".yml"))
             leftover.unlink()
-    assert outcomes  # each run ended in one of the two states (which ones depends on the machine's speed)
+    assert outcomes["inside the write"] is False  # the rename had not happened: the old file, whole

@@ -16,11 +16,17 @@ over the target and fsyncs the folder so the rename itself survives a power cut.
   processes are serialised by the lock.
 
 Test hook: when the environment variable `_YOTPLAN_TEST_PAUSE_BEFORE_REPLACE` holds the
-absolute path of an existing folder, `replace_file` writes the file `paused` (holding its
-pid) into that folder after the temporary file is complete and before the re-check and
-rename, then waits (up to 60 s) until a file named `resume` appears there. The
-concurrency tests use it to kill or race a process inside the write. It does nothing
-unless that variable names an existing folder, so it cannot fire by accident.
+absolute path of an existing folder, the edit stops at two named points and waits (up to
+60 s) until a file named `resume` appears in that folder:
+
+- `replace_file` writes the file `paused` (holding its pid) there after the temporary file
+  is complete and before the re-check and rename;
+- `read_settled` writes the file `settling` there when it is about to wait for a file that
+  changed less than YOTPLAN_SETTLE_SECONDS ago to settle (never when that is 0).
+
+The concurrency tests use it to kill or race a process at a known point, instead of
+guessing with sleeps. It does nothing unless that variable names an existing folder, so it
+cannot fire by accident.
 """
 
 from __future__ import annotations
@@ -90,7 +96,8 @@ def read_settled(path: Path, shown: str) -> bytes:
             )
         age = time.time() - before.st_mtime_ns / 1e9
         if 0 <= age < settle:
-            time.sleep(settle - age)
+            _pause_for_tests("settling")
+            _wait_to_settle(fd, before, time.monotonic() + settle - age, shown)
         chunks = []
         remaining = before.st_size + 1  # one byte more: a file that grew is noticed
         while remaining > 0 and (chunk := os.read(fd, remaining)):
@@ -115,6 +122,20 @@ def read_settled(path: Path, shown: str) -> bytes:
             "nothing was written: try again when it has finished"
         )
     return data
+
+
+_SETTLE_POLL = 0.05
+
+
+def _wait_to_settle(fd: int, before: os.stat_result, until: float, shown: str) -> None:
+    """Wait until the monotonic time `until`, refusing as soon as the file changes meanwhile."""
+    while (left := until - time.monotonic()) > 0:
+        time.sleep(min(_SETTLE_POLL, left))
+        if _identity(os.fstat(fd)) != _identity(before):
+            raise FileChangedOnDisk(
+                f"{shown} changed on disk while this edit was reading it (another program saving it?); "
+                "nothing was written: try again when it has finished"
+            )
 
 
 def _settle_seconds() -> float:
@@ -256,12 +277,12 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _pause_for_tests() -> None:
+def _pause_for_tests(point: str = "paused") -> None:
     """The documented test hook (see the module docstring); does nothing in normal use."""
     folder = os.environ.get(TEST_PAUSE_ENV)
     if not folder or not os.path.isabs(folder) or not os.path.isdir(folder):
         return
-    Path(folder, "paused").write_text(str(os.getpid()), encoding="utf-8")
+    Path(folder, point).write_text(str(os.getpid()), encoding="utf-8")
     deadline = time.monotonic() + _TEST_PAUSE_LIMIT
     while not os.path.exists(os.path.join(folder, "resume")) and time.monotonic() < deadline:
         time.sleep(0.01)
