@@ -35,6 +35,7 @@ import contextlib
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -152,10 +153,10 @@ def _identity(info: os.stat_result) -> tuple[int, int, int, int]:
 def _open_for_writing(fd: int) -> bool:
     """Whether another process has this file open for writing (Linux only; elsewhere, or where
     leases are not allowed, False: the other checks still apply)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
+    if sys.platform != "linux":  # pragma: no cover - leases are Linux's
         return False
+    import fcntl
+
     setlease = getattr(fcntl, "F_SETLEASE", None)
     if setlease is None:  # pragma: no cover - not Linux
         return False
