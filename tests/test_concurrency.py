@@ -7,9 +7,11 @@ holding the plans folder's lock, until the test lets it go (or kills it).
 
 from __future__ import annotations
 
-import select
+import os
+import queue
 import signal
 import subprocess
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -55,10 +57,14 @@ def temp_files(folder: Path) -> list[Path]:
 
 
 def first_line(stream: IO[str], process: subprocess.Popen[str]) -> str:
-    """The next line `process` writes to `stream` (a pipe), waiting for it; the deadline is only a safety net."""
-    ready, _, _ = select.select([stream], [], [], WAIT)
-    assert ready, f"the process wrote nothing in {WAIT:g} s (still running: {process.poll() is None})"
-    return stream.readline()
+    """The next line `process` writes to `stream` (a pipe), waiting for it; the deadline is only a
+    safety net. A thread reads, so that this works where `select` takes no pipes (Windows)."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=WAIT)
+    except queue.Empty:
+        raise AssertionError(f"the process wrote nothing in {WAIT:g} s (running: {process.poll() is None})") from None
 
 
 def test_a_second_edit_waits_for_the_first_and_both_apply(plans: Path, tmp_path: Path) -> None:
@@ -127,8 +133,8 @@ def test_a_file_saved_by_an_editor_during_an_edit_is_not_overwritten(plans: Path
 def test_a_process_killed_inside_the_write_leaves_the_old_file(cli: Invoke, plans: Path, tmp_path: Path) -> None:
     before = (plans / HMIP).read_bytes()
     victim = paused_update(plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked", "--reason", "Waiting for CAMHS")
-    victim.send_signal(signal.SIGKILL)
-    assert finish(victim)[0] == -signal.SIGKILL
+    victim.kill()  # SIGKILL; TerminateProcess on Windows
+    assert finish(victim)[0] == (-signal.SIGKILL if os.name == "posix" else 1)
     assert (plans / HMIP).read_bytes() == before
     [leftover] = temp_files(plans)
     assert leftover.name.startswith(".hmip-inspection.yaml.")
@@ -160,7 +166,7 @@ def test_killed_at_any_moment_the_file_is_the_old_one_or_the_new_one(plans: Path
             wait_for(hook / "paused", process)
         if moment == "as the write goes on":
             (hook / "resume").touch()
-        process.send_signal(signal.SIGKILL)
+        process.kill()
         process.communicate(timeout=WAIT)
         now = path.read_bytes()
         assert now in (old, new), moment
