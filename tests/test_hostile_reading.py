@@ -32,6 +32,7 @@ from hostile_support import (
     start,
     yotplan_env,
 )
+from yotplan.edit.safe_write import TEST_PAUSE_ENV
 
 from conftest import SHIPPED_PLANS
 
@@ -252,17 +253,16 @@ def console_script() -> list[str]:
 @pytest.fixture(scope="module")
 def interrupted(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[float, int, str]]:
     """Ctrl-C (SIGINT) at moments from 15 ms into `yotplan status`, closer together early on (each
-    15 % later than the one before): 24 moments up to 0.3 s, and on until one lands inside yotplan
-    (exit 130) or the command finishes first, so that a slow machine sweeps start-up too:
-    (when, exit code, stderr)."""
+    15 % later than the one before): 24 moments up to 0.3 s, and on (up to 30 s) until one lands
+    inside yotplan (exit 130), so that a slow machine sweeps start-up too; then one Ctrl-C known to
+    land inside yotplan, at an event (an edit stopped at the test hook, its lock held), recorded as
+    at -1 s: (when, exit code, stderr)."""
     plans = tmp_path_factory.mktemp("ctrl-c") / "plans"
     shutil.copytree(SHIPPED_PLANS, plans)
     outcomes: list[tuple[float, int, str]] = []
     for step in itertools.count():
         when = 0.015 * 1.15**step
-        landed = any(code == 130 for _, code, _ in outcomes)
-        finished_first = bool(outcomes) and outcomes[-1][1] == 0
-        if step >= 24 and (landed or finished_first or when > TIMEOUT):
+        if step >= 24 and (any(code == 130 for _, code, _ in outcomes) or when > 30):
             break
         process = subprocess.Popen(
             [*console_script(), "status", "--plans", str(plans), "--today", TODAY],
@@ -274,6 +274,21 @@ def interrupted(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[float, i
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=TIMEOUT)
         outcomes.append((when, process.returncode, err.decode("utf-8", "replace")))
+    hook = tmp_path_factory.mktemp("ctrl-c-hook")
+    edit = subprocess.Popen(
+        [*console_script(), "log", "HMIP-1.1", "Interrupted.", "--plans", str(plans), "--today", TODAY],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=yotplan_env({TEST_PAUSE_ENV: str(hook)}),
+    )
+    deadline = time.monotonic() + TIMEOUT  # only a safety net
+    while not (hook / "paused").exists():
+        assert edit.poll() is None, edit.communicate()
+        assert time.monotonic() < deadline, "the edit never reached the test hook"
+        time.sleep(0.01)
+    edit.send_signal(signal.SIGINT)
+    _, err = edit.communicate(timeout=TIMEOUT)
+    outcomes.append((-1.0, edit.returncode, err.decode("utf-8", "replace")))
     return outcomes
 
 
@@ -293,7 +308,7 @@ def test_ctrl_c_during_start_up_prints_no_traceback(interrupted: list[tuple[floa
             # lines, never yotplan's, may come with the one line.
             ours = err.split("Exception ignored in: <function _get_module_lock")[0]
             assert ours == "yotplan: interrupted\n", f"Ctrl-C at {when * 1000:.0f} ms:\n{err}"
-    assert any(code == 130 for _, code, _ in interrupted), interrupted  # the sweep did land in start-up
+    assert interrupted[-1][1] == 130, interrupted  # the Ctrl-C at the event landed inside yotplan
 
 
 @pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
