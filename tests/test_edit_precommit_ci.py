@@ -8,6 +8,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -89,8 +90,13 @@ def test_ci_and_the_readme_install_the_pinned_test_tools() -> None:
     ]
     assert pins
     assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[^=\s]+", line) for line in pins), pins
-    names = {line.split("==")[0].lower().replace("_", "-") for line in pins}
+    names = {line.split("==")[0].lower().replace("_", "-").replace(".", "-") for line in pins}
     assert {"pytest", "hypothesis", "pytest-xdist", "pytest-cov", "ruff", "mypy"} <= names
+    # Every dependency, runtime and test, is pinned: a new one added to pyproject.toml needs its pin too.
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        name = re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-").replace(".", "-")
+        assert name in names, f"{requirement} is not pinned in constraints/test.txt"
 
 
 def test_every_job_has_a_timeout() -> None:
