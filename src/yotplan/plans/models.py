@@ -143,6 +143,9 @@ Status = Literal["not-started", "in-progress", "blocked", "done", "dropped"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 Basis = Literal["evidenced", "assumed"]
 BASES: tuple[str, ...] = Basis.__args__  # type: ignore[attr-defined]
+UndatedKind = Literal["to-be-confirmed", "ongoing"]
+"""An action with no fixed date: `to-be-confirmed` (a date will be set) or `ongoing` (continuous work)."""
+UNDATED_KINDS: tuple[str, ...] = UndatedKind.__args__  # type: ignore[attr-defined]
 SourceKind = Literal["inspection", "peer-review", "improvement-review", "self-assessment", "other"]
 SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__  # type: ignore[attr-defined]
 
@@ -167,6 +170,8 @@ class Action:
     title: Text
     owner: str | None = None
     due: IsoDate | None = None
+    undated: UndatedKind | None = None
+    """Instead of `due`, for an action whose date is not fixed (see docs/plan-format.md)."""
     status: Status = "not-started"
     basis: Basis | None = None
     """What the status rests on: evidenced (a quote in `evidence`, or an update) or assumed (the
@@ -182,6 +187,8 @@ class Action:
     updates: list[Update] = field(default_factory=list)
     evidence: list[Text] = field(default_factory=list)
     """Quotes or links that back the status."""
+    review: list[Text] = field(default_factory=list)
+    """What a person should check, left by `yotplan import` (the sheet's own words); `check` warns until removed."""
 
     @property
     def is_open(self) -> bool:

@@ -44,6 +44,15 @@ class ActionView:
     """evidenced or assumed (`Action.status_basis`); None when the plan does not say."""
     completed_basis: str | None = None
     """assumed when the completion date is the plan's, not the source's."""
+    undated: str | None = None
+    """`to-be-confirmed` or `ongoing` for an action with no date (see `due_text`)."""
+
+    @property
+    def due_text(self) -> str:
+        """The due date as shown: the date, or why there is none ("to be confirmed", "ongoing")."""
+        if self.due is not None:
+            return self.due.isoformat()
+        return (self.undated or "").replace("-", " ")
 
     @property
     def days_overdue(self) -> int:
@@ -55,6 +64,7 @@ class ActionView:
             "title": self.title,
             "owner": self.owner,
             "due": _iso(self.due),
+            "undated": self.undated,
             "status": self.status,
             "basis": self.basis,
             "completed": _iso(self.completed),
@@ -257,6 +267,7 @@ def action_view(ref: ActionRef, today: date, soon: int = DEFAULT_SOON_DAYS, serv
         service=service,
         basis=action.status_basis,
         completed_basis=action.completed_basis if action.completed is not None else None,
+        undated=action.undated if action.due is None else None,
     )
 
 
