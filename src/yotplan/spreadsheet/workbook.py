@@ -306,10 +306,19 @@ def _colour(cell: Any, rag: str) -> None:
     cell.font = Font(bold=cell.font.bold, color=ink.lstrip("#").upper())
 
 
+ZIP_LAST_DAY = date(2107, 12, 31)
+"""A zip entry's timestamp is an MS-DOS date: its year is 1980 plus 7 bits, so 2107 is the last."""
+
+
 def _save(workbook: Workbook, today: date) -> bytes:
     """The workbook's bytes, the same for the same content and day."""
     from openpyxl.writer.excel import ExcelWriter
 
+    if today > ZIP_LAST_DAY:
+        raise SpreadsheetError(
+            f"cannot export as at {today.isoformat()}: an .xlsx workbook is a zip file, whose dates end on "
+            f"{ZIP_LAST_DAY.isoformat()}; give --today {ZIP_LAST_DAY.isoformat()} or earlier"
+        )
     stamp = datetime.combine(today, time())
     workbook.properties.creator = "yotplan"
     workbook.properties.title = "Board pack"
