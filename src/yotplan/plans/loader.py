@@ -6,6 +6,7 @@ parsed or validated; PyYAML and the validation code are imported only when a fil
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import stat
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from yotplan.plans.limits import MAX_FILE_BYTES
-from yotplan.plans.links import leads_outside
+from yotplan.plans.links import folder_leads_outside, link_leads_outside
 from yotplan.plans.models import BoardsFile, Model, OwnersFile, PlanFile, ServiceFile
 from yotplan.plans.planset import Document, PlanSet
 from yotplan.problems import Problem
@@ -95,6 +96,9 @@ def find_plan_files(root: Path) -> tuple[dict[str, list[Path]], list[Path]]:
     return registries, plans
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
 class _TooBig(Exception):
     def __init__(self, size: int) -> None:
         self.size = size
@@ -113,10 +117,23 @@ def _read_bytes(path: Path) -> bytes:
     """The file's bytes; raises _TooBig past the size limit without reading more than it, and
     _NotAFile for a FIFO, a device or a socket, which it never reads (a FIFO would hang), and
     for a link leading outside the repository, which it never opens (`yotplan.plans.links`)."""
-    outside = leads_outside(path)
+    outside = folder_leads_outside(path)
     if outside is not None:
         raise _NotAFile("a link", outside)
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    if not _NOFOLLOW and os.path.islink(path):  # pragma: no cover - Windows has no O_NOFOLLOW
+        outside = link_leads_outside(path)
+        if outside is not None:
+            raise _NotAFile("a link", outside)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags | _NOFOLLOW)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        outside = link_leads_outside(path)  # a link: followed only if it stays inside
+        if outside is not None:
+            raise _NotAFile("a link", outside) from None
+        fd = os.open(path, flags)
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
