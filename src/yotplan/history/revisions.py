@@ -76,7 +76,7 @@ _HASH_LIKE = re.compile(r"[0-9a-fA-F]{4,64}")
 
 def commit_date(repo: GitRepo, commit: str) -> str:
     """The committer date of `commit`, YYYY-MM-DD in its own time zone."""
-    return git(repo.top, "show", "-s", "--format=%cs", commit).decode("ascii").strip()
+    return git(repo, "show", "-s", "--format=%cs", commit).decode("ascii").strip()
 
 
 @dataclass(frozen=True, slots=True)
