@@ -1,0 +1,80 @@
+"""`yotplan import` reads a merged cell as a person sees it: its value in every row of the merge.
+
+A lead merged down the rows of the actions they own is common in service workbooks; without
+spreading the merge, the second row has no lead and its action is lost. Each workbook is a real
+.xlsx made here with openpyxl, imported through the CLI.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from conftest import Invoke
+
+AS_AT = "2022-10-01"
+
+
+def workbook_with_merges(path: Path, merges: list[str]) -> Path:
+    """One recommendation with two actions in rows 2-3, a second with one in row 4; `merges` merged."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Ref", "Recommendation", "Action", "Lead", "Target Date"])
+    sheet.append(["1", "Strengthen the Board", "Secure CAMHS attendance", "Head of Service", date(2022, 7, 31)])
+    sheet.append([None, None, "Brief Board members", None, date(2022, 8, 31)])
+    sheet.append(["2", "Review capacity", "Appoint a YOT Manager", "Director", date(2022, 9, 30)])
+    for merged in merges:
+        sheet.merge_cells(merged)
+    book.save(path)
+    return path
+
+
+def test_a_lead_merged_down_two_rows_owns_both_actions(cli: Invoke, tmp_path: Path) -> None:
+    path = workbook_with_merges(tmp_path / "plan.xlsx", ["A2:A3", "B2:B3", "D2:D3"])
+    out = tmp_path / "out"
+    result = cli("import", path, "-o", out, "--source-id", "HMIP", "--today", AS_AT)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[-1] == "2 recommendations, 3 actions, 2 owners; 0 rows skipped"
+    text = (out / "hmip.yaml").read_text(encoding="utf-8")
+    assert text.split("recommendations:\n", 1)[1] == (
+        "  - id: HMIP-1\n"
+        "    text: Strengthen the Board\n"
+        "    owner: head-of-service\n"
+        "    actions:\n"
+        "      - id: HMIP-1.1\n"
+        "        title: Secure CAMHS attendance\n"
+        "        owner: head-of-service\n"
+        "        due: 2022-07-31\n"
+        "        status: not-started\n"
+        "      - id: HMIP-1.2\n"
+        "        title: Brief Board members\n"
+        "        owner: head-of-service\n"
+        "        due: 2022-08-31\n"
+        "        status: not-started\n"
+        "\n"
+        "  - id: HMIP-2\n"
+        "    text: Review capacity\n"
+        "    owner: director\n"
+        "    actions:\n"
+        "      - id: HMIP-2.1\n"
+        "        title: Appoint a YOT Manager\n"
+        "        owner: director\n"
+        "        due: 2022-09-30\n"
+        "        status: not-started\n"
+    )
+
+
+def test_a_merge_across_columns_stays_one_cell(cli: Invoke, tmp_path: Path) -> None:
+    """Only the merge's first column takes its value: a lead merged across Lead and Target Date
+    gives no due date (and says so), it does not become one."""
+    path = workbook_with_merges(tmp_path / "plan.xlsx", ["A2:A3", "B2:B3", "D4:E4"])
+    out = tmp_path / "out"
+    result = cli("import", path, "-o", out, "--source-id", "HMIP", "--today", AS_AT)
+    assert result.stderr.splitlines() == [
+        f"{path}:3: no lead; fill in the 'Lead' column",
+        f"{path}:4: no target date; fill in the 'Target Date' column",
+    ]
