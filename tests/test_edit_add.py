@@ -254,8 +254,13 @@ def test_an_existing_owner_is_refused(cli: Invoke, plans: Path) -> None:
 
 @pytest.mark.parametrize("key", ["two words", "-dash", "a:b", "ünïcode"])
 def test_an_owner_key_must_be_a_slug(cli: Invoke, plans: Path, key: str) -> None:
-    result = cli("add", "owner", key, "--role", "r", "--agency", "a", "--plans", plans, "--today", TODAY)
+    before = (plans / "owners.yaml").read_bytes()
+    # after `--`, so that `-dash` reaches the key's check rather than the option parser
+    result = cli("add", "owner", "--role", "r", "--agency", "a", "--plans", plans, "--today", TODAY, "--", key)
     assert result.exit_code == 2
+    message = f"Invalid value for 'KEY': {key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager"
+    assert message in " ".join(result.stderr.replace("│", " ").split())
+    assert (plans / "owners.yaml").read_bytes() == before
 
 
 def test_an_owner_into_an_empty_owners_file(cli: Invoke, tmp_path: Path) -> None:
