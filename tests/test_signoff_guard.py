@@ -72,3 +72,40 @@ def test_with_a_reason_the_open_recommendation_is_signed_off(cli: Invoke, open_r
     )
     assert before.count(last) == 1
     assert (plans / HMIP).read_text(encoding="utf-8") == before.replace(last, last + closure)
+
+
+def test_a_delivered_recommendation_is_refused_until_its_indicator_meets_its_target(
+    cli: Invoke, open_recommendation: Path
+) -> None:
+    """What it lacks is named: no reading; a reading short of the target; the target's value
+    reached before its date (met means at or after the target date). Then it is signed off."""
+    plans = open_recommendation
+    (plans / "boards.yaml").write_text(BOARDS + "      - date: 2023-02-14\n", encoding="utf-8")
+    for action in ("HMIP-6.1", "HMIP-6.2"):
+        done = cli("update", action, "--status", "done", "--plans", plans, "--today", "2022-09-01")
+        assert done.exit_code == 0, done.stderr
+    name = "Children receiving an out-of-court disposal who have a completed assessment"
+    outcomes = []
+    steps = [(None, "2022-09-13"), (("80", "2022-09-05"), "2022-09-13"), (("100", "2022-09-12"), "2022-09-13")]
+    steps.append((("100", "2023-02-01"), "2023-02-14"))
+    for reading, meeting in steps:
+        if reading is not None:
+            value, day = reading
+            recorded = cli(
+                "record", "HMIP-6-ocd-assessed", value, "--date", day, "--plans", plans, "--today", "2023-03-01"
+            )
+            assert recorded.exit_code == 0, recorded.stderr
+        before = folder_bytes(plans)
+        result = cli("signoff", "HMIP-6", "-m", f"yot-board@{meeting}", "--plans", plans, "--today", "2023-03-01")
+        outcomes.append(result.stderr.splitlines()[0] if result.exit_code else result.stdout)
+        if result.exit_code:
+            assert folder_bytes(plans) == before
+    fix = 'a board signs off a recommendation whose impact is shown, or gives --reason "why it closes it anyway", '
+    fix += "which is kept in the file"
+    refused = "yotplan: error: HMIP-6 is delivered, not impact-evidenced"
+    assert outcomes == [
+        f"{refused} ({name}: no reading yet (target 100% by 2023-01-31)): {fix}",
+        f"{refused} ({name}: 80% on 2022-09-05, target 100% by 2023-01-31): {fix}",
+        f"{refused} ({name}: 100% on 2022-09-12, target 100% by 2023-01-31): {fix}",
+        f"signed off HMIP-6 at yot-board@2023-02-14 in {plans / HMIP}\n",
+    ]
