@@ -68,3 +68,10 @@ def test_a_file_with_nul_bytes_is_not_a_csv(cli: Invoke, tmp_path: Path) -> None
         f"yotplan: error: {path}: not a text file (it holds NUL bytes); save the action plan as .csv or .xlsx\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_row_shorter_than_the_header_has_no_rag(cli: Invoke, tmp_path: Path) -> None:
+    """Spreadsheets drop empty cells at the end of a row: the missing RAG cell is blank."""
+    path = tmp_path / "plan.csv"
+    path.write_text(",".join([*HEADER, "RAG"]) + "\n" + ",".join(ROW) + "\n", encoding="utf-8")
+    assert imported(cli, path) == EXPECTED
