@@ -1,4 +1,5 @@
-"""`yotplan import` reads a merged cell as a person sees it: its value in every row of the merge.
+"""`yotplan import` reads a sheet as a person sees it: a merged cell's value (and colour) in every row
+of the merge and no further; rows closed to no height are hidden.
 
 A lead merged down the rows of the actions they own is common in service workbooks; without
 spreading the merge, the second row has no lead and its action is lost. Each workbook is a real
@@ -7,10 +8,12 @@ spreading the merge, the second row has no lead and its action is lost. Each wor
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 
 from conftest import Invoke
 
@@ -78,3 +81,69 @@ def test_a_merge_across_columns_stays_one_cell(cli: Invoke, tmp_path: Path) -> N
         f"{path}:3: no lead; fill in the 'Lead' column",
         f"{path}:4: no target date; fill in the 'Target Date' column",
     ]
+
+
+def test_a_merge_ends_at_its_last_row(cli: Invoke, tmp_path: Path) -> None:
+    """The row under a merged lead is not part of it: its own empty lead is reported."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Ref", "Recommendation", "Action", "Lead", "Target Date"])
+    sheet.append(["1", "Strengthen the Board", "Secure CAMHS attendance", "Head of Service", date(2022, 7, 31)])
+    sheet.append([None, None, "Brief Board members", None, date(2022, 8, 31)])
+    sheet.append([None, None, "Report to the Board", None, date(2022, 9, 30)])
+    for merged in ("A2:A4", "B2:B4", "D2:D3"):
+        sheet.merge_cells(merged)
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    result = cli("import", path, "-o", tmp_path / "out", "--source-id", "HMIP", "--today", AS_AT)
+    assert result.stderr.splitlines() == [f"{path}:4: no lead; fill in the 'Lead' column"]
+    assert "        title: Brief Board members\n        owner: head-of-service\n" in (
+        tmp_path / "out" / "hmip.yaml"
+    ).read_text(encoding="utf-8")
+
+
+def test_a_rag_colour_merged_down_two_rows_colours_both(cli: Invoke, tmp_path: Path) -> None:
+    """A RAG cell merged down its actions and coloured by hand, with no text: both rows are red."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Ref", "Recommendation", "Action", "Lead", "Target Date", "RAG"])
+    sheet.append(["1", "Strengthen the Board", "Secure CAMHS attendance", "Head of Service", date(2022, 7, 31)])
+    sheet.append([None, None, "Brief Board members", "Head of Service", date(2022, 8, 31)])
+    for merged in ("A2:A3", "B2:B3", "F2:F3"):
+        sheet.merge_cells(merged)
+    sheet["F2"].fill = PatternFill(fill_type="solid", fgColor="FF0000")
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    out = tmp_path / "out"
+    result = cli("import", path, "-o", out, "--source-id", "HMIP", "--today", AS_AT)
+    assert result.exit_code == 0, result.stderr
+    for row in (2, 3):
+        assert f"{path}:{row}: RAG read from the cell's fill colour: red" in result.stdout
+    text = (out / "hmip.yaml").read_text(encoding="utf-8")
+    assert text.count("        status: in-progress\n") == 2
+
+
+def with_row_heights(path: Path, heights: dict[int, str]) -> None:
+    """Give rows a height in the sheet's XML as Excel writes it (`ht="0" customHeight="1"` for a
+    row dragged closed); openpyxl leaves a height of 0 out when it saves."""
+    with zipfile.ZipFile(path) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    for row, height in heights.items():
+        assert f'<row r="{row}">' in sheet
+        sheet = sheet.replace(f'<row r="{row}">', f'<row r="{row}" ht="{height}" customHeight="1">')
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for name, data in parts.items():
+            rewritten.writestr(name, data)
+
+
+def test_a_row_of_no_height_is_hidden_and_a_tall_row_is_not(cli: Invoke, tmp_path: Path) -> None:
+    path = workbook_with_merges(tmp_path / "plan.xlsx", [])
+    with_row_heights(path, {3: "0", 4: "45"})
+    result = cli("import", path, "-o", tmp_path / "out", "--source-id", "HMIP", "--today", AS_AT)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "2 recommendations, 2 actions, 2 owners; 1 row skipped (1 hidden)"
+    assert "Brief Board members" not in (tmp_path / "out" / "hmip.yaml").read_text(encoding="utf-8")
