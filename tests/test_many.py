@@ -101,6 +101,20 @@ def test_the_pool_gives_what_loading_one_folder_after_another_gives(services: Pa
     shutil.rmtree(own_cache, ignore_errors=True)
     pooled = judge(folders, TODAY, parallel=True)
     assert as_seen(pooled) == as_seen(one_by_one)
+
+
+def test_the_pool_keeps_a_service_files_findings(services: Path, own_cache: Path) -> None:
+    """Issue 17: service.yaml is searched for personal data too, and its findings and document
+    come back from a worker as they are made here."""
+    folders = folders_of(services)
+    service = next(folder / "service.yaml" for folder in folders if (folder / "service.yaml").exists())
+    text = service.read_text(encoding="utf-8")
+    service.write_text(text.replace("name: ", "name: Duty phone 07700 900123, ", 1), encoding="utf-8")
+    one_by_one = judge(folders, TODAY, parallel=False)
+    shutil.rmtree(own_cache, ignore_errors=True)
+    pooled = judge(folders, TODAY, parallel=True)
+    assert as_seen(pooled) == as_seen(one_by_one)
+    assert [p.code for p in pooled.problems if p.path.endswith("service.yaml")] == ["YP305"]
     assert len(one_by_one.problems) > SERVICES  # overdue and stale warnings in every service
     warm = judge(folders, TODAY)  # from the entries the workers wrote
     assert as_seen(warm) == as_seen(one_by_one)

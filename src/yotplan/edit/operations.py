@@ -138,6 +138,8 @@ def update_action(session: EditSession, action_id: str, changes: ActionChanges) 
                 '--reason "why"; the reason is logged as an update, so slippage is never silent'
             )
         set_value(node, "due", changes.due, ACTION_KEYS)
+        if "undated" in node:  # a date set for an action that had none (`undated: to-be-confirmed`)
+            remove_key(node, "undated")
         done.insert(0, f"due date moved from {action.due} to {changes.due}" if action.due else f"due {changes.due}")
     if changes.owner and changes.owner != action.owner:
         _require_owner(session, changes.owner)
@@ -359,7 +361,8 @@ def add_meeting(session: EditSession, board_key: str, day: date, ref: str | None
     if boards_doc is None:
         raise EditRefused(
             "there is no boards.yaml (or it does not load): create it with the board, "
-            "`boards: {yot-board: {name: YOT Management Board, chair: OWNER}}` (docs/plan-format.md)"
+            "`boards: {yot-board: {name: YOT Management Board, chair: OWNER}}` "
+            "(https://github.com/yotplan/yotplan/blob/main/docs/plan-format.md)"
         )
     board = _board(session, board_key)
     if any(m.date == day for m in session.plans.boards[board].meetings):

@@ -56,7 +56,7 @@ from yotplan.plans.loader import (
     opened_cache,
     read_folder,
 )
-from yotplan.plans.models import BoardsFile, OwnersFile, PlanFile
+from yotplan.plans.models import BoardsFile, OwnersFile, PlanFile, ServiceFile
 from yotplan.plans.planset import Document, PlanSet
 from yotplan.problems import Problem
 
@@ -367,6 +367,7 @@ def _plain_result(result: LoadResult, found: list[Problem], plains: dict[str, An
         _plain_document(plans.boards_doc, plains),
         [_plain_document(doc, plains) for doc in plans.plans],
         [_plain_problem(p) for p in found],
+        _plain_document(plans.service_doc, plains),
     )
 
 
@@ -378,7 +379,7 @@ def _rebuild(plain: Any, files: FolderFiles, cache: PlanCache | None) -> tuple[L
     from yotplan.plans.cache import from_plain
     from yotplan.plans.loader import lazy_document
 
-    root, count, problems, notes, service, service_name, region, owners, boards, plans, found = plain
+    root, count, problems, notes, service, service_name, region, owners, boards, plans, found, service_doc = plain
     raws = {display_path(path): raw for path, (raw, _) in files.read.items()}
 
     def document(item: Any, model: type) -> Document | None:
@@ -397,6 +398,7 @@ def _rebuild(plain: Any, files: FolderFiles, cache: PlanCache | None) -> tuple[L
         service,
         service_name,
         region,
+        document(service_doc, ServiceFile),
     )
     result = LoadResult(plan_set, [Problem(*fields) for fields in problems], count, list(notes))
     return result, [Problem(*fields) for fields in found]

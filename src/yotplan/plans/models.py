@@ -145,6 +145,9 @@ Number = Annotated[int | float, _NumberSchema]
 
 Status = Literal["not-started", "in-progress", "blocked", "done", "dropped"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+UndatedKind = Literal["to-be-confirmed", "ongoing"]
+"""An action with no fixed date: `to-be-confirmed` (a date will be set) or `ongoing` (continuous work)."""
+UNDATED_KINDS: tuple[str, ...] = UndatedKind.__args__  # type: ignore[attr-defined]
 SourceKind = Literal["inspection", "peer-review", "improvement-review", "self-assessment", "other"]
 SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__  # type: ignore[attr-defined]
 
@@ -169,6 +172,8 @@ class Action:
     title: Text
     owner: str | None = None
     due: IsoDate | None = None
+    undated: UndatedKind | None = None
+    """Instead of `due`, for an action whose date is not fixed (see docs/plan-format.md)."""
     status: Status = "not-started"
     completed: IsoDate | None = None
     """Required when status is done."""
@@ -177,6 +182,8 @@ class Action:
     updates: list[Update] = field(default_factory=list)
     evidence: list[Text] = field(default_factory=list)
     """Quotes or links that back the status."""
+    review: list[Text] = field(default_factory=list)
+    """What a person should check, left by `yotplan import` (the sheet's own words); `check` warns until removed."""
 
     @property
     def is_open(self) -> bool:
