@@ -24,7 +24,8 @@ SCHEMA_REFUSES: dict[str, dict[str, list[tuple[str, str]]]] = {
     "YP101-recommendation-without-owner": {"review.yaml": [("recommendations/1", "required")]},
     "YP102-recommendation-without-actions": {"review.yaml": [("recommendations/1/actions", "minItems")]},
     "YP103-action-without-owner": {"review.yaml": [("recommendations/1/actions/0", "required")]},
-    "YP105-action-without-due-date": {"review.yaml": [("recommendations/1/actions/0", "required")]},
+    "YP105-action-without-due-date": {"review.yaml": [("recommendations/1/actions/0", "oneOf")]},
+    "YP105-due-and-undated": {"review.yaml": [("recommendations/1/actions/0", "oneOf")]},
     "YP106-done-without-completed": {"review.yaml": [("recommendations/0/actions/1", "required")]},
     "YP111-malformed-id": {"review.yaml": [("recommendations/1/actions/0/id", "pattern")]},
     "YP113-malformed-owner-key": {
@@ -100,7 +101,7 @@ HMIP = "hmip-inspection.yaml"
         (HMIP, ("status: not-started", "status: Not-Started"), "YP010", "recommendations/0/actions/0/status", "enum"),
         (HMIP, ("status: done", "status: Done"), "YP010", "recommendations/2/actions/0/status", "enum"),
         (HMIP, ("        owner: camhs-lead\n", ""), "YP103", "recommendations/0/actions/0", "required"),
-        (HMIP, ("        due: 2022-07-31\n", ""), "YP105", "recommendations/0/actions/0", "required"),
+        (HMIP, ("        due: 2022-07-31\n", ""), "YP105", "recommendations/0/actions/0", "oneOf"),
         (HMIP, ("        due: 2022-07-31\n", "        due:\n"), "YP105", "recommendations/0/actions/0/due", "type"),
         (HMIP, ("        completed: 2022-05-06\n", ""), "YP106", "recommendations/2/actions/0", "required"),
         (HMIP, ("    owner: yot-board-chair\n", "    owner: ''\n"), "YP101", "recommendations/0/owner", "pattern"),

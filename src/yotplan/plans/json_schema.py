@@ -7,8 +7,9 @@ this module renames to draft-07's `definitions`.
 The models describe shape only, and leave judging to `check` (`yotplan.rules.plan_rules`). So
 that an editor and `check` agree on the common mistakes, the schemas also say every rule of
 `check` that a schema can say about one file by itself (`_encode_rules`): owners required
-(YP101, YP103), actions required (YP102), due dates (YP105), `completed` when done (YP106),
-ids (YP111) and owner keys (YP113, YP115) as patterns, and text that is more than spaces.
+(YP101, YP103), actions required (YP102), a due date or `undated:` (YP105), `completed` when done (YP106),
+ids (YP111) and owner keys (YP113, YP115) as patterns, and text that is more than spaces. A due
+date means `due:` or `undated:`, one of them (YP105).
 Rules across files (unknown owners, duplicate ids) or about today (overdue) stay with `check`.
 """
 
@@ -62,14 +63,15 @@ def _encode_rules(schema: dict[str, Any]) -> None:
         recommendation["properties"]["related"]["items"]["pattern"] = ID  # YP109: an id, at least
     if action := definitions.get("Action"):
         _required_string(action, "owner", OWNER_KEY)  # YP103
-        _required(action, "due")  # YP105
         action["properties"]["due"] = _without_null(action["properties"]["due"])
+        action["properties"]["due"].pop("default", None)
         action["properties"]["id"]["pattern"] = ID  # YP111
-        action["allOf"] = [  # YP106
-            {
+        action["allOf"] = [
+            {"oneOf": [{"required": ["due"]}, {"required": ["undated"]}]},  # YP105: one of them, not both
+            {  # YP106
                 "if": {"properties": {"status": {"const": "done"}}, "required": ["status"]},
                 "then": {"required": ["completed"], "properties": {"completed": {"type": "string"}}},
-            }
+            },
         ]
     if source := definitions.get("Source"):
         source["properties"]["id"]["pattern"] = ID  # YP111
