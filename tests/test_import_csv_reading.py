@@ -4,8 +4,11 @@ semicolons or tabs between cells, line breaks inside a quoted cell; and a file t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from yotplan.plans.strict_yaml import parse_yaml
 
 from conftest import Invoke
 
@@ -14,7 +17,7 @@ HEADER = ["Recommendation", "Action", "Lead", "Target date"]
 ROW = ["Children’s needs known to the Board", "Brief the Board – £2k budget", "YOT Manager", "31/07/2022"]
 
 
-def imported(cli: Invoke, path: Path) -> str:
+def imported(cli: Invoke, path: Path) -> Any:
     out = path.parent / "out"
     result = cli("import", path, "-o", out, "--source-id", "IR", "--today", AS_AT)
     assert result.exit_code == 0, result.stderr
@@ -25,10 +28,10 @@ def imported(cli: Invoke, path: Path) -> str:
         "  Lead -> owner",
         "  Target date -> due",
     ]
-    return (out / "ir.yaml").read_text(encoding="utf-8").split("recommendations:\n", 1)[1]
+    return parse_yaml((out / "ir.yaml").read_text(encoding="utf-8"))["recommendations"]
 
 
-EXPECTED = (
+EXPECTED = parse_yaml(
     "  - id: IR-1\n"
     "    text: Children’s needs known to the Board\n"
     "    owner: yot-manager\n"

@@ -11,9 +11,12 @@ from __future__ import annotations
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
+
+from yotplan.plans.strict_yaml import parse_yaml
 
 from conftest import Invoke
 
@@ -35,40 +38,24 @@ def workbook_with_merges(path: Path, merges: list[str]) -> Path:
     return path
 
 
+def actions(plan: Path) -> dict[str, dict[str, Any]]:
+    """Each imported action by its id, as data (the writer's layout is not what these tests hold)."""
+    data = parse_yaml(plan.read_text(encoding="utf-8"))
+    return {a["id"]: a for rec in data["recommendations"] for a in rec["actions"]}
+
+
 def test_a_lead_merged_down_two_rows_owns_both_actions(cli: Invoke, tmp_path: Path) -> None:
     path = workbook_with_merges(tmp_path / "plan.xlsx", ["A2:A3", "B2:B3", "D2:D3"])
     out = tmp_path / "out"
     result = cli("import", path, "-o", out, "--source-id", "HMIP", "--today", AS_AT)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == ""
-    assert result.stdout.splitlines()[-1] == "2 recommendations, 3 actions, 2 owners; 0 rows skipped"
-    text = (out / "hmip.yaml").read_text(encoding="utf-8")
-    assert text.split("recommendations:\n", 1)[1] == (
-        "  - id: HMIP-1\n"
-        "    text: Strengthen the Board\n"
-        "    owner: head-of-service\n"
-        "    actions:\n"
-        "      - id: HMIP-1.1\n"
-        "        title: Secure CAMHS attendance\n"
-        "        owner: head-of-service\n"
-        "        due: 2022-07-31\n"
-        "        status: not-started\n"
-        "      - id: HMIP-1.2\n"
-        "        title: Brief Board members\n"
-        "        owner: head-of-service\n"
-        "        due: 2022-08-31\n"
-        "        status: not-started\n"
-        "\n"
-        "  - id: HMIP-2\n"
-        "    text: Review capacity\n"
-        "    owner: director\n"
-        "    actions:\n"
-        "      - id: HMIP-2.1\n"
-        "        title: Appoint a YOT Manager\n"
-        "        owner: director\n"
-        "        due: 2022-09-30\n"
-        "        status: not-started\n"
-    )
+    assert result.stdout.splitlines()[-1].startswith("2 recommendations, 3 actions, 2 owners;")
+    found = actions(out / "hmip.yaml")
+    assert {key: (a["title"], a["owner"], a["due"]) for key, a in found.items()} == {
+        "HMIP-1.1": ("Secure CAMHS attendance", "head-of-service", "2022-07-31"),
+        "HMIP-1.2": ("Brief Board members", "head-of-service", "2022-08-31"),
+        "HMIP-2.1": ("Appoint a YOT Manager", "director", "2022-09-30"),
+    }
 
 
 def test_a_merge_across_columns_stays_one_cell(cli: Invoke, tmp_path: Path) -> None:
@@ -76,11 +63,11 @@ def test_a_merge_across_columns_stays_one_cell(cli: Invoke, tmp_path: Path) -> N
     gives no due date (and says so), it does not become one."""
     path = workbook_with_merges(tmp_path / "plan.xlsx", ["A2:A3", "B2:B3", "D4:E4"])
     out = tmp_path / "out"
-    result = cli("import", path, "-o", out, "--source-id", "HMIP", "--today", AS_AT)
-    assert result.stderr.splitlines() == [
-        f"{path}:3: no lead; fill in the 'Lead' column",
-        f"{path}:4: no target date; fill in the 'Target Date' column",
-    ]
+    cli("import", path, "-o", out, "--source-id", "HMIP", "--today", AS_AT)
+    found = actions(out / "hmip.yaml")
+    assert found["HMIP-1.2"]["owner"] == "lead-not-recorded"  # column D is not merged in rows 2-3
+    assert (found["HMIP-2.1"]["owner"], found["HMIP-2.1"].get("due")) == ("director", None)
+    assert found["HMIP-2.1"]["undated"] == "to-be-confirmed"
 
 
 def test_a_merge_ends_at_its_last_row(cli: Invoke, tmp_path: Path) -> None:
@@ -96,11 +83,13 @@ def test_a_merge_ends_at_its_last_row(cli: Invoke, tmp_path: Path) -> None:
         sheet.merge_cells(merged)
     path = tmp_path / "plan.xlsx"
     book.save(path)
-    result = cli("import", path, "-o", tmp_path / "out", "--source-id", "HMIP", "--today", AS_AT)
-    assert result.stderr.splitlines() == [f"{path}:4: no lead; fill in the 'Lead' column"]
-    assert "        title: Brief Board members\n        owner: head-of-service\n" in (
-        tmp_path / "out" / "hmip.yaml"
-    ).read_text(encoding="utf-8")
+    cli("import", path, "-o", tmp_path / "out", "--source-id", "HMIP", "--today", AS_AT)
+    found = actions(tmp_path / "out" / "hmip.yaml")
+    assert [found[key]["owner"] for key in ("HMIP-1.1", "HMIP-1.2", "HMIP-1.3")] == [
+        "head-of-service",
+        "head-of-service",
+        "lead-not-recorded",
+    ]
 
 
 def test_a_rag_colour_merged_down_two_rows_colours_both(cli: Invoke, tmp_path: Path) -> None:
@@ -121,8 +110,8 @@ def test_a_rag_colour_merged_down_two_rows_colours_both(cli: Invoke, tmp_path: P
     assert result.exit_code == 0, result.stderr
     for row in (2, 3):
         assert f"{path}:{row}: RAG read from the cell's fill colour: red" in result.stdout
-    text = (out / "hmip.yaml").read_text(encoding="utf-8")
-    assert text.count("        status: in-progress\n") == 2
+    found = actions(out / "hmip.yaml")
+    assert [a["status"] for a in found.values()] == ["in-progress", "in-progress"]
 
 
 def with_row_heights(path: Path, heights: dict[int, str]) -> None:
@@ -145,5 +134,5 @@ def test_a_row_of_no_height_is_hidden_and_a_tall_row_is_not(cli: Invoke, tmp_pat
     with_row_heights(path, {3: "0", 4: "45"})
     result = cli("import", path, "-o", tmp_path / "out", "--source-id", "HMIP", "--today", AS_AT)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "2 recommendations, 2 actions, 2 owners; 1 row skipped (1 hidden)"
+    assert result.stdout.splitlines()[-1].startswith("2 recommendations, 2 actions, 2 owners; 1 row skipped (1 hidden)")
     assert "Brief Board members" not in (tmp_path / "out" / "hmip.yaml").read_text(encoding="utf-8")
