@@ -204,7 +204,7 @@ def test_output_file_that_cannot_be_written(cli: Invoke, tmp_path: Path) -> None
     target = tmp_path / "no-such-folder" / "board.html"
     result = cli("report", "--plans", REPORT_PLANS, "-o", target)
     assert result.exit_code == 1
-    assert result.stderr == f"yotplan: error: {target}: cannot write the file: No such file or directory\n"
+    assert result.stderr == f"yotplan: error: cannot write {target}: No such file or directory; nothing was changed\n"
 
 
 def test_a_broken_file_is_named_and_the_rest_is_reported(cli: Invoke, plans: Path) -> None:

@@ -105,13 +105,10 @@ def _write(content: str | bytes, output: Path | None) -> None:
     if output is None:
         write_stdout(content)
         return
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        from yotplan.errors import YotplanError
+    from yotplan.edit.safe_write import write_output
 
-        raise YotplanError(f"{output}: cannot write the file: {exc.strerror or exc}") from None
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    write_output(output, data)  # atomic, and never through a link (SECURITY.md, "Outputs")
 
 
 def _warn(problems: Sequence[Problem], skipped: Sequence[str] = ()) -> None:

@@ -20,7 +20,6 @@ table has its header row frozen, an autofilter, capped column widths and wrapped
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,8 +27,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from yotplan.edit.safe_write import create_file, digest, replace_file
-from yotplan.errors import WriteFailed
+from yotplan.edit.safe_write import write_output
 from yotplan.plans.loader import display_path
 from yotplan.plans.planset import PlanSet
 from yotplan.rules.rag import RAGS
@@ -308,10 +306,19 @@ def _colour(cell: Any, rag: str) -> None:
     cell.font = Font(bold=cell.font.bold, color=ink.lstrip("#").upper())
 
 
+ZIP_LAST_DAY = date(2107, 12, 31)
+"""A zip entry's timestamp is an MS-DOS date: its year is 1980 plus 7 bits, so 2107 is the last."""
+
+
 def _save(workbook: Workbook, today: date) -> bytes:
     """The workbook's bytes, the same for the same content and day."""
     from openpyxl.writer.excel import ExcelWriter
 
+    if today > ZIP_LAST_DAY:
+        raise SpreadsheetError(
+            f"cannot export as at {today.isoformat()}: an .xlsx workbook is a zip file, whose dates end on "
+            f"{ZIP_LAST_DAY.isoformat()}; give --today {ZIP_LAST_DAY.isoformat()} or earlier"
+        )
     stamp = datetime.combine(today, time())
     workbook.properties.creator = "yotplan"
     workbook.properties.title = "Board pack"
@@ -334,7 +341,8 @@ def _save(workbook: Workbook, today: date) -> bytes:
 
 
 def write_workbook(path: Path, data: bytes) -> None:
-    """Write the workbook to `path` atomically (a temporary file, then a rename); replaces an older one."""
+    """Write the workbook to `path` atomically (a temporary file, then a rename); replaces an older
+    one, or a link, never the file a link points to."""
     shown = display_path(path)
     if path.suffix.lower() != ".xlsx":
         raise SpreadsheetError(f"{shown}: the Board pack is an .xlsx workbook; give -o a name ending in .xlsx")
@@ -342,14 +350,4 @@ def write_workbook(path: Path, data: bytes) -> None:
         raise SpreadsheetError(f"{shown} is a folder; give -o a file name ending in .xlsx")
     if not path.parent.is_dir():
         raise SpreadsheetError(f"{shown}: the folder {display_path(path.parent)} does not exist; create it first")
-    try:
-        if os.path.lexists(path):
-            replace_file(path, data, expected_digest=digest(path.read_bytes()), shown=shown)
-        else:
-            create_file(path, data)
-    except FileExistsError:
-        raise SpreadsheetError(f"{shown} appeared while it was being written; run the export again") from None
-    except WriteFailed:
-        raise
-    except OSError as exc:
-        raise SpreadsheetError(f"cannot write {shown}: {exc.strerror or exc}") from None
+    write_output(path, data, shown)  # atomic, and never through a link (SECURITY.md, "Outputs")

@@ -392,6 +392,12 @@ def find_in_services(plans: Plans, item_id: str) -> tuple[PlanSet, Recommendatio
         if not chosen:
             known = ", ".join(s.service for s in sets)
             raise UnknownId(f"no service is called {service!r} (the services are {known})")
+        if len(chosen) > 1:  # YP014: never pick one silently
+            folders = " and ".join(s.root for s in chosen)
+            raise UnknownId(
+                f"{len(chosen)} plans folders have the service id {service!r} ({folders}); give each service its "
+                "own id in its service.yaml (`yotplan check` names them)"
+            )
         return chosen[0], find_item(chosen[0], bare)
     if len(sets) == 1:
         return sets[0], find_item(sets[0], item_id)
