@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from edit_support import snapshot
 from yotplan.plans.json_schema import SCHEMAS, json_schema
 
 from conftest import TODAY, Invoke
@@ -110,9 +111,30 @@ def test_init_then_edit(cli: Invoke, tmp_path: Path) -> None:
         ("update", "SA-1.1", "--status", "done"),
         ("log", "SA-1.2", "Started."),
     ]
+    before = snapshot(folder)
     for step in steps:
         result = cli(*step, "--plans", folder, "--today", TODAY)
         assert result.exit_code == 0, (step, result.stderr)
+    measure = "        measure: Every recommendation has an owner and at least one action with a due date.\n"
+    plan = before["self-assessment.yaml"]
+    assert plan.endswith("        status: not-started\n" + measure)
+    assert snapshot(folder) == {
+        "service.yaml": before["service.yaml"],  # init's registries, untouched by the edits
+        "boards.yaml": before["boards.yaml"],
+        "owners.yaml": before["owners.yaml"] + "\n  camhs-lead:\n    role: CAMHS lead\n    agency: NHS\n",
+        "self-assessment.yaml": plan.removesuffix("        status: not-started\n" + measure)
+        + "        status: done\n"
+        + "        completed: 2022-06-01\n"
+        + measure
+        + "      - id: SA-1.2\n"
+        + "        title: Second step\n"
+        + "        owner: camhs-lead\n"
+        + "        due: 2022-09-30\n"
+        + "        status: not-started\n"
+        + "        updates:\n"
+        + "          - date: 2022-06-01\n"
+        + "            note: Started.\n",
+    }
     assert cli("check", "--plans", folder, "--today", TODAY).exit_code == 0
 
 

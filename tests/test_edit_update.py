@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from edit_support import changes_since, snapshot
 from yotplan.cli.edit import StatusChoice
 from yotplan.plans.models import STATUSES
 
@@ -271,11 +272,25 @@ def test_the_date_comes_from_yotplan_today(cli: Invoke, plans: Path, monkeypatch
 
 
 def test_the_edited_plans_still_pass_check(cli: Invoke, plans: Path) -> None:
+    before = snapshot(plans)
     assert cli("update", "HMIP-1.2", "--status", "done", "--plans", plans, "--today", TODAY).exit_code == 0
     assert (
         cli("update", "HMIP-3.2", "--due", "2023-01-31", "--reason", "x", "--plans", plans, "--today", TODAY).exit_code
         == 0
     )
+    assert changes_since(before, plans) == {
+        HMIP: (
+            ["        status: in-progress", "        due: 2022-12-31"],
+            [
+                "        status: done",
+                "        completed: 2022-06-01",
+                "        due: 2023-01-31",
+                "        updates:",
+                "          - date: 2022-06-01",
+                "            note: 'Due date moved from 2022-12-31 to 2023-01-31: x'",
+            ],
+        )
+    }
     result = cli("check", "--plans", plans, "--today", TODAY)
     assert result.exit_code == 0, result.stdout
 

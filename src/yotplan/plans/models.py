@@ -21,6 +21,10 @@ from typing import Annotated, Any, ClassVar, Literal
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+ISO_DATE_SCHEMA_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+"""A date in the JSON Schemas: YYYY-MM-DD with a month and a day that can exist, so an editor
+flags 2022-13-01 as `check` does (a schema pattern cannot know that 30 February never comes)."""
+
 ID_PATTERN = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
 """Every id (source, recommendation, action): letters and digits, joined by single `-`, `.` or
 `_` (HMIP, HMIP-3, LGA-c, HMIP-3.1). An action's id is its recommendation's id, a `.`, and more
@@ -76,7 +80,7 @@ class _IsoDateSchema:
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, str]:
-        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        return {"type": "string", "format": "date", "pattern": ISO_DATE_SCHEMA_PATTERN}
 
 
 class _NonEmpty:
