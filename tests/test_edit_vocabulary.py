@@ -223,10 +223,6 @@ BAD_INPUTS = [
     ["add", "meeting", "yot-board", "--date", "30/02/2023"],
     pytest.param(
         ["record", "HMIP-6-ocd-assessed", "abc"],
-        marks=pytest.mark.xfail(
-            reason="record's VALUE is the board branch's (issue 19, record 60%): drop this mark when it lands",
-            strict=False,
-        ),
         id="record HMIP-6-ocd-assessed abc",
     ),
     ["record", "HMIP-6-ocd-assessed", "50", "--date", "tomorrow"],

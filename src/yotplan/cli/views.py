@@ -269,7 +269,7 @@ def show(
         str,
         typer.Argument(
             metavar="ID",
-            help="A recommendation or action id, any case (SERVICE:ID with several services).",
+            help="A recommendation, action or indicator id, any case (SERVICE:ID with several services).",
             autocompletion=complete_item_ids,
         ),
     ],
@@ -277,7 +277,7 @@ def show(
     plans_list: PlansList = None,
     today: Today = None,
 ) -> None:
-    """One recommendation or action in full, with updates and evidence.
+    """One recommendation, action or indicator in full, with updates, evidence or readings.
 
     Example: yotplan show hmip-3
     """
@@ -291,6 +291,13 @@ def show(
     try:
         plans, ref = find_in_services(judged.plan_sets, item_id)
     except UnknownId as exc:
+        from yotplan.views.indicators import find_indicator
+
+        indicator = find_indicator(judged.plan_sets, day, item_id)
+        if indicator is not None:
+            print_renderable(lambda _: tables.show_indicator(indicator))
+            finish(judged)
+            return
         left_out = judged.files_left_out
         if left_out:
             raise UnknownId(

@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from yotplan.errors import GitError
-from yotplan.history.git import GitRepo, git, open_repo
+from yotplan.history.git import READ_OPTIONS, GitRepo, git, open_repo
 from yotplan.history.revisions import Comparison, RevisionReader
 from yotplan.plans.loader import is_plan_file_name
 from yotplan.plans.models import PlanFile
@@ -123,8 +123,12 @@ def for_meeting(plans: PlanSet, meeting: str, today: date) -> MeetingPaper:
     if previous is None or previous.commit is None:
         return MeetingPaper(plans, history, None, problems)
     changes = compare_revisions(folder, previous.commit, history.commit, plans=plans)
-    base = Side(previous.meeting, changes.base.commit, changes.base.short)
-    target = changes.target if history.commit is None else Side(history.meeting, history.commit, changes.target.short)
+    base = Side(previous.meeting, changes.base.commit, changes.base.short, changes.base.day)
+    target = (
+        changes.target
+        if history.commit is None
+        else Side(history.meeting, history.commit, changes.target.short, changes.target.day)
+    )
     changes = dataclasses.replace(changes, base=base, target=target)
     return MeetingPaper(plans, history, changes, problems + changes.problems)
 
@@ -198,13 +202,17 @@ def _commits_by_time(repo: GitRepo) -> list[tuple[float, str]]:
     """(committer time, hash) of each commit reachable from HEAD that changed the plans folder,
     oldest first. Empty in a repository with no commits."""
     try:
-        out = git(repo.top, "log", "--format=%ct %H", "HEAD", "--", repo.folder or ".")
+        out = git(repo, "log", *READ_OPTIONS, "--format=%ct %H", "HEAD", "--", repo.folder or ".")
     except GitError:
         return []  # no HEAD yet
     commits = []
-    for line in out.decode("ascii").splitlines():
+    for line in out.decode("ascii", "replace").splitlines():
         stamp, _, commit = line.partition(" ")
-        commits.append((float(stamp), commit))
+        try:
+            when = float(stamp)
+        except ValueError:
+            when = 0.0  # a hand-made commit whose date git cannot read: as old as can be
+        commits.append((when, commit))
     return sorted(commits)
 
 
@@ -214,7 +222,7 @@ def _plan_files_at(repo: GitRepo, commits: set[str]) -> dict[str, list[tuple[str
         return {}
     ordered = sorted(commits)
     spec = "".join(f"{c}:{repo.folder}\n" if repo.folder else f"{c}:\n" for c in ordered)
-    out = git(repo.top, "cat-file", "--batch", input=spec.encode("ascii"))
+    out = git(repo, "cat-file", "--batch", input=spec.encode("ascii"))
     found: dict[str, list[tuple[str, str]]] = {}
     pos = 0
     for commit in ordered:
