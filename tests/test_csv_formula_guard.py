@@ -93,4 +93,4 @@ def test_numbers_keep_their_sign(cli: Invoke, plans: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     row = rows(cli, plans, "indicators", "--today", "2022-06-01")["HMIP-1-camhs-attendance"]
-    assert row["change"] == "-5"
+    assert row["since previous"] == "-5"  # the shipped indicator has no baseline, so no change since it
