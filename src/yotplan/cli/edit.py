@@ -8,47 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from yotplan.cli.app import (
-    GuardedGroup,
-    PlansDirs,
-    PlansList,
-    Today,
-    YotplanTyper,
-    app,
-    date_option,
-    plans_folders,
-    print_notes,
-    print_notice,
-    print_problems,
-    print_text,
-    resolve_today,
-    usage_error,
-)
+from yotplan.cli.app import GuardedGroup, YotplanTyper, app
 from yotplan.cli.completion import (
     complete_action_ids,
     complete_owner_keys,
     complete_recommendation_ids,
     complete_source_ids,
 )
+from yotplan.cli.options import PlansDirs, PlansList, Today, choice_type, date_option, resolve_today, usage_error
+from yotplan.cli.output import print_notes, print_notice, print_problems, print_text
+from yotplan.cli.reading import plans_folders
+from yotplan.vocabulary import STATUSES
 
 if TYPE_CHECKING:
     from yotplan.edit.session import EditSession
 
 
-class StatusChoice(StrEnum):
-    """The statuses of yotplan.plans.models.STATUSES (a test keeps them equal)."""
-
-    not_started = "not-started"
-    in_progress = "in-progress"
-    blocked = "blocked"
-    done = "done"
-    dropped = "dropped"
+if TYPE_CHECKING:
+    StatusChoice = str
+else:
+    StatusChoice = choice_type("StatusChoice", STATUSES)  # `--status`'s choices: yotplan.vocabulary's
 
 
 DueDate = Annotated[date, date_option("--due", help="Due date.")]
@@ -72,30 +56,24 @@ add_app = YotplanTyper(
 app.add_typer(add_app, name="add")
 
 
-def target(plans_dirs: list[Path] | None, plans_list: Path | None, item_id: str | None = None) -> tuple[Path, str]:
-    """The plans folder an edit changes, and the item id without its `SERVICE:` prefix.
-
-    With one folder (the usual case, found from here by default) that is the folder; with
-    several, the one whose service holds `item_id` (`SERVICE:ID` when more than one does).
-    """
-    folders = plans_folders(plans_dirs, plans_list)
-    if len(folders) == 1 and (item_id is None or ":" not in item_id):
-        return folders[0], item_id or ""
-    if item_id is None:
-        usage_error("this edit changes one service: give one --plans folder", "--plans")
-    from yotplan.plans.loader import load_plans
-    from yotplan.views.queries import find_in_services
-
-    sets = [load_plans(folder).plans for folder in folders]
-    plans, _ = find_in_services(sets, item_id)
-    return next(f for f, s in zip(folders, sets, strict=True) if s is plans), item_id.rpartition(":")[2]
-
-
-def apply_in(folder: Path, today: date | None, edit: Callable[[EditSession], str]) -> None:
-    """Run one edit under the plans folder's lock, say what it did, and show any warning it brought."""
+def apply_in(
+    plans_dirs: list[Path] | None,
+    plans_list: Path | None,
+    today: date | None,
+    edit: Callable[[EditSession, str], str],
+    item_id: str | None = None,
+) -> None:
+    """Run one edit of the item `item_id` (`SERVICE:ID` among several services; None: an edit of
+    one folder, such as adding an owner) in the folder that holds it, under its lock; say what it
+    did, and show any warning it brought."""
+    from yotplan.cli.settings import load_settings
     from yotplan.edit.operations import apply_edit
 
-    outcome = apply_edit(folder, resolve_today(today), edit, on_wait=print_notice)
+    folders = plans_folders(plans_dirs, plans_list)
+    if item_id is None and len(folders) > 1:
+        usage_error("this edit changes one service: give one --plans folder", "--plans")
+    day = resolve_today(today)
+    outcome = apply_edit(folders, item_id or "", day, edit, settings=load_settings(), on_wait=print_notice)
     print_notes(outcome.notes)
     print_text(outcome.summary + ("" if outcome.written else " (nothing written)") + "\n")
     if outcome.warnings:
@@ -129,9 +107,7 @@ def update(
     action_id: ActionId,
     status: Annotated[
         StatusChoice | None,
-        typer.Option(
-            "--status", metavar="STATUS", help="New status: not-started, in-progress, blocked, done or dropped."
-        ),
+        typer.Option("--status", metavar="STATUS", help=f"New status: {', '.join(STATUSES[:-1])} or {STATUSES[-1]}."),
     ] = None,
     due: Annotated[date | None, date_option("--due", help="New due date; a later one needs --reason.")] = None,
     owner: Annotated[
@@ -167,15 +143,14 @@ def update(
     from yotplan.edit.operations import ActionChanges, update_action
 
     changes = ActionChanges(
-        status=status.value if status else None,
+        status=str(status) if status else None,
         due=due,
         owner=owner,
         completed=completed,
         measure=measure.strip() if measure is not None else None,
         reason=_text(reason, "--reason") if reason is not None else None,
     )
-    folder, bare = target(plans_dirs, plans_list, action_id)
-    apply_in(folder, today, lambda session: update_action(session, bare, changes))
+    apply_in(plans_dirs, plans_list, today, lambda session, bare: update_action(session, bare, changes), action_id)
 
 
 @app.command()
@@ -201,8 +176,9 @@ def log(
 
     text = _text(note, "NOTE")
     quotes = [_text(quote, "--evidence") for quote in evidence or ()]
-    folder, bare = target(plans_dirs, plans_list, action_id)
-    apply_in(folder, today, lambda session: log_progress(session, bare, text, on, quotes))
+    apply_in(
+        plans_dirs, plans_list, today, lambda session, bare: log_progress(session, bare, text, on, quotes), action_id
+    )
 
 
 @add_app.command("action")
@@ -221,7 +197,7 @@ def add_action(
     measure: Measure = None,
     status: Annotated[
         StatusChoice, typer.Option("--status", metavar="STATUS", help="Status (done records today).")
-    ] = StatusChoice.not_started,
+    ] = "not-started",
     action_id: NewId = None,
     plans_dirs: PlansDirs = None,
     plans_list: PlansList = None,
@@ -236,9 +212,8 @@ def add_action(
     from yotplan.edit.operations import NewAction
     from yotplan.edit.operations import add_action as add
 
-    new = NewAction(_text(title, "--title"), owner, due, _optional(measure), status.value, action_id)
-    folder, bare = target(plans_dirs, plans_list, rec_id)
-    apply_in(folder, today, lambda session: add(session, bare, new))
+    new = NewAction(_text(title, "--title"), owner, due, _optional(measure), str(status), action_id)
+    apply_in(plans_dirs, plans_list, today, lambda session, bare: add(session, bare, new), rec_id)
 
 
 @add_app.command("recommendation")
@@ -285,8 +260,9 @@ def add_recommendation(
 
     first = NewAction(_text(action_title, "--action-title"), action_owner or owner, action_due)
     body = _text(text, "--text")
-    folder, _ = target(plans_dirs, plans_list)
-    apply_in(folder, today, lambda s: add(s, source, body, owner, first, to=_optional(to), rec_id=rec_id))
+    apply_in(
+        plans_dirs, plans_list, today, lambda s, _: add(s, source, body, owner, first, to=_optional(to), rec_id=rec_id)
+    )
 
 
 @add_app.command("owner")
@@ -311,8 +287,9 @@ def add_owner(
     if not OWNER_KEY_PATTERN.fullmatch(key):
         usage_error(f"{key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager", "KEY")
     role_text, agency_text = _text(role, "--role"), _text(agency, "--agency")
-    folder, _ = target(plans_dirs, plans_list)
-    apply_in(folder, today, lambda session: add(session, key, role_text, agency_text, _optional(contact)))
+    apply_in(
+        plans_dirs, plans_list, today, lambda session, _: add(session, key, role_text, agency_text, _optional(contact))
+    )
 
 
 @add_app.command("indicator")
@@ -361,8 +338,7 @@ def add_indicator(
         (target_date, _number(target_value)),
         (baseline_date, _number(baseline)) if baseline is not None and baseline_date is not None else None,
     )
-    folder, bare = target(plans_dirs, plans_list, rec_id)
-    apply_in(folder, today, lambda session: add(session, bare, new))
+    apply_in(plans_dirs, plans_list, today, lambda session, bare: add(session, bare, new), rec_id)
 
 
 @add_app.command("meeting")
@@ -380,8 +356,7 @@ def add_meeting(
     """
     from yotplan.edit.operations import add_meeting as add
 
-    folder, _ = target(plans_dirs, plans_list)
-    apply_in(folder, today, lambda session: add(session, board, day, _optional(ref)))
+    apply_in(plans_dirs, plans_list, today, lambda session, _: add(session, board, day, _optional(ref)))
 
 
 def _number(value: float) -> float:

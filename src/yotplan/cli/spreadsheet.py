@@ -12,22 +12,12 @@ from typing import Annotated
 
 import typer
 
-from yotplan.cli.app import (
-    EXIT_PROBLEMS,
-    PlansDirs,
-    PlansList,
-    SourceFilter,
-    Today,
-    app,
-    date_option,
-    finish,
-    print_problems,
-    print_text,
-    read_plans,
-    resolve_today,
-    usage_error,
-)
+from yotplan.cli.app import app
 from yotplan.cli.completion import complete_owner_keys
+from yotplan.cli.exit_codes import end_run
+from yotplan.cli.options import PlansDirs, PlansList, SourceFilter, Today, date_option, resolve_today, usage_error
+from yotplan.cli.output import print_problems, print_text
+from yotplan.cli.reading import finish, judge_plans, read_plans
 
 
 @app.command("import")
@@ -103,12 +93,9 @@ def import_plan(
     print_text(plan.counts + "\n")
     # What the guard finds in the written files, as `check` would say it: a progress column
     # often holds a child's name or date of birth, and the file is about to be committed.
-    from yotplan.rules.checker import judge
-
-    written = judge([result.plan_path.parent], options.today, every_rule=False)
+    written = judge_plans([result.plan_path.parent], options.today, every_rule=False)
     print_problems(written.problems)
-    if plan.not_placed or written.has_errors:
-        raise typer.Exit(EXIT_PROBLEMS)
+    end_run(problems=bool(plan.not_placed) or written.has_errors)
 
 
 @app.command("export")

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
+from yotplan.vocabulary import STATUSES as STATUSES  # the statuses' words live in yotplan.vocabulary
+from yotplan.vocabulary import Status as Status
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
@@ -111,8 +114,6 @@ IsoDate = Annotated[date, _IsoDateSchema]
 Text = Annotated[str, _NonEmpty]
 Number = Annotated[int | float, _NumberSchema]
 
-Status = Literal["not-started", "in-progress", "blocked", "done", "dropped"]
-STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 SourceKind = Literal["inspection", "peer-review", "improvement-review", "self-assessment", "other"]
 SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__  # type: ignore[attr-defined]
 
