@@ -287,18 +287,14 @@ def calendar(
     Example: yotplan calendar --owner yot-manager -o due.ics
     """
     from yotplan.cli.views import filters_for
-    from yotplan.history.sequence import event_revisions
+    from yotplan.history.sequence import services_event_revisions
     from yotplan.report.ics import build_calendar
 
     day = resolve_today(today)
     judged = read_plans(plans_dirs, plans_list, day)
     owners = tuple(dict.fromkeys(filters_for(judged.plan_sets, None, owner).owners))
-    settings = load_settings()
-    revisions = {}  # SEQUENCE and LAST-MODIFIED from each folder's git history
-    for plans in judged.plan_sets:
-        found = event_revisions(Path(plans.root), plans, day, settings)
-        print_notes([found.warning] if found.warning else [])
-        revisions.update({(plans.service, action_id): value for action_id, value in found.by_action.items()})
+    revisions, warnings = services_event_revisions(judged.plan_sets, day, load_settings())  # SEQUENCE, from git
+    print_notes(warnings)
     calendar_file = build_calendar(judged.plan_sets, day, owners=owners, revisions=revisions)
     _write(calendar_file.ics, output)
     print_notes(calendar_file.left_out)

@@ -35,6 +35,8 @@ from yotplan.history.git import GitRepo, is_shallow, log_plan_changes, open_repo
 from yotplan.plans.loader import NO_CACHE, LoadSettings, is_plan_file_name
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from yotplan.plans.models import Action
     from yotplan.plans.planset import Document, PlanSet
 
@@ -66,6 +68,20 @@ def shown(action: Action) -> Shown:
 
 def midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def services_event_revisions(
+    plan_sets: Sequence[PlanSet], today: date, settings: LoadSettings = NO_CACHE
+) -> tuple[dict[tuple[str, str], Revision], list[str]]:
+    """`event_revisions` of every service's plans folder, keyed by (service, action id), and the
+    warnings (one per folder without a countable history)."""
+    revisions: dict[tuple[str, str], Revision] = {}
+    warnings: list[str] = []
+    for plans in plan_sets:
+        found = event_revisions(Path(plans.root), plans, today, settings)
+        warnings.extend([found.warning] if found.warning else [])
+        revisions.update({(plans.service, action_id): value for action_id, value in found.by_action.items()})
+    return revisions, warnings
 
 
 def event_revisions(folder: Path, plans: PlanSet, today: date, settings: LoadSettings = NO_CACHE) -> EventRevisions:
