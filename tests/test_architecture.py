@@ -31,6 +31,7 @@ PACKAGES: dict[str, set[str]] = {
     "render": {"history", "views", "rules", "plans"},
     "report": {"render", "history", "views", "rules", "plans"},
     "spreadsheet": {"edit", "views", "rules", "plans"},
+    "updates": {"spreadsheet", "edit", "views", "rules", "plans"},
 }
 LAYERS = {**LEAVES, **{name: allowed | set(LEAVES) for name, allowed in PACKAGES.items()}}
 """The allowed direction between packages and modules. `cli` may import anything; `yotplan` itself

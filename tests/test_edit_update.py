@@ -10,6 +10,7 @@ import pytest
 from yotplan.cli.edit import StatusChoice
 from yotplan.plans.models import STATUSES
 
+from conftest import SHIPPED_PLANS as SHIPPED
 from conftest import TODAY, Invoke
 
 HMIP = "hmip-inspection.yaml"
@@ -264,3 +265,39 @@ def test_a_plain_measure_replaced_by_a_long_one_is_folded_and_keeps_the_blank_li
     assert len(added) == 3
     text = (plans / HMIP).read_text(encoding="utf-8")
     assert f"{added[-1]}\n\n  - id: HMIP-4\n" in text
+
+
+def test_done_with_a_reason_writes_todays_date_twice_without_an_anchor(cli: Invoke, plans: Path) -> None:
+    """Today is both `completed:` and the logged update's `date:`: one date object in two places,
+    which ruamel would write as `&id001` and `*id001` unless each place gets its own."""
+    code, _, stderr, (removed, added) = run_update(cli, plans, "HMIP-1.2", "--status", "done", "--reason", "In post")
+    assert code == 0, stderr
+    assert removed == ["        status: in-progress"]
+    assert added[:2] == ["        status: done", f"        completed: {TODAY}"]
+    assert f"          - date: {TODAY}" in added
+    assert not [line for line in added if "&" in line or "*" in line]
+
+
+def test_a_checkpoint_takes_back_one_part_of_an_edit(plans: Path) -> None:
+    """What `apply-updates` does with a row the plans' rules refuse: undo it, keep the rest."""
+    from datetime import date
+
+    from yotplan.edit.session import EditSession
+    from yotplan.errors import EditWouldBreakPlans
+
+    with EditSession(plans, date(2022, 6, 1)) as session:
+        doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
+        actions = session.editable(doc).data["recommendations"][0]["actions"]
+        actions[0]["status"] = "in-progress"
+        session.validate()
+        undo = session.checkpoint(doc)
+        actions = session.editable(doc).data["recommendations"][0]["actions"]
+        actions[1]["owner"] = "nobody-known"
+        with pytest.raises(EditWouldBreakPlans, match="YP104"):
+            session.validate()
+        undo()
+        session.validate()
+        written = session.commit()
+    assert written == [doc.path]
+    removed, added = diff((SHIPPED / HMIP).read_text(encoding="utf-8"), (plans / HMIP).read_text(encoding="utf-8"))
+    assert (removed, added) == (["        status: not-started"], ["        status: in-progress"])

@@ -6,7 +6,7 @@ command imports what it needs when it runs.
 """
 
 # The order of registration is the order of `yotplan --help`: views, checking, editing, reports.
-from yotplan.cli import views, search, check, edit, impact, schema, report, spreadsheet  # noqa: F401, I001  (registers the commands)
+from yotplan.cli import views, search, check, edit, impact, schema, report, spreadsheet, updates  # noqa: F401, I001  (registers the commands)
 from yotplan.cli.app import app
 from yotplan.cli.entry import main
 

@@ -29,7 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -323,6 +323,10 @@ def scalar(value: Any, like: Any = None) -> Any:
     (quotes, or a `>-`/`|` block), so that a changed value changes as few lines as it can."""
     if isinstance(value, date) and isinstance(like, _QUOTED_SCALARS):
         return type(like)(value.isoformat())  # `due: '2022-07-31'` stays quoted
+    if isinstance(value, date) and not isinstance(value, datetime):
+        # A fresh object each time: ruamel writes one object put in two places (today's date as
+        # `completed:` and as an update's `date:`) as an anchor and an alias, which plans refuse.
+        return date.fromordinal(value.toordinal())
     if not isinstance(value, str):
         return value
     if _UNPRINTABLE.search(value) or ("\n" in value and not isinstance(like, LiteralScalarString)):

@@ -14,6 +14,7 @@ never block.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 from collections import Counter
@@ -115,16 +116,40 @@ class EditSession:
         self._open[doc.path] = _OpenFile(doc, path, raw, editable)
         return editable
 
+    def checkpoint(self, doc: Document) -> Callable[[], None]:
+        """An undo for one file: calling it puts the file's tree back as it is now, so that one
+        part of a larger edit (a row of `apply-updates`) can be taken back alone."""
+        editable = self.editable(doc)
+        saved = copy.deepcopy(editable.data)
+
+        def undo() -> None:
+            editable.data = saved
+
+        return undo
+
+    def changes(self) -> dict[str, tuple[str, str]]:
+        """{path: (text as read, text as it would be written)} of every file the edit changes."""
+        changed = {}
+        for shown, opened in self._open.items():
+            text = opened.editable.render()
+            if text != opened.editable.original:
+                changed[shown] = (opened.editable.original, text)
+        return changed
+
+    def validate(self) -> None:
+        """Raise EditWouldBreakPlans when the changes so far add an error; writes nothing."""
+        texts = {shown: new for shown, (_, new) in self.changes().items()}
+        if texts:
+            self._refuse_new_errors(texts)
+
     def commit(self) -> list[str]:
         """Validate the plans as they would be and write the changed files; returns their paths.
 
         Raises EditWouldBreakPlans (nothing written) when the edit adds errors.
         """
         changed: dict[str, tuple[_OpenFile, str]] = {}
-        for shown, opened in self._open.items():
-            text = opened.editable.render()
-            if text != opened.editable.original:
-                changed[shown] = (opened, text)
+        for shown, (_, text) in self.changes().items():
+            changed[shown] = (self._open[shown], text)
         if not changed:
             return []
         self._refuse_new_errors({shown: text for shown, (_, text) in changed.items()})

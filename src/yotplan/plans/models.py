@@ -110,6 +110,34 @@ class _NumberSchema:
         return {"type": "number"}
 
 
+class _EmailSchema:
+    """An email address: something@somewhere.tld, no spaces (a role mailbox; see `Owner.email`)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(parse_email)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, str]:
+        return {"type": "string", "pattern": EMAIL_PATTERN.pattern}
+
+
+def parse_email(value: Any) -> str:
+    """One email address such as camhs.lead@nhs.example, stripped; anything else is refused in words."""
+    if isinstance(value, str) and EMAIL_PATTERN.fullmatch(value.strip()):
+        return value.strip()
+    from pydantic_core import PydanticCustomError  # only while validating
+
+    raise PydanticCustomError(
+        "email", "expected one email address such as team@agency.example, got {value}", {"value": repr(value)}
+    )
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+"""The shape of `email:` in owners.yaml: one address, no display name."""
+
 IsoDate = Annotated[date, _IsoDateSchema]
 Text = Annotated[str, _NonEmpty]
 Number = Annotated[int | float, _NumberSchema]
@@ -279,6 +307,9 @@ class Owner:
     agency: Text
     contact: str | None = None
     """A team mailbox or phone, not a person."""
+    email: Annotated[str, _EmailSchema] | None = None
+    """The role's mailbox (e.g. camhs.lead@nhs.example), where `yotplan request-updates` sends
+    update forms. A work contact field: the personal-data guard does not flag it."""
 
 
 @dataclass(slots=True)
