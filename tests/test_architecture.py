@@ -19,7 +19,7 @@ LEAVES: dict[str, set[str]] = {
     "safe_text": set(),
     "problems": {"safe_text"},
     "errors": {"problems", "safe_text"},
-    "vocabulary": set(),
+    "choices": set(),
 }
 PACKAGES: dict[str, set[str]] = {
     # package -> the packages it may import (besides itself and the leaves). Lowest first.
@@ -105,7 +105,7 @@ def test_cli_modules_import_only_typer_and_the_stdlib_at_start_up(path: Path) ->
             module.split(".")[0] in sys.stdlib_module_names
             or module == "typer"
             or module.startswith("typer.")
-            or module in ("yotplan", "yotplan.vocabulary")  # the choices' words: typing alone
+            or module in ("yotplan", "yotplan.choices")  # the choices' words: typing alone
             or module.startswith("yotplan.cli")
         )
         assert cheap, f"{path.name} imports {module} at start-up; import it inside the command that needs it"
@@ -124,7 +124,7 @@ def test_help_does_not_import_the_heavy_parts() -> None:
 
 
 def test_the_words_the_command_line_offers_at_start_up_import_nothing_else() -> None:
-    assert imports(SRC / "vocabulary.py") <= {"__future__", "typing"}
+    assert imports(SRC / "choices.py") <= {"__future__", "typing"}
 
 
 # The command line only parses, calls and prints ------------------------------------------

@@ -112,6 +112,19 @@ def test_many_folders_in_one_run_give_what_each_folder_alone_gives(
             assert len(together.problems) > SERVICES  # overdue and stale warnings in every service
 
 
+def test_a_service_files_findings_are_kept_cold_and_warm(services: Path, cached: LoadSettings) -> None:
+    """Issue 17: service.yaml is searched for personal data too, and its findings come back from
+    the cache as they were made."""
+    folders = folders_of(services)
+    service = next(folder / "service.yaml" for folder in folders if (folder / "service.yaml").exists())
+    text = service.read_text(encoding="utf-8")
+    service.write_text(text.replace("name: ", "name: Duty phone 07700 900123, ", 1), encoding="utf-8")
+    cold = judge(folders, TODAY, settings=cached)
+    assert [p.code for p in cold.problems if p.path.endswith("service.yaml")] == ["YP305"]
+    warm = judge(folders, TODAY, settings=cached)
+    assert as_seen(warm) == as_seen(cold)
+
+
 def test_positions_of_a_cached_document_are_read_again_when_a_problem_asks(
     services: Path, cached: LoadSettings
 ) -> None:

@@ -254,7 +254,9 @@ def test_placeholders_and_glued_numbers_are_not_nhs_numbers() -> None:
     assert is_nhs_number("1111111111")  # passes the arithmetic...
     assert found("NHS number 1111111111 (placeholder)") == []  # ...but is a placeholder
     assert found("order X9434765919 and 9434765919/2 and 1.9434765919") == []
-    assert found("943 476-5919") == []  # mixed separators are not one number
+    # Typed by hand, one number often mixes its separators (issue 17): still one NHS number.
+    assert found("943 476-5919") == [("YP302", "943 476-5919")]
+    assert found("943-476 5919") == [("YP302", "943-476 5919")]
 
 
 # --- National Insurance number prefixes -----------------------------------------------------------

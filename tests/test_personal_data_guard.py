@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import Invoke
 
 HMIP = "hmip-inspection.yaml"
@@ -116,3 +118,131 @@ def test_allowed_codes_directly() -> None:
 
     text = "a: 1\nb: x  # yotplan: allow YP304, yp305 the office line\n# yotplan: allow YP301\nc: 2\n"
     assert allowed_codes(text) == {2: {"YP304", "YP305"}}  # line 3 has no reason, and line 4 is not one
+
+
+# Issue 17, case 6: every string and every comment, not only the free-text fields -------------------
+
+CHILD_PLAN = """# Referral from {postcode_comment}
+source:
+  id: CS
+  title: Case study of {name_age}
+  kind: other
+  url: mailto:{email}
+recommendations:
+  - id: CS-1
+    text: Keep the Board informed
+    to: {dob}
+    theme: {nhs}
+    actions:
+      - id: CS-1.1
+        title: Review the plan
+        owner: yot-manager
+        due: 2022-09-30
+        status: not-started
+    indicators:
+      - id: CS-1-calls
+        name: Calls returned
+        unit: calls to {phone}
+        better: higher
+        target: {{date: 2023-03-31, value: 10}}
+  - id: CS-2
+    text: Share the record  # PNC {pnc}
+"""
+CHILD = {
+    "postcode_comment": "TQ1 3HR",
+    "name_age": "Jayden Smith, aged 15",
+    "email": "jayden.smith2008@example.org",
+    "dob": "DOB 03/04/2008",
+    "nhs": "943 476-5919",
+    "phone": "0044 7700 900123",
+    "pnc": "2008/0123456Z",
+}
+CHILD_CODES = {"YP304", "YP307", "YP306", "YP301", "YP302", "YP305", "YP308"}
+
+
+def test_a_plan_holding_a_childs_details_in_every_field_does_not_pass_strict(cli: Invoke, plans: Path) -> None:
+    """The issue's case: name with age, date of birth, NHS number, postcode, email, phone and PNC
+    id, each where the guard did not look (a comment, the source's title and url, `to`, `theme`,
+    an indicator's unit, a comment after a value), passed `check --strict` with "no problems"."""
+    (plans / "case-study.yaml").write_text(CHILD_PLAN.format(**CHILD), encoding="utf-8")
+    result = cli("check", "--plans", plans, "--strict", "--format", "json", "--today", "2022-06-01")
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    found = {(p["code"], p["line"]) for p in problems if p["path"].endswith("case-study.yaml") and p["code"] >= "YP3"}
+    assert found == {("YP304", 1), ("YP307", 4), ("YP306", 6), ("YP301", 10), ("YP302", 11), ("YP305", 21),
+                     ("YP308", 25)}  # fmt: skip
+    assert {code for code, _ in found} == CHILD_CODES
+    for value in CHILD.values():
+        assert value not in result.stdout  # masked, every one
+    text = cli("check", "--plans", plans, "--strict", "--today", "2022-06-01")
+    assert f"{plans / 'case-study.yaml'}:1:17: error YP304 the comment on line 1 looks like a postcode" in text.stdout
+    assert "`to` of CS-1 looks like a date of birth" in text.stdout
+    assert "`unit` of CS-1-calls looks like a phone number" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "code"),
+    [
+        ("owners.yaml", "agency: Torbay Council\n", "agency: Torbay Council, TQ1 3HR\n", "YP304"),
+        ("owners.yaml", "  yot-manager:\n", "  jayden-smith-07700900123:\n", "YP305"),
+        ("service.yaml", "name: Torbay Youth Offending Service", "name: Torbay YOS (07700 900123)", "YP305"),
+        ("service.yaml", "region: South West", "region: South West, TQ1 3HR", "YP304"),
+        ("boards.yaml", "    name: YOT Management Board\n", "    name: YOT Management Board  # DOB 03/04/2008\n",
+         "YP301"),
+        (HMIP, "    to: YOT Management Board\n", "    to: j.smith@example.org\n", "YP306"),
+        (HMIP, "kind: inspection\n", "kind: inspection\n  url: https://example.org/?nhs=9434765919\n", "YP302"),
+    ],
+)  # fmt: skip
+def test_fields_and_comments_that_were_never_scanned_are(
+    cli: Invoke, plans: Path, file: str, old: str, new: str, code: str
+) -> None:
+    path = plans / file
+    source = path.read_text(encoding="utf-8")
+    assert old in source
+    path.write_text(source.replace(old, new, 1), encoding="utf-8")
+    result = cli("check", "--plans", plans, "--strict", "--format", "json", "--today", "2022-06-01")
+    found = [p for p in json.loads(result.stdout) if p["code"].startswith("YP3")]
+    assert [(Path(p["path"]).name, p["code"]) for p in found] == [(file, code)]
+    assert result.exit_code == 1
+    for data in ("07700 900123", "07700900123", "TQ1 3HR", "03/04/2008", "j.smith@", "9434765919"):
+        assert data not in found[0]["message"]  # masked, in the field's name too (an owner key)
+
+
+CONTACTS = [
+    ("contact", "yot.manager@torbay.gov.uk", None),
+    ("contact", "youth-justice@torbay.gov.uk", None),
+    ("contact", "01803 208100", None),
+    ("contact", "jayden.smith@torbay.gov.uk", "YP306"),
+    ("contact", "j.smith@torbay.gov.uk", "YP306"),
+    ("contact", "yot.manager2@torbay.gov.uk", "YP306"),
+    ("contact", "07700 900123", "YP305"),
+    ("email", "camhs.lead@nhs.example", None),
+    ("email", "jayden.smith@nhs.example", "YP306"),
+]
+
+
+@pytest.mark.parametrize(("field", "contact", "code"), CONTACTS)
+def test_an_owners_contact_may_hold_a_role_mailbox_or_landline_but_not_a_persons(
+    cli: Invoke, plans: Path, field: str, contact: str, code: str | None
+) -> None:
+    """`contact` and `email` are the work contact fields: a role mailbox is what they are for."""
+    path = plans / "owners.yaml"
+    source = path.read_text(encoding="utf-8")
+    assert "role: YOT Manager\n" in source
+    path.write_text(source.replace("role: YOT Manager\n", f"role: YOT Manager\n    {field}: {contact}\n", 1), "utf-8")
+    result = cli("check", "--plans", plans, "--strict", "--format", "json", "--today", "2022-06-01")
+    codes = [p["code"] for p in json.loads(result.stdout) if p["code"].startswith("YP3")]
+    assert codes == ([code] if code else [])
+
+
+def test_a_role_mailbox_in_free_text_is_still_flagged(cli: Invoke, plans: Path) -> None:
+    plant(plans, "Send the referral to yot.manager@torbay.gov.uk")
+    result = cli("check", "--plans", plans, "--format", "json", "--today", "2022-06-01")
+    assert [p["code"] for p in json.loads(result.stdout) if p["code"].startswith("YP3")] == ["YP306"]
+
+
+def test_a_hash_inside_a_quoted_or_block_scalar_is_text_not_a_comment() -> None:
+    from yotplan.rules.file_checks import comments
+
+    text = 'a: "x # TQ1 3HR"\nb: |\n  # TQ1 3HR\n  y\nc: z # real\n# own line\n'
+    assert list(comments(text)) == [(5, 6, " real"), (6, 1, " own line")]

@@ -1,7 +1,7 @@
 """The command-line interface: parses options, calls the core, renders, and picks the exit code.
 
 Importing this registers every command on `app`. May import any package of yotplan, but at
-start-up only typer, the standard library, `yotplan.vocabulary` and `yotplan.cli` itself: each
+start-up only typer, the standard library, `yotplan.choices` and `yotplan.cli` itself: each
 command imports what it needs when it runs.
 """
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from yotplan.choices import STATUSES
 from yotplan.cli.app import GuardedGroup, YotplanTyper, app
 from yotplan.cli.completion import (
     complete_action_ids,
@@ -23,7 +24,6 @@ from yotplan.cli.completion import (
 from yotplan.cli.options import PlansDirs, PlansList, Today, choice_type, date_option, resolve_today, usage_error
 from yotplan.cli.output import print_notes, print_notice, print_problems, print_text
 from yotplan.cli.reading import plans_folders
-from yotplan.vocabulary import STATUSES
 
 if TYPE_CHECKING:
     from yotplan.edit.session import EditSession
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     StatusChoice = str
 else:
-    StatusChoice = choice_type("StatusChoice", STATUSES)  # `--status`'s choices: yotplan.vocabulary's
+    StatusChoice = choice_type("StatusChoice", STATUSES)  # `--status`'s choices: yotplan.choices's
 
 
 DueDate = Annotated[date, date_option("--due", help="Due date.")]

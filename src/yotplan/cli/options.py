@@ -15,7 +15,7 @@ from yotplan.cli.completion import complete_folders, complete_owner_keys, comple
 
 
 def choice_type(name: str, words: Iterable[str]) -> type[StrEnum]:
-    """A Typer choice made from a closed set of words (`yotplan.vocabulary`), so that what the
+    """A Typer choice made from a closed set of words (`yotplan.choices`), so that what the
     command line offers and what plans hold cannot drift apart. Typer takes an enum for a
     repeatable choice; the words are its values (`str(choice)` gives the word)."""
     return StrEnum(name, {word: word for word in words})  # type: ignore[return-value]

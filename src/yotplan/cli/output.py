@@ -149,27 +149,51 @@ class TerminalSafe:
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
-        # In a GitHub Actions log any line starting `::` or `##[` is a command to the runner
-        # (`::add-mask::`, `::error file=...`): plan text may never start one.
-        self._in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
-        self._line_start = True
+        # In a GitHub Actions log a line can be a command to the runner (`::add-mask::`,
+        # `::error file=...`, `##[error]` anywhere): plan text may never make one (SECURITY.md).
+        self._guard: Any = None
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            from yotplan.safe_text import WorkflowCommandGuard
+
+            self._guard = WorkflowCommandGuard()
 
     def write(self, text: str) -> int:
-        from yotplan.safe_text import not_a_workflow_command, terminal_safe
+        from yotplan.safe_text import terminal_safe
 
         text = terminal_safe(text)
-        if self._in_actions and text:
-            head, newline, rest = ("", "", text) if self._line_start else text.partition("\n")
-            text = head + newline + not_a_workflow_command(rest)
-            self._line_start = text.endswith("\n")
+        if self._guard is not None and text:
+            text = self._guard.text(text)
         return int(self._stream.write(text))
 
     def write_workflow_commands(self, text: str) -> int:
         """`check --format github`'s annotations: the one output meant to be read by the runner."""
-        from yotplan.safe_text import terminal_safe
+        from yotplan.safe_text import WorkflowCommandGuard, terminal_safe
 
-        self._line_start = text.endswith("\n")
-        return int(self._stream.write(terminal_safe(text)))
+        written = int(self._stream.write(terminal_safe(text)))
+        if self._guard is not None and text.endswith("\n"):
+            self._guard = WorkflowCommandGuard()
+        return written
+
+    @property
+    def buffer(self) -> Any:
+        """The binary stream under this one, escaped the same way in a GitHub Actions log."""
+        return self._stream.buffer if self._guard is None else _GuardedBinary(self)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+class _GuardedBinary:
+    """`sys.stdout.buffer` in a GitHub Actions log: bytes (the calendar) pass the same guard as
+    text, after what the text stream holds is flushed, so that the order stays as written."""
+
+    def __init__(self, text: TerminalSafe) -> None:
+        self._text = text
+
+    def write(self, data: bytes) -> int:
+        self._text._stream.flush()
+        self._text._stream.buffer.write(self._text._guard.bytes(bytes(data)))
+        return len(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._text._stream.buffer, name)

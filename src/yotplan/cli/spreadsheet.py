@@ -8,16 +8,24 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from yotplan.cli.app import app
 from yotplan.cli.completion import complete_owner_keys
 from yotplan.cli.exit_codes import end_run
-from yotplan.cli.options import PlansDirs, PlansList, SourceFilter, Today, date_option, resolve_today, usage_error
+from yotplan.cli.options import (
+    PlansDirs,
+    PlansList,
+    SourceFilter,
+    Today,
+    date_option,
+    resolve_today,
+    usage_error,
+)
 from yotplan.cli.output import print_problems, print_text
-from yotplan.cli.reading import finish, judge_plans, read_plans
+from yotplan.cli.reading import finish, read_plans
 
 
 @app.command("import")
@@ -26,7 +34,11 @@ def import_plan(
     output: Annotated[
         Path,
         typer.Option(
-            "--output", "-o", metavar="DIR", help="New plans folder for the plan and owners.yaml.", file_okay=False
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="New (or empty) plans folder for the plan and owners.yaml.",
+            file_okay=False,
         ),
     ],
     source_id: Annotated[
@@ -36,43 +48,65 @@ def import_plan(
         str | None, typer.Option("--source-title", help="The report's title (default: the sheet's title cell).")
     ] = None,
     sheet: Annotated[
-        str | None, typer.Option("--sheet", help="The sheet to read (default: the one that opens).")
+        list[str] | None,
+        typer.Option("--sheet", help="A sheet to read, as its own source; repeatable (default: the one that opens)."),
     ] = None,
     mapping: Annotated[
         list[str] | None,
         typer.Option("--map", metavar="HEADER=FIELD", help="Read this column as this field; repeatable."),
     ] = None,
-    today: Annotated[
+    as_of: Annotated[
         date | None,
         date_option(
-            "--today",
-            help="As-at date for completions and notes when the sheet has no 'Last updated' date.",
-            envvar="YOTPLAN_TODAY",
+            "--as-of",
+            help="The day the sheet was last true: progress notes and completions are dated with it "
+            "(default: a date the sheet's title block states, else the file's modified date).",
         ),
+    ] = None,
+    delimiter: Annotated[
+        str | None, typer.Option("--delimiter", metavar="CHAR", help="A CSV's delimiter: , ; or tab (default: found).")
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", metavar="NAME", help="A CSV's encoding (default: UTF-8, with or without BOM, else cp1252)."
+        ),
+    ] = None,
+    today: Annotated[
+        date | None,
+        date_option("--today", help="The day the result is checked on (default: today).", envvar="YOTPLAN_TODAY"),
     ] = None,
 ) -> None:
     """Turn an action-plan spreadsheet into a plan file and owners.yaml.
 
-    Finds the header row (a title block may come first) and guesses each column's field; reads merged
-    and repeated recommendations, UK and Excel dates, statuses (or RAG colours), leads as owners.
-    Rows it cannot place are listed as FILE:ROW: why, the rest is written, and it exits 1.
-    Never overwrites a file. Fields for --map: ref, recommendation, rec-owner, action-ref, action,
-    owner, due, status, rag, completed, update, evidence, measure, none.
+    Finds the header row (a title block may come first) and the columns by their words; reads merged
+    and repeated recommendations and sub-refs, dates as UK plans write them (31/03/23, Sept 23,
+    Q2 2023/24; ongoing and TBC make undated actions), statuses from words, RAG or progress text, and
+    leads as owners. Every row that holds an action is placed; what needed a guess is listed by kind
+    as FILE:ROW, quoted in the plan and left for `check` to warn about. Exits 1 only when a row could
+    not be placed. Never overwrites: -o must be a new or empty folder. Fields for --map: ref,
+    recommendation, rec-owner, action-ref, action, owner, due, status, rag, completed, update,
+    evidence, measure, none.
 
-    Example: yotplan import action-plan.xlsx -o imported --source-id HMIP --map "Lead Officer=owner"
+    Example: yotplan import action-plan.xlsx -o imported --source-id HMIP --as-of 2024-02-14
     """
     from yotplan.plans.loader import display_path
     from yotplan.spreadsheet.columns import parse_override
     from yotplan.spreadsheet.errors import BadOption, ImportRefused
-    from yotplan.spreadsheet.plan_import import ImportOptions, check_source_id, import_spreadsheet, status_sentence
+    from yotplan.spreadsheet.interpretation import ImportOptions, check_source_id
+    from yotplan.spreadsheet.plan_import import import_spreadsheet
 
+    delimiter, encoding = _csv_options(delimiter, encoding)
     try:
         options = ImportOptions(
             today=resolve_today(today),
+            as_of=as_of,
             source_id=check_source_id(source_id.strip()) if source_id is not None else None,
             source_title=(" ".join(source_title.split()) or None) if source_title is not None else None,
-            sheet=sheet,
+            sheets=tuple(sheet or ()),
             overrides=tuple(parse_override(m) for m in mapping or ()),
+            delimiter=delimiter,
+            encoding=encoding,
         )
         result = import_spreadsheet(file, output, options)
     except BadOption as exc:
@@ -80,22 +114,49 @@ def import_plan(
     except ImportRefused as exc:
         sys.stderr.write("".join(f"{line}\n" for line in exc.details))
         raise
-    plan = result.plan
+    print_text("".join(f"{line}\n" for plan in result.plans for line in _what_was_read(plan)))
+    left_out = [line for plan in result.plans for line in plan.not_placed_lines()]
+    if left_out:
+        sys.stderr.write("rows not placed:\n" + "".join(f"  {line}\n" for line in left_out))
+    created = [*result.plan_paths, result.owners_path]
+    print_text("".join(f"created {display_path(path)}\n" for path in created))
+    print_text("".join(f"{plan.counts}\n" for plan in result.plans))
+    # What the guard found in the written files, as `check` would say it: a progress column
+    # often holds a child's name or date of birth, and the file is about to be committed.
+    print_problems(result.problems)
+    end_run(problems=bool(result.not_placed) or any(p.severity == "error" for p in result.problems))
+
+
+def _csv_options(delimiter: str | None, encoding: str | None) -> tuple[str | None, str | None]:
+    """`--delimiter` (a word or one character) and `--encoding` checked: usage errors otherwise."""
+    import codecs
+
+    if delimiter is not None:
+        delimiter = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}.get(delimiter.casefold(), delimiter)
+        if len(delimiter) != 1 or delimiter in '"\r\n':
+            usage_error(f"{delimiter!r} is not a delimiter: give one character, such as , ; or tab", "--delimiter")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            usage_error(f"{encoding!r} is not an encoding Python knows, such as utf-8 or cp1252", "--encoding")
+    return delimiter, encoding
+
+
+def _what_was_read(plan: Any) -> list[str]:
+    """What import says of one sheet: its columns, its status, its as-of date, and its guesses."""
+    from yotplan.spreadsheet.interpretation import status_sentence
+
     where = f'sheet "{plan.sheet.name}", ' if plan.sheet.name else ""
     lines = [f"columns ({where}header on row {plan.header.row.number}):"]
     for column in plan.header.columns:
         lines.append(f"  {column.header} -> {column.field or '(not used: ' + column.why_unused + ')'}")
     lines.append(status_sentence(plan))
-    lines.extend(plan.lines("notes"))
-    print_text("".join(f"{line}\n" for line in lines))
-    sys.stderr.write("".join(f"{line}\n" for line in plan.lines("warnings") + plan.lines("not_placed")))
-    print_text(f"created {display_path(result.plan_path)}\ncreated {display_path(result.owners_path)}\n")
-    print_text(plan.counts + "\n")
-    # What the guard finds in the written files, as `check` would say it: a progress column
-    # often holds a child's name or date of birth, and the file is about to be committed.
-    written = judge_plans([result.plan_path.parent], options.today, every_rule=False)
-    print_problems(written.problems)
-    end_run(problems=bool(plan.not_placed) or written.has_errors)
+    lines.append(f"As of {plan.as_at}: {plan.as_at_reason}.")
+    for heading, found in plan.grouped():
+        lines.append(f"{heading}:")
+        lines.extend(f"  {line}" for line in found)
+    return lines
 
 
 @app.command("export")

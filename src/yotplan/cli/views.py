@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from yotplan.choices import RAGS
 from yotplan.cli.app import app
 from yotplan.cli.completion import complete_item_ids
 from yotplan.cli.options import (
@@ -28,7 +29,6 @@ from yotplan.cli.options import (
 )
 from yotplan.cli.output import print_renderable, print_text
 from yotplan.cli.reading import finish, read_plans
-from yotplan.vocabulary import RAGS
 
 if TYPE_CHECKING:
     from yotplan.plans.planset import PlanSet
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     RagChoice = str
 else:
-    RagChoice = choice_type("RagChoice", RAGS)  # `--rag`'s choices: the RAGs of yotplan.vocabulary
+    RagChoice = choice_type("RagChoice", RAGS)  # `--rag`'s choices: the RAGs of yotplan.choices
 
 
 Soon = Annotated[

@@ -147,6 +147,8 @@ def update_action(session: EditSession, action_id: str, changes: ActionChanges) 
                 '--reason "why"; the reason is logged as an update, so slippage is never silent'
             )
         set_value(node, "due", changes.due, ACTION_KEYS)
+        if "undated" in node:  # a date set for an action that had none (`undated: to-be-confirmed`)
+            remove_key(node, "undated")
         done.insert(0, f"due date moved from {action.due} to {changes.due}" if action.due else f"due {changes.due}")
     if changes.owner and changes.owner != action.owner:
         _require_owner(session, changes.owner)

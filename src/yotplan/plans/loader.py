@@ -570,6 +570,7 @@ def load_folder(
         elif kind == "boards":
             result.plans.boards_doc = doc
         elif doc is not None:
+            result.plans.service_doc = doc  # its findings (the personal-data guard) are reported too
             service: ServiceFile = doc.model
             result.plans.service, result.plans.service_name, result.plans.region = (
                 service.id,

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
-from yotplan.vocabulary import STATUSES as STATUSES  # the statuses' words live in yotplan.vocabulary
-from yotplan.vocabulary import Status as Status
+from yotplan.choices import STATUSES as STATUSES  # the statuses' words live in yotplan.choices
+from yotplan.choices import Status as Status
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -142,6 +142,9 @@ IsoDate = Annotated[date, _IsoDateSchema]
 Text = Annotated[str, _NonEmpty]
 Number = Annotated[int | float, _NumberSchema]
 
+UndatedKind = Literal["to-be-confirmed", "ongoing"]
+"""An action with no fixed date: `to-be-confirmed` (a date will be set) or `ongoing` (continuous work)."""
+UNDATED_KINDS: tuple[str, ...] = UndatedKind.__args__  # type: ignore[attr-defined]
 SourceKind = Literal["inspection", "peer-review", "improvement-review", "self-assessment", "other"]
 SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__  # type: ignore[attr-defined]
 
@@ -166,6 +169,8 @@ class Action:
     title: Text
     owner: str | None = None
     due: IsoDate | None = None
+    undated: UndatedKind | None = None
+    """Instead of `due`, for an action whose date is not fixed (see docs/plan-format.md)."""
     status: Status = "not-started"
     completed: IsoDate | None = None
     """Required when status is done."""
@@ -174,6 +179,8 @@ class Action:
     updates: list[Update] = field(default_factory=list)
     evidence: list[Text] = field(default_factory=list)
     """Quotes or links that back the status."""
+    review: list[Text] = field(default_factory=list)
+    """What a person should check, left by `yotplan import` (the sheet's own words); `check` warns until removed."""
 
     @property
     def is_open(self) -> bool:

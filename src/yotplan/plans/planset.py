@@ -106,6 +106,7 @@ class PlanSet:
     """The service's id: from service.yaml, else the name of the folder that holds the plans folder."""
     service_name: str = ""
     region: str | None = None
+    service_doc: Document | None = None
 
     @property
     def owners(self) -> dict[str, Owner]:
@@ -127,8 +128,8 @@ class PlanSet:
 
     @property
     def documents(self) -> list[Document]:
-        """Every loaded file: owners, boards, then the plan files."""
-        return [doc for doc in (self.owners_doc, self.boards_doc) if doc is not None] + self.plans
+        """Every loaded file: owners, boards, service, then the plan files."""
+        return [doc for doc in (self.owners_doc, self.boards_doc, self.service_doc) if doc is not None] + self.plans
 
     def recommendations(self) -> Iterator[RecommendationRef]:
         for doc in self.plans:

@@ -98,7 +98,7 @@ OVERDUE_COLUMNS = [
     Column("id", lambda a: a.id, keep=ALWAYS),
     Column("title", lambda a: one_line(a.title), keep=75, wraps=True, max_lines=2),
     Column("owner", lambda a: a.owner, keep=60),
-    Column("due", lambda a: _day(a.due), keep=ALWAYS),
+    Column("due", lambda a: a.due_text, keep=ALWAYS),
     Column("days overdue", lambda a: str(a.days_overdue), "right", keep=ALWAYS),
     Column("recommendation", lambda a: a.recommendation, keep=10),
 ]
@@ -107,7 +107,7 @@ UPCOMING_COLUMNS = [
     Column("id", lambda a: a.id, keep=ALWAYS),
     Column("title", lambda a: one_line(a.title), keep=75, wraps=True, max_lines=2),
     Column("owner", lambda a: a.owner, keep=60),
-    Column("due", lambda a: _day(a.due), keep=ALWAYS),
+    Column("due", lambda a: a.due_text, keep=ALWAYS),
     Column("days left", lambda a: str(a.days_left), "right", keep=ALWAYS),
     Column("status", lambda a: a.status, keep=20),
     Column("recommendation", lambda a: a.recommendation, keep=10),

@@ -232,7 +232,7 @@ def _action_block(plans: PlanSet, action: Action, view: ActionView, path: str | 
     lines: list[RenderableType] = [
         title,
         _field("  owner", _owner_label(plans, action.owner)),
-        _field("  due", action.due.isoformat() + _days(view) if action.due else None),
+        _field("  due", action.due.isoformat() + _days(view) if action.due else view.due_text or None),
         _field("  status", action.status + (f" (completed {action.completed})" if action.completed else "")),
     ]
     if action.measure:

@@ -1,11 +1,22 @@
 """Checks that judge one file by itself, run when the file is parsed and cached with it: the
 personal-data guard (YP301-YP308).
 
-Plans are reviewed in pull requests and kept forever in git history, so every free-text field
-(recommendation texts, actions' titles and measures, progress notes, evidence, and owners'
-roles) is searched for text that looks like a child's personal data
-(`yotplan.rules.personal_data`). Each finding is a warning (an error with `check --strict`)
-at the field's line, naming the field, what the text looks like and why it matters; the
+Plans are reviewed in pull requests and kept forever in git history, so every string a plan,
+owners, boards or service file holds is searched for text that looks like a child's personal
+data (`yotplan.rules.personal_data`): every value and every key, known field or not (titles,
+texts, notes, evidence, sources' titles and urls, `to`, `theme`, units, owners' roles, agencies
+and contacts, the service's name and region, meetings' refs and minutes), and every YAML
+comment, read from the file's text since the YAML reader drops them.
+
+An owner's `contact` and `email` are the fields meant for contact details: a work contact.
+There, a role mailbox (`yot.manager@torbay.gov.uk`, `camhs.lead@nhs.example`: a role word, no
+given name, initial or digit in its local part) and a landline are what the field is for and
+are not flagged; a personal-looking address
+(`jayden.smith@...`, `j.smith@...`, `ksmith@...`) or a mobile number still is. Everywhere else
+every email address and phone number is flagged, a role mailbox too.
+
+Each finding is a warning (an error with `check --strict`) at the field's line (a comment's
+own line and column), naming the field, what the text looks like and why it matters; the
 matched text is masked in the middle, so the message itself never spreads it into a CI log.
 
 A reviewed exception is a comment on that line, or on the line above it, visible in the diff:
@@ -89,6 +100,89 @@ def free_texts(doc: Document) -> Iterator[tuple[Where, str, str]]:
                     yield (*here, "closure", name), f"sign-off {name} of {rec.id}", value
 
 
+def every_string(doc: Document) -> Iterator[tuple[Where, str, str, bool]]:
+    """(path, field name as a reader would say it, text, whether it is a key) of every string in
+    the file: the free-text fields under their names from `free_texts`, every other value and
+    key under its key and the nearest id or owner/board key around it."""
+    named = {where: field for where, field, _ in free_texts(doc)}
+    stack: list[tuple[Any, Where, str]] = [(doc.data, (), "the file")]
+    while stack:
+        node, where, around = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("id"), str):
+                around = node["id"]
+            for key, value in node.items():
+                here = (*where, key)
+                if isinstance(key, str) and where and where[-1] in ("owners", "boards"):
+                    yield here, f"key {key} of {where[-1]}", key, True
+                    child_around = key
+                else:
+                    child_around = around
+                if isinstance(value, str):
+                    if key in _SHAPED:
+                        continue
+                    yield here, named.get(here) or f"`{key}` of {around}", value, False
+                elif isinstance(value, int) and not isinstance(value, bool) and value >= 100_000:
+                    yield here, f"`{key}` of {around}", str(value), False  # an NHS number typed as a number
+                elif isinstance(value, (dict, list)):
+                    stack.append((value, here, child_around))
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                here = (*where, index)
+                if isinstance(item, str):
+                    name = where[-1] if where else "item"
+                    yield here, named.get(here) or f"{name} {index + 1} of {around}", item, False
+                elif isinstance(item, (dict, list)):
+                    stack.append((item, here, around))
+
+
+_SHAPED = frozenset({"due", "completed", "date", "status", "kind", "better"})
+"""Keys whose values validation has already held to a date or a fixed word: nothing to search."""
+
+_HASH = re.compile("#")
+
+
+def comments(text: str, *, in_values: bool = True) -> Iterator[tuple[int, int, str]]:
+    """(line, column, text after the `#`) of every YAML comment in the file's text: a `#` at the
+    start of a line or after a space or tab, outside every quoted and block scalar (found with the
+    YAML reader's own tokens, which know where each scalar ends). `in_values` false says that no
+    string value of the file holds a `#`, so every such `#` starts a comment and the tokens (a
+    third of the cost of a cold read) are not needed."""
+    if "#" not in text:
+        return
+    candidates = [m.start() for m in _HASH.finditer(text) if m.start() == 0 or text[m.start() - 1] in " \t\n"]
+    if not candidates:
+        return
+    from bisect import bisect_right
+
+    spans = _scalar_spans(text) if in_values else []
+    span_starts = [start for start, _ in spans]
+    for offset in candidates:
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        before = bisect_right(span_starts, (line, col)) - 1
+        if before >= 0 and (line, col) < spans[before][1]:
+            continue  # a `#` inside a quoted or block scalar: text, searched as a value
+        end = text.find("\n", offset)
+        yield line, col, text[offset + 1 : end if end >= 0 else len(text)]
+
+
+def _scalar_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """((line, col), (line, col)) 1-based, start to end, of each quoted or block scalar."""
+    import yaml
+
+    spans = []
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for token in yaml.scan(text, Loader=loader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'", "|", ">"):
+                start, end = token.start_mark, token.end_mark
+                spans.append(((start.line + 1, start.column + 1), (end.line + 1, end.column + 1)))
+    except yaml.YAMLError:  # pragma: no cover - the file parsed once already
+        pass
+    return spans
+
+
 def allowed_codes(text: str) -> dict[int, set[str]]:
     """Line number (1-based) -> the codes a `# yotplan: allow YP3xx reason` comment allows there."""
     if "yotplan" not in text:
@@ -109,28 +203,51 @@ def personal_data_problems(doc: Document, text: str) -> list[Problem]:
 
     passes: "CAMHS attended the June Board"; fails: "J.S. (15, DOB 03/04/2008) now attends".
     """
+    from yotplan.rules.personal_data import find_personal_data, is_work_contact
+
     allowed: dict[int, set[str]] | None = None
     problems = []
-    for where, field, value in free_texts(doc):
-        from yotplan.rules.personal_data import find_personal_data
-
+    in_values = False
+    for where, field, value, is_key in every_string(doc):
+        in_values = in_values or "#" in value
         findings = find_personal_data(value)
+        if findings and _is_contact(doc, where):
+            findings = [f for f in findings if not is_work_contact(f.code, value[f.start : f.end])]
         if not findings:
             continue
         if allowed is None:
             allowed = allowed_codes(text)
         for finding in findings:
-            problem = doc.problem(where, "warning", finding.code, _message(field, value, finding))
+            problem = doc.problem(where, "warning", finding.code, _message(field, value, finding), at_key=is_key)
             if finding.code in allowed.get(problem.line, ()) or finding.code in allowed.get(problem.line - 1, ()):
                 continue
             problems.append(problem)
+    for line, col, comment in comments(text, in_values=in_values):
+        for finding in find_personal_data(comment):
+            if allowed is None:
+                allowed = allowed_codes(text)
+            if finding.code in allowed.get(line, ()) or finding.code in allowed.get(line - 1, ()):
+                continue
+            message = _message(f"the comment on line {line}", comment, finding)
+            problems.append(Problem(doc.path, line, col + 1 + finding.start, "warning", finding.code, message))
     return problems
 
 
+def _is_contact(doc: Document, where: Where) -> bool:
+    """Whether `where` is an owner's `contact` or `email`: the fields for a work contact."""
+    return isinstance(doc.model, OwnersFile) and len(where) == 3 and where[0] == "owners" and where[2] in _CONTACTS
+
+
+_CONTACTS = frozenset({"contact", "email"})
+
+
 def _message(field: str, value: str, finding: Any) -> str:
-    from yotplan.rules.personal_data import mask
+    from yotplan.rules.personal_data import find_personal_data, mask
 
     matched = value[finding.start : finding.end]
+    # The field's name quotes an id or an owner key, which may hold the data itself: masked too.
+    for other in reversed(find_personal_data(field)):
+        field = field[: other.start] + mask(field[other.start : other.end]) + field[other.end :]
     return (
         f"{field} looks like {finding.what} ({mask(' '.join(matched.split()))}): {finding.why}; "
         f"plans are kept forever in git, so remove it, or if it is not personal data add "

@@ -6,14 +6,18 @@ the shapes people type without thinking, each with a stable code:
 
 | code  | looks like                   | shapes flagged                                                        |
 | ----- | ---------------------------- | --------------------------------------------------------------------- |
-| YP301 | a date of birth              | "DOB", "D.O.B.", "date of birth" or "born", then closely a date        |
-| YP302 | an NHS number                | 10 digits (or 3-3-4 with spaces or hyphens) passing modulus 11        |
+| YP301 | a date of birth              | "DOB", "D.O.B.", "D-O-B", "date of birth", "date-of-birth", "birth    |
+|       |                              | date" or "born", then closely a date (any order, `/ . -`, month names) |
+| YP302 | an NHS number                | 10 digits (or 3-3-4 with spaces or hyphens, mixed) passing modulus 11 |
 | YP303 | a National Insurance number  | `AB 12 34 56 C`, spaces optional, with an issuable prefix             |
-| YP304 | a postcode                   | `TQ1 3HR`, `EC1A 1BB`; a real postcode area, a valid inward code      |
-| YP305 | a phone number               | UK numbers: `07700 900123`, `(01803) 123456`, `+44 7700 900123`       |
-| YP306 | an email address             | `name@domain.tld`                                                     |
+| YP304 | a postcode                   | `TQ1 3HR`, `EC1A 1BB`; a real postcode area, a valid inward code;     |
+|       |                              | `GIR 0AA`; `BFPO 105`                                                 |
+| YP305 | a phone number               | UK numbers: `07700 900123`, `(01803) 123456`, `+44 7700 900123`,      |
+|       |                              | `0044 7700 900123`, `+44 (0)1632 960123`                              |
+| YP306 | an email address             | `name@domain.tld`, any letters (`_jo@`, `zoë.smith@`)                 |
 | YP307 | a name or initials + an age  | "J.S. (15)", "JS, 15,", "Jayden, aged 14", "a 15-year-old called Tom" |
-| YP308 | a PNC ID or case number      | `08/123456Z`; "case ref 123456", "CRN A123456", "case no. 2022/01234" |
+| YP308 | a PNC ID or case number      | `08/123456Z`, `2008/0123456Z`; CRO `123456/08X`; "case ref 123456",   |
+|       |                              | "CRN A123456", "case no. 2022/01234"                                  |
 
 Precision is kept, so that a warning is believed, by flagging shapes rather than single numbers:
 
@@ -34,6 +38,8 @@ Precision is kept, so that a warning is believed, by flagging shapes rather than
   (11, or 10 for 01 and 08 numbers) in at most four groups. Year ranges, financial years, dates,
   times, ids and money never start with 0 followed by ten digits.
 - Every email address is flagged, a team mailbox too: the shape cannot tell a team from a person.
+  Only in an owner's `contact` field (a work contact) does the guard (rules/file_checks.py) let a
+  role mailbox (`is_role_mailbox`) and a landline pass (`is_work_contact`).
 - An age is flagged only next to a name or initials, and only in these shapes:
   initials ("J.S.", "J. S.", "JS") or a name, then "(15)", "(aged 15)", ", 15,", ", now 15,",
   ", aged 15", " is aged 15", " 15 years old", ", a 15-year-old"; or "a 15-year-old (boy|girl|...)
@@ -46,12 +52,13 @@ Precision is kept, so that a warning is believed, by flagging shapes rather than
   ("Caseloads: Emma (24), Jack (31), Sam (12)"), not of ages. Two-letter initials that are common
   acronyms ("QA", "LA", "RJ", "CE", "YP") are not initials. A name right after a determiner ("the
   Beacon, 12 years old") or inside a run of capitalised words ("Operation Grace (12)") is not a name.
-- PNC IDs need a two-digit year, a slash, 4 to 7 digits and an upper-case check letter (1 to 7 digits
-  straight after "PNC"); the check letter is not verified. Case-record numbers are flagged only after
-  "case ref", "case reference", "case no", "case number" or "case id" (4 to 10 digits, up to three
-  letters before them, or a year, a slash and 3 to 7 digits), and nDelius CRNs only after "CRN"
-  (one letter, six digits). A financial year ("2022/23") has no letter and two digits after the
-  slash, so it is never flagged.
+- PNC IDs need a two- or four-digit year, a slash, 4 to 7 digits and an upper-case check letter (1 to
+  7 digits straight after "PNC"); the check letter is not verified. CRO numbers need 5 or 6 digits, a
+  slash, a two-digit year and a check letter (fewer digits straight after "CRO"). Case-record
+  numbers are flagged only after "case ref", "case reference", "case no", "case number" or "case
+  id" (4 to 10 digits, up to three letters before them, or a year, a slash and 3 to 7 digits), and
+  nDelius CRNs only after "CRN" (one letter, six digits). A financial year ("2022/23") has no
+  letter and two digits after the slash, so it is never flagged.
 
 Not caught, on purpose or for want of a reliable shape: ages in words ("fourteen"), names without an
 age, a bare "Kacper (14)" when the name is not on the list of common given names (with "aged 14" it
@@ -158,7 +165,7 @@ def find_personal_data(text: str) -> list[Finding]:
     lowered = text.lower()
     if digits >= 4 and ("case" in lowered or "crn" in lowered):
         found += _case_numbers(text)
-    if "dob" in lowered or "d.o.b" in lowered or "birth" in lowered or "born" in lowered:
+    if "dob" in lowered or "d.o.b" in lowered or "d-o-b" in lowered or "birth" in lowered or "born" in lowered:
         found += _dates_of_birth(text)
     found += _postcodes(text)
     found += _names_with_ages(text)
@@ -229,13 +236,13 @@ def is_nhs_number(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-_NHS = re.compile(r"[0-9][0-9][0-9]([ -]?)[0-9][0-9][0-9]\1[0-9][0-9][0-9][0-9]")
+_NHS = re.compile(r"[0-9][0-9][0-9][ -]?[0-9][0-9][0-9][ -]?[0-9][0-9][0-9][0-9]")
 
 
 def _nhs_numbers(text: str) -> list[Finding]:
     found = []
     for m in _NHS.finditer(text):
-        digits = m[0].replace(m[1], "") if m[1] else m[0]
+        digits = m[0].replace(" ", "").replace("-", "")
         if (
             is_nhs_number(digits)
             and digits != digits[0] * 10  # 0000000000 and 1111111111 pass, and are placeholders
@@ -301,8 +308,14 @@ _INWARD = re.compile(r"[0-9][A-Za-z][A-Za-z]")
 _OUTWARD = re.compile(r"([A-Za-z][A-Za-z]?)[0-9][A-Za-z0-9]?( ?)\Z")
 
 
+_SPECIAL_POSTCODE = re.compile(r"\b(?:GIR ?0AA|BFPO ?[0-9]{1,4})\b", re.IGNORECASE)
+"""Girobank's GIR 0AA, and British Forces Post Office numbers (a family's address abroad)."""
+
+
 def _postcodes(text: str) -> list[Finding]:
     found = []
+    if "BFPO" in text.upper() or "GIR" in text.upper():
+        found += [_finding(POSTCODE, m.start(), m.end()) for m in _SPECIAL_POSTCODE.finditer(text)]
     for m in _INWARD.finditer(text):
         if _glued_after(text, m.end(), "/-"):
             continue
@@ -323,7 +336,8 @@ def _postcodes(text: str) -> list[Finding]:
 # --- YP305 phone number ---------------------------------------------------------------------------
 
 _PHONE = re.compile(
-    r"(?:(?P<international>\+44[ -]?(?:\(0\)[ -]?)?)(?=[1-9])|\(0[1-9][0-9]{1,4}\)[ -]?(?=[0-9])|0(?=[1-9]))"
+    r"(?:(?P<international>(?:\+|00[ -]?)44[ -]?(?:\(0\)[ -]?)?)(?=[1-9])"
+    r"|\(0[1-9][0-9]{1,4}\)[ -]?(?=[0-9])|0(?=[1-9]))"
     r"[0-9]+(?:[ -][0-9][0-9]+){0,3}"
 )
 _DIGIT_GROUP = re.compile(r"[0-9]+")
@@ -360,7 +374,7 @@ def _phone_numbers(text: str) -> list[Finding]:
 
 # Bounded by the RFC 5321 lengths (64 for the local part, 63 a label) so a long run of letters and
 # hyphens around an '@' cannot make the regex backtrack over the whole text.
-_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}")
+_EMAIL = re.compile(r"[\w][\w.%+'-]{0,63}@[^\W_](?:[\w-]{0,62})(?:\.[^\W_][\w-]{0,62}){1,8}")
 
 
 def _email_addresses(text: str) -> list[Finding]:
@@ -379,12 +393,12 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
 )
 _DOB = re.compile(
-    r"\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth\b|born\b)"
+    r"\b(?:d[.-]?o[.-]?b\b\.?|date[\s_-]+of[\s_-]+birth\b|birth[\s_-]?date\b|born\b)"
     r"[\s:=,;(\-–]*"
     r"(?:(?:is|was|of|on|in|the|as|recorded|given|noted|listed|shown)\s+){0,3}"
     r"(?P<date>"
     r"(?P<day>[0-9]{1,2})[/.-](?P<month>[0-9]{1,2})[/.-](?:[0-9]{4}|[0-9]{2})"
-    r"|[0-9]{4}-(?P<iso_month>[0-9]{2})-(?P<iso_day>[0-9]{2})"
+    r"|[0-9]{4}(?P<iso_sep>[-/.])(?P<iso_month>[0-9]{2})(?P=iso_sep)(?P<iso_day>[0-9]{2})"
     r"|(?:(?P<word_day>[0-9]{1,2})(?:st|nd|rd|th)?[\s-]+(?:of\s+)?)?" + _MONTH + r"\.?,?[\s-]+(?:[0-9]{4}|'?[0-9]{2})"
     r"|" + _MONTH + r"\.?\s+(?P<us_day>[0-9]{1,2})(?:st|nd|rd|th)?,?\s+[0-9]{4}"
     r")(?![\w/]|[./-][0-9])",
@@ -576,7 +590,10 @@ def _names_with_ages(text: str) -> list[Finding]:
 
 # --- YP308 PNC ID and case-record numbers ---------------------------------------------------------
 
-_PNC = re.compile(r"[0-9][0-9]/(?P<serial>[0-9]{1,7})[A-Z]")
+_PNC = re.compile(r"(?:19|20)?[0-9][0-9]/(?P<serial>[0-9]{1,7})[A-Z]")
+_CRO = re.compile(r"[0-9]{1,6}/[0-9][0-9][A-Z]")
+"""A Criminal Records Office number: a serial number, a slash, a two-digit year and a check letter."""
+_CRO_KEYWORD = re.compile(r"\bcro\b[^0-9]{0,12}\Z", re.IGNORECASE)
 _PNC_KEYWORD = re.compile(r"\bpnc\b[^0-9]{0,12}\Z", re.IGNORECASE)
 """Right after "PNC", a PNC ID may have a short serial number ("PNC 04/123X")."""
 
@@ -598,6 +615,11 @@ def _pnc_ids(text: str) -> list[Finding]:
             continue
         if len(m["serial"]) >= 4 or _PNC_KEYWORD.search(text, max(0, m.start() - 20), m.start()):
             found.append(_finding(POLICE_OR_CASE_NUMBER, m.start(), m.end(), "a PNC ID"))
+    for m in _CRO.finditer(text):
+        if _glued_before(text, m.start(), "/.-") or _glued_after(text, m.end(), "/-"):
+            continue
+        if m[0].index("/") >= 5 or _CRO_KEYWORD.search(text, max(0, m.start() - 20), m.start()):
+            found.append(_finding(POLICE_OR_CASE_NUMBER, m.start(), m.end(), "a CRO number"))
     return found
 
 
@@ -607,6 +629,42 @@ def _case_numbers(text: str) -> list[Finding]:
         for m in _CASE_NUMBER.finditer(text)
         if m["crn"] is None or _CRN.fullmatch(m["number"])
     ]
+
+
+# --- work contacts (an owner's `contact` field) ----------------------------------------------------
+
+_ROLE_WORDS = _words(
+    """admin administration board business camhs care central chair children community contact contacts
+    coordinator court courts custody data director duty education enquiries enquiry ete general
+    group head health help helpdesk hub info information intake justice lead mash manager management
+    nurse office officer offending operations out panel partnership performance police prevention
+    probation referral referrals reparation safeguarding school schools secure service services
+    support team teams triage victim victims yjs yjt yos yot youth"""
+)
+"""Words a role or team mailbox is made of (`yot.manager@`, `youth.justice@`, `mash@`)."""
+
+_MOBILE = re.compile(r"(?:\+|00[ -]?)44[ -]?(?:\(0\)[ -]?)?7|07")
+
+
+def is_role_mailbox(address: str) -> bool:
+    """Whether an email address is a role or team mailbox: its local part has a role word and no
+    given name, single letter or digit ("yot.manager", "torbay-yot"; not "jayden.smith",
+    "j.smith", "yot.manager2", "ksmith")."""
+    local = address.rpartition("@")[0].lower()
+    words = [w for w in re.split(r"[._+'-]", local) if w]
+    if not words or any(not w.isalpha() or len(w) == 1 or w.title() in _GIVEN_NAMES for w in words):
+        return False
+    return any(w in _ROLE_WORDS for w in words)
+
+
+def is_work_contact(code: str, matched: str) -> bool:
+    """Whether a finding in an owner's `contact` field (the one field for a work contact) is what
+    that field is for: a role mailbox, or a phone number that is not a mobile."""
+    if code == EMAIL_ADDRESS:
+        return is_role_mailbox(matched)
+    if code == PHONE_NUMBER:
+        return _MOBILE.match(matched) is None
+    return False
 
 
 _CODE_ORDER = {

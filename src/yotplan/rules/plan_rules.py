@@ -16,7 +16,7 @@ from yotplan.plans.models import ID_PATTERN, OWNER_KEY_PATTERN, PlanFile, is_act
 from yotplan.plans.planset import ActionRef, Document, PlanSet, meeting_id
 from yotplan.problems import Problem
 from yotplan.rules.impact import impact_shown, indicator_status, with_unit
-from yotplan.rules.rag import is_overdue
+from yotplan.rules.rag import ONGOING_QUIET_DAYS, is_overdue
 
 STALE_DAYS = 90
 """An open action with no update for longer than this is flagged (YP202)."""
@@ -95,16 +95,20 @@ def _unknown_owner_message(key: str, known: list[str]) -> str:
 
 
 def action_without_due_date(plans: PlanSet, today: date) -> Iterator[Problem]:
-    """YP105: every action needs a due date, or nothing can ever be late.
+    """YP105: every action needs a due date, or says why it has none (`undated:`), but not both.
 
-    passes: `due: 2022-09-30`; fails: no `due:` key on the action.
+    passes: `due: 2022-09-30`, or `undated: ongoing`; fails: neither key on the action, or both.
     """
-    for ref in plans.actions_where(lambda a: a.due is None):
+    for ref in plans.actions_where(lambda a: (a.due is None) == (a.undated is None)):
+        both = ref.action.due is not None
         yield ref.rec.doc.problem(
-            (*ref.where, "due"),
+            (*ref.where, "undated" if both else "due"),
             "error",
             "YP105",
-            f"action {ref.action.id} has no due date; add `due: YYYY-MM-DD`",
+            f"action {ref.action.id} has both `due:` and `undated:`; keep one"
+            if both
+            else f"action {ref.action.id} has no due date; add `due: YYYY-MM-DD` "
+            "(or `undated: to-be-confirmed` or `undated: ongoing`)",
         )
 
 
@@ -272,6 +276,28 @@ def malformed_owner_key(plans: PlanSet, today: date) -> Iterator[Problem]:
             )
 
 
+def owner_named_as_a_person(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP206 (warning): an owner whose role reads as a person's name. Owners are roles: people
+    move on, and a name is personal data (docs/domain.md).
+
+    passes: `role: YOT Manager`; fails: `role: Sarah Jones`.
+    """
+    owners_doc = plans.owners_doc
+    if owners_doc is None:
+        return
+    from yotplan.rules.owner_names import looks_like_person
+
+    for key, owner in plans.owners.items():
+        if looks_like_person(owner.role):
+            yield owners_doc.problem(
+                ("owners", key, "role"),
+                "warning",
+                "YP206",
+                f"owner {key!r} reads as a person's name, not a role; name the role (e.g. YOT Manager) "
+                "and keep people's names out of the plans",
+            )
+
+
 def unknown_meeting(plans: PlanSet, today: date) -> Iterator[Problem]:
     """YP114: a sign-off names a meeting of a board in boards.yaml, on or before today, on the
     closure's own date.
@@ -431,6 +457,41 @@ def stale_action(plans: PlanSet, today: date) -> Iterator[Problem]:
         yield ref.rec.doc.problem(ref.where, "warning", "YP202", message)
 
 
+def undated_action(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP204 (warning): an open action with no date: to be confirmed, or ongoing with nothing
+    recorded for more than 90 days.
+
+    passes: `undated: ongoing` with an update 10 days ago; fails: `undated: to-be-confirmed`.
+    """
+    for ref in plans.actions_where(lambda a: a.undated is not None and a.due is None and a.is_open):
+        action = ref.action
+        last = action.last_update
+        if action.undated == "to-be-confirmed":
+            message = f"action {action.id}'s date is to be confirmed; set it with `yotplan update {action.id} --due`"
+        elif last is None or (today - last).days > ONGOING_QUIET_DAYS:
+            since = "no update at all" if last is None else f"no update for {(today - last).days} days"
+            message = f"action {action.id} is ongoing with {since}; log progress with `yotplan log`"
+        else:
+            continue
+        yield ref.rec.doc.problem((*ref.where, "undated"), "warning", "YP204", message)
+
+
+def action_to_review(plans: PlanSet, today: date) -> Iterator[Problem]:
+    """YP205 (warning): an action holding `review:` notes, left by `import` where the sheet could
+    not be read for sure; delete each note once a person has checked it.
+
+    passes: no `review:` key; fails: `review: ["status: the sheet says 'see notes'"]`.
+    """
+    for ref in plans.actions_where(lambda a: bool(a.review)):
+        for i, note in enumerate(ref.action.review):
+            yield ref.rec.doc.problem(
+                (*ref.where, "review", i),
+                "warning",
+                "YP205",
+                f"action {ref.action.id} needs review: {note}; correct it, then delete this `review:` note",
+            )
+
+
 def indicator_worse_than_baseline(plans: PlanSet, today: date) -> Iterator[Problem]:
     """YP203 (warning): an indicator's latest reading is worse than its baseline. The reading
     stands (it is the truth); the warning asks the Board to look.
@@ -473,10 +534,13 @@ RULES: dict[str, Rule] = {
     "YP201": overdue_action,
     "YP202": stale_action,
     "YP203": indicator_worse_than_baseline,
+    "YP204": undated_action,
+    "YP205": action_to_review,
+    "YP206": owner_named_as_a_person,
 }
 
 
-WARNING_RULES = frozenset({"YP201", "YP202", "YP203"})
+WARNING_RULES = frozenset({"YP201", "YP202", "YP203", "YP204", "YP205", "YP206"})
 """Rules that find warnings: what `check` reports, and the commands that read plans leave out."""
 
 NEEDS_EVERY_FILE = frozenset({"YP109"})

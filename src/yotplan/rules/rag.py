@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from yotplan.choices import RAGS as RAGS  # the RAGs' words live in yotplan.choices, worst first
+from yotplan.choices import Rag as Rag
 from yotplan.plans.models import Action, Recommendation
-from yotplan.vocabulary import RAGS as RAGS  # the RAGs' words live in yotplan.vocabulary, worst first
-from yotplan.vocabulary import Rag as Rag
 
 RAG_KEY: dict[Rag, str] = {
     "red": "an open action is overdue",
-    "amber": "an open action is blocked, or not started and due soon",
+    "amber": "an open action is blocked, not started and due soon, undated, or ongoing with no recent update",
     "green": "every open action is on time",
     "delivered": "every action is done or dropped (blue)",
     "closed": "signed off by a board at a meeting",
@@ -28,6 +28,8 @@ CLOSED_RAGS = frozenset({"delivered", "closed", "dropped"})
 """RAGs of work that is no longer open."""
 
 DEFAULT_SOON_DAYS = 14
+ONGOING_QUIET_DAYS = 90
+"""An `undated: ongoing` action is amber when nothing has been recorded on it for longer than this."""
 
 
 def is_overdue(action: Action, today: date) -> bool:
@@ -36,7 +38,8 @@ def is_overdue(action: Action, today: date) -> bool:
 
 def action_rag(action: Action, today: date, soon: int = DEFAULT_SOON_DAYS) -> Rag:
     """delivered/dropped by status; red when overdue; amber when blocked, or not started and
-    due within `soon` days; green otherwise."""
+    due within `soon` days; green otherwise. An undated action is never silently green: one whose
+    date is to be confirmed is amber; an ongoing one is amber unless updated in the last 90 days."""
     if action.status == "done":
         return "delivered"
     if action.status == "dropped":
@@ -45,6 +48,11 @@ def action_rag(action: Action, today: date, soon: int = DEFAULT_SOON_DAYS) -> Ra
         return "red"
     if action.status == "blocked":
         return "amber"
+    if action.due is None and action.undated == "to-be-confirmed":
+        return "amber"
+    if action.due is None and action.undated == "ongoing":
+        last = action.last_update
+        return "green" if last is not None and (today - last).days <= ONGOING_QUIET_DAYS else "amber"
     if action.status == "not-started" and action.due is not None and (action.due - today).days <= soon:
         return "amber"
     return "green"

@@ -6,16 +6,15 @@ or raises ValueError with a message that says what the cell holds and how to fix
 
 from __future__ import annotations
 
-import calendar
 import colorsys
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-EARLIEST_YEAR = 1990
-"""Dates before this are taken for mistakes (an Excel zero date shows as 1900)."""
+from yotplan.plans.vocabulary import STATUS_WORDS as STATUS_WORDS
+from yotplan.plans.vocabulary import DateText, parse_date_text, parse_status_word, plausible
+from yotplan.rules.owner_names import looks_like_person as looks_like_person
 
 
 def clean_text(value: Any) -> str:
@@ -33,113 +32,26 @@ def clean_text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-# Dates ---------------------------------------------------------------------------------
-
-_MONTHS = {name.casefold(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
-_BY = r"(?:by\s+)?"
-_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_DAY_FIRST = re.compile(_BY + r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}|\d{2})")
-_DAY_MONTH_YEAR = re.compile(_BY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>\d{4})", re.I)
-_MONTH_YEAR = re.compile(r"(?:(?:by|end(?:\s+of)?)\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})", re.I)
+# Dates and statuses: the words are yotplan.plans.vocabulary's, shared with the edit commands ---------
 
 
-@dataclass(frozen=True, slots=True)
-class DateCell:
-    day: date
-    month_only: bool = False
-    """Written as a month ("March 2023"): `day` is that month's last day."""
-
-
-def read_date(value: Any) -> DateCell:
-    """A real date, or text as dd/mm/yyyy (UK order; d/m/yy too), YYYY-MM-DD, "31 July 2022" or "March 2023".
+def read_date(value: Any) -> DateText:
+    """A real date, or text in any form `parse_date_text` reads (31/03/23, Sept 23, Q2 2023/24, TBC).
 
     Raises ValueError saying what the cell holds and how to write it.
     """
     if isinstance(value, datetime):
-        return DateCell(_plausible(value.date(), value))
+        return DateText(clean_text(value), plausible(value.date(), clean_text(value)), "iso")
     if isinstance(value, date):
-        return DateCell(_plausible(value, value))
+        return DateText(clean_text(value), plausible(value, clean_text(value)), "iso")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValueError(f"{clean_text(value)!r} is a number, not a date; format the cell as a date (dd/mm/yyyy)")
-    text = clean_text(value)
-    if match := _ISO.fullmatch(text):
-        return DateCell(_calendar_day(text, int(match["year"]), int(match["month"]), int(match["day"])))
-    if match := _DAY_FIRST.fullmatch(text):
-        year = int(match["year"])
-        year = year + 2000 if len(match["year"]) == 2 else year
-        return DateCell(_calendar_day(text, year, int(match["month"]), int(match["day"])))
-    if (match := _DAY_MONTH_YEAR.fullmatch(text)) and match["month"].casefold() in _MONTHS:
-        month = _MONTHS[match["month"].casefold()]
-        return DateCell(_calendar_day(text, int(match["year"]), month, int(match["day"])))
-    if (match := _MONTH_YEAR.fullmatch(text)) and match["month"].casefold() in _MONTHS:
-        year, month = int(match["year"]), _MONTHS[match["month"].casefold()]
-        last = calendar.monthrange(year, month)[1]
-        return DateCell(_calendar_day(text, year, month, last), month_only=True)
-    raise ValueError(f"{text!r} is not a date; write it as dd/mm/yyyy")
-
-
-def _calendar_day(text: str, year: int, month: int, day: int) -> date:
-    try:
-        return _plausible(date(year, month, day), text)
-    except ValueError as exc:
-        if "plausible" in str(exc):
-            raise
-        raise ValueError(f"{text!r} is not a real calendar date (dates are read day first: dd/mm/yyyy)") from None
-
-
-def _plausible(day: date, shown: Any) -> date:
-    if day.year < EARLIEST_YEAR:
-        raise ValueError(f"{clean_text(shown)!r} is not a plausible date (before {EARLIEST_YEAR}); correct it")
-    return day
-
-
-# Statuses ------------------------------------------------------------------------------
-
-STATUS_WORDS: dict[str, tuple[str, ...]] = {
-    "done": ("complete", "completed", "done", "closed", "achieved", "finished", "embedded", "complete and embedded"),
-    "in-progress": (
-        "in progress",
-        "inprogress",
-        "ongoing",
-        "on going",
-        "on track",
-        "started",
-        "underway",
-        "under way",
-        "in hand",
-        "progressing",
-        "partially complete",
-        "partially completed",
-        "partly complete",
-    ),
-    "not-started": ("not started", "not yet started", "not begun", "to do", "todo", "planned"),
-    "blocked": ("blocked", "delayed", "on hold", "stalled", "paused", "behind schedule"),
-    "dropped": (
-        "dropped",
-        "no longer required",
-        "no longer needed",
-        "not required",
-        "cancelled",
-        "canceled",
-        "withdrawn",
-        "superseded",
-    ),
-}
-"""The words of a Status column that map to each plan status, compared without case or punctuation."""
-
-_STATUS_OF = {word: status for status, words in STATUS_WORDS.items() for word in words}
-
-
-def _words(text: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+    return parse_date_text(clean_text(value))
 
 
 def read_status(value: Any) -> str | None:
     """The plan status a Status cell means (the plan's own words too: `not-started`), or None if unknown."""
-    return _STATUS_OF.get(_words(clean_text(value)))
+    return parse_status_word(clean_text(value))
 
 
 # RAG -----------------------------------------------------------------------------------
@@ -158,6 +70,10 @@ RAG_STATUS: dict[str, str] = {"blue": "done", "green": "in-progress", "amber": "
 A RAG is a judgement of progress against plan, not a status: only blue (BRAG's "complete") says
 the action is done; red, amber and green say it is open and someone rated it, so in progress.
 A blank RAG is not started."""
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
 
 
 def read_rag(value: Any, colour: str | None) -> str | None:
@@ -210,46 +126,3 @@ def owner_key(lead: str) -> str:
     if len(key) > MAX_KEY_LENGTH:
         key = key[:MAX_KEY_LENGTH].rsplit("-", 1)[0]
     return key
-
-
-_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "cllr", "councillor", "sir", "dame"}
-_ROLE_WORDS = {
-    *("head", "manager", "management", "director", "officer", "lead", "leader", "chair", "chairman", "chairperson"),
-    *("team", "service", "services", "board", "council", "coordinator", "co", "ordinator", "worker", "workers"),
-    *("practitioner", "nurse", "inspector", "sergeant", "police", "education", "health", "camhs", "yot", "yjs"),
-    *("youth", "justice", "partnership", "partners", "panel", "analyst", "executive", "chief", "deputy"),
-    *("assistant", "senior", "principal", "commissioner", "group", "all", "operations", "operational"),
-    *("strategic", "safeguarding", "quality", "performance", "data", "administrator", "admin", "consultant"),
-    *("advisor", "adviser", "specialist", "governor", "member", "members", "probation", "social", "school"),
-    *("schools", "academy", "virtual", "representative", "unit", "department", "finance", "hr", "nhs", "trust"),
-    *("authority", "local", "children", "childrens", "family", "families", "early", "help", "court", "victim"),
-    *("liaison", "commissioning", "improvement", "continuous", "psychologist", "clinical", "secretary"),
-    *("hospital", "college", "university", "foundation", "charity", "agency", "centre", "center", "network"),
-    *("forum", "committee", "cabinet", "commission", "office", "directorate", "division", "housing", "options"),
-    *("employment", "training", "careers", "skills", "substance", "misuse", "mental", "wellbeing", "community"),
-    *("safety", "prevention", "public", "county", "city", "borough", "district", "regional", "region", "national"),
-}
-_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*")
-_INITIALS_NAME = re.compile(r"(?:[A-Z]\.?\s*){1,3}\s*[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*")
-
-
-def looks_like_person(lead: str) -> bool:
-    """Whether a lead reads as a person's name ("Sarah Jones", "J. Smith", "Mr Patel", "Sarah Jones (YOT Manager)").
-
-    A heuristic for a warning, not a judgement: a role such as "Head of Service" never matches.
-    """
-    parts = [p.strip() for p in re.split(r"[()/,;&]|\s[-–—]\s|\band\b", lead) if p.strip()]
-    return any(_is_name(part) for part in parts)
-
-
-def _is_name(text: str) -> bool:
-    words = text.split()
-    if not words:
-        return False
-    if len(words) >= 2 and words[0].rstrip(".").casefold() in _TITLES:
-        return True
-    if any(re.sub(r"[^a-z]", "", w.casefold()) in _ROLE_WORDS for w in words):
-        return False
-    if _INITIALS_NAME.fullmatch(text) and len(words) <= 3:
-        return True
-    return 2 <= len(words) <= 3 and all(_NAME_WORD.fullmatch(w) for w in words)

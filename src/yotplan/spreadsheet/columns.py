@@ -24,10 +24,10 @@ FIELDS: dict[str, str] = {
     "action": "what will be done: the action's title",
     "owner": "who leads the action (a role: Lead, Lead Officer, Responsible)",
     "due": "the target date",
-    "status": "progress in words: complete, in progress, not started, blocked, dropped",
+    "status": "progress in words: complete, in progress, not started, blocked, dropped (or RAG words)",
     "rag": "red, amber, green or blue, as text or as the cell's fill colour",
     "completed": "the date the action was done",
-    "update": "the latest progress note",
+    "update": "the latest progress note (its clear words give the status when the sheet has no status)",
     "evidence": "evidence that the action was done",
     "measure": "how success will be judged",
     "none": "leave this column out",
@@ -46,21 +46,26 @@ def _any(*words: str) -> _Test:
 
 
 _REF_WORDS = ("ref", "reference", "no", "number", "num", "id", "#")
+_DUE = {"target", "deadline", "deadlines", "due", "timescale", "timescales", "timeline", "timeframe", "when", "by"}
 _GUESSES: tuple[tuple[str, _Test], ...] = (
     # Order matters: the first test a header passes decides ("RAG status" is RAG, not status;
-    # "Target completion date" is due, "Progress update" is an update, "Action owner" an owner,
-    # "Actions to meet the recommendation" the action).
+    # "Planned completion date" and "Target completion date" are due, "Date completed" is completed;
+    # "Progress against agreed action and impact monitoring" is an update, never the status;
+    # "Action owner" an owner, "Actions to meet the recommendation" the action).
     ("rag", _any("rag", "brag")),
     ("rec-owner", lambda t: bool(t & {"rec", "recommendation"}) and bool(t & {"owner", "lead", "responsible"})),
     ("action-ref", lambda t: "action" in t and bool(t & set(_REF_WORDS))),
     ("ref", lambda t: bool(t & set(_REF_WORDS)) and not t & {"date", "evidence"}),
-    ("due", _any("target", "deadline", "due", "timescale", "timescales", "timeline", "when")),
-    ("completed", _any("completed", "completion", "achieved")),
-    ("update", _any("update", "updates", "comment", "comments", "commentary", "note", "notes")),
-    ("status", _any("status", "progress")),
+    ("due", lambda t: bool(t & _DUE) or ("completion" in t and "actual" not in t)),
+    ("completed", lambda t: bool(t & {"completed", "achieved"}) or {"actual", "completion"} <= t),
+    ("status", lambda t: "status" in t and not t & {"update", "updates", "comment", "comments", "notes"}),
+    (
+        "update",
+        _any("update", "updates", "comment", "comments", "commentary", "note", "notes", "progress", "monitoring"),
+    ),
     ("evidence", _any("evidence")),
     ("measure", _any("measure", "measures", "success", "outcome", "outcomes", "impact", "kpi")),
-    ("owner", _any("lead", "leads", "owner", "owners", "responsible", "responsibility", "officer", "who")),
+    ("owner", _any("lead", "leads", "owner", "owners", "responsible", "responsibility", "officer", "who", "agency")),
     ("action", _any("action", "actions", "task", "tasks", "activity", "activities", "steps")),
     ("recommendation", lambda t: bool(t & {"recommendation", "recommendations"}) or {"area", "improvement"} <= t),
 )
@@ -183,3 +188,9 @@ def _map_columns(row: Row, override: dict[str, str]) -> Header:
             taken[field] = text
             columns.append(Column(index, text, field))
     return Header(row, tuple(columns))
+
+
+def with_field(header: Header, index: int, field: str | None, why_unused: str = "") -> Header:
+    """The header with the column at `index` read as `field` (None: not used, and why)."""
+    columns = tuple(Column(c.index, c.header, field, why_unused) if c.index == index else c for c in header.columns)
+    return Header(header.row, columns)

@@ -1,738 +1,140 @@
-"""`yotplan import`: an action-plan spreadsheet turned into a plan file and owners.yaml.
+"""`yotplan import`: an action-plan spreadsheet turned into a new plans folder.
 
-The rows of a service's spreadsheet become recommendations and actions:
-
-- the recommendation of a row is its Ref (or, without a Ref column, its text); a merged cell
-  or a repeated text keeps the following rows under the same recommendation, and a row with
-  neither stays under the one above;
-- each row with an action text is an action. It needs a lead and a target date to pass
-  `yotplan check`, so a row without them (or with a date or status that cannot be read) is
-  not placed: it is listed as `FILE:ROW: why`, and the rest is still imported;
-- blank rows, hidden rows and the notes under the table are skipped and counted.
-
-Everything that is a guess is said: in the lines returned for the command to print, and in
-the comment at the top of the files. The files depend only on the spreadsheet, the options
-and the as-at date (the sheet's "Last updated" date, else `today`): never on the clock.
+Three steps, each in its own module: reading the sheet (`reading`, within `bounds`), reading its
+rows as a plan (`interpretation`), and writing that plan as commented YAML (`plan_text`); the
+folder is then made whole or not at all (`new_folder`). The files depend only on the
+spreadsheet, the options and the as-at date: never on the clock.
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
-import tempfile
-import textwrap
-from collections import Counter
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from yotplan.edit.roundtrip import dump_new
-from yotplan.edit.safe_write import create_file
 from yotplan.plans.loader import OWNERS_FILE, display_path
-from yotplan.spreadsheet.cells import (
-    RAG_STATUS,
-    clean_text,
-    looks_like_person,
-    owner_key,
-    read_date,
-    read_rag,
-    read_status,
+from yotplan.problems import Problem
+from yotplan.spreadsheet.cells import owner_key
+from yotplan.spreadsheet.errors import ImportRefused, SpreadsheetError
+from yotplan.spreadsheet.interpretation import (
+    ImportedPlan,
+    ImportOptions,
+    OwnerDraft,
+    default_source_id,
+    plan_from_sheet,
 )
-from yotplan.spreadsheet.columns import Header, find_header
-from yotplan.spreadsheet.errors import BadOption, ImportRefused, SpreadsheetError
-from yotplan.spreadsheet.reading import Row, Sheet, read_sheet
-
-UNKNOWN_AGENCY = "Not recorded in the spreadsheet"
-PLAN_SCHEMA_LINE = "# yaml-language-server: $schema=../schema/plan.schema.json"
-OWNERS_SCHEMA_LINE = "# yaml-language-server: $schema=../schema/owners.schema.json"
-COMMENT_WIDTH = 104
-_SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_FULL_ID = re.compile(r"[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9]+")
-"""A ref that is already an id (HMIP-1, LGA-a) is kept as it is, e.g. from a workbook yotplan exported."""
-_NOTE_ROW = re.compile(r"(?:key|notes?|nb|n\.b\.)(?:\s*[:\-–]|$)|\*", re.I)
-_UPDATED = re.compile(
-    r"(?:last\s+)?(?:updated|reviewed|revised)(?:\s+on)?\b|as\s+at\b|date\s+(?:of\s+)?(?:last\s+)?update\b", re.I
-)
-_KNOWN_STATUSES = "complete, in progress, not started, blocked, dropped"
-_ACTION_FIELDS = ("action-ref", "owner", "due", "status", "rag", "completed", "update", "evidence", "measure")
-
-StatusSource = Literal["status", "rag", "none"]
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOptions:
-    today: date
-    source_id: str | None = None
-    source_title: str | None = None
-    sheet: str | None = None
-    overrides: tuple[tuple[str, str], ...] = ()
-    """(header key, field) pairs from `--map`, see `columns.parse_override`."""
-
-
-@dataclass(slots=True)
-class ActionDraft:
-    row: int
-    title: str
-    owner: str
-    due: date
-    status: str
-    completed: date | None = None
-    measure: str | None = None
-    update: str | None = None
-    evidence: str | None = None
-    due_written: str | None = None
-    """The due cell's text when it named only a month."""
-    lead: str = ""
-    """The lead as the sheet writes it; `owner` is its key."""
-    ref: str = ""
-    id: str = ""
-
-
-@dataclass(slots=True)
-class RecommendationDraft:
-    row: int
-    ref: str
-    text: str
-    id: str = ""
-    actions: list[ActionDraft] = field(default_factory=list)
-    lead: str = ""
-    """Its owner as the sheet writes it, when the sheet has a column for that; else its first action's lead."""
-    lead_row: int = 0
-    rows_not_placed: bool = False
-    """Some of its action rows were not placed (and listed with why)."""
-
-
-@dataclass(frozen=True, slots=True)
-class OwnerDraft:
-    key: str
-    role: str
-    row: int
-    person: bool
-
-
-@dataclass(slots=True)
-class ImportedPlan:
-    """What a sheet holds as a plan, and everything said about how it was read."""
-
-    sheet: Sheet
-    header: Header
-    source_id: str
-    source_title: str
-    kind: str
-    as_at: date
-    as_at_reason: str
-    status_source: StatusSource
-    recommendations: list[RecommendationDraft] = field(default_factory=list)
-    owners: dict[str, OwnerDraft] = field(default_factory=dict)
-    notes: list[tuple[int, str]] = field(default_factory=list)
-    warnings: list[tuple[int, str]] = field(default_factory=list)
-    not_placed: list[tuple[int, str]] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
-    done_without_date: int = 0
-    blank_status: int = 0
-
-    @property
-    def actions(self) -> list[ActionDraft]:
-        return [a for rec in self.recommendations for a in rec.actions]
-
-    def lines(self, kind: Literal["notes", "warnings", "not_placed"]) -> list[str]:
-        """`FILE:ROW: message` lines, in row order."""
-        found: list[tuple[int, str]] = getattr(self, kind)
-        return [f"{self.sheet.shown}:{row}: {message}" for row, message in sorted(found, key=lambda item: item[0])]
-
-    @property
-    def skipped_text(self) -> str:
-        """ "2 blank, 1 hidden, 1 note": the rows skipped, by why."""
-        kinds = (("blank", "blank", "blank"), ("hidden", "hidden", "hidden"), ("notes", "note", "notes"))
-        return ", ".join(
-            f"{self.skipped[key]} {one if self.skipped[key] == 1 else many}"
-            for key, one, many in kinds
-            if self.skipped[key]
-        )
-
-    @property
-    def counts(self) -> str:
-        skipped = sum(self.skipped.values())
-        parts = self.skipped_text
-        line = (
-            f"{_plural(len(self.recommendations), 'recommendation')}, {_plural(len(self.actions), 'action')}, "
-            f"{_plural(len(self.owners), 'owner')}; {_plural(skipped, 'row')} skipped"
-            + (f" ({parts})" if parts else "")
-        )
-        return line + (f"; {_plural(len(self.not_placed), 'row')} not placed" if self.not_placed else "")
+from yotplan.spreadsheet.new_folder import create_folder
+from yotplan.spreadsheet.plan_text import owners_data, plan_data, render_owners, render_plan, same_data, schema_files
+from yotplan.spreadsheet.reading import read_sheet
 
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    plan: ImportedPlan
-    plan_path: Path
+    plans: list[ImportedPlan]
+    """One per sheet read, each its own source and plan file."""
+    plan_paths: list[Path]
     owners_path: Path
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    """What the personal-data guard (and any error rule) found in the files, at their final paths."""
+
+    @property
+    def not_placed(self) -> bool:
+        return any(plan.not_placed for plan in self.plans)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def read_plans(path: Path, options: ImportOptions) -> list[ImportedPlan]:
+    """Each sheet asked for (else the one that opens first) read as a plan of its own source."""
+    modified = date.fromtimestamp(path.stat().st_mtime) if path.is_file() else None
+    names: list[str | None] = list(dict.fromkeys(options.sheets)) or [None]
+    plans: list[ImportedPlan] = []
+    for name in names:
+        sheet = read_sheet(path, name, delimiter=options.delimiter, encoding=options.encoding)
+        sheet_options = options
+        if len(names) > 1:
+            base = options.source_id or default_source_id(path)
+            suffix = owner_key(sheet.name or "").upper() or str(len(plans) + 1)
+            sheet_options = dataclasses.replace(options, source_id=f"{base}-{suffix}")
+        plans.append(plan_from_sheet(sheet, sheet_options, modified))
+    return plans
 
 
-# Reading the sheet ---------------------------------------------------------------------
-
-
-def check_source_id(source_id: str) -> str:
-    """A `--source-id` as given, or BadOption: it names the plan file, so letters, digits, `-`, `_`, `.`."""
-    if not _SOURCE_ID.fullmatch(source_id) or source_id.casefold() in ("owners", "owners.yaml"):
-        raise BadOption(f"{source_id!r} cannot be a source id: use letters, digits and '-', e.g. HMIP", "--source-id")
-    return source_id
-
-
-def default_source_id(path: Path) -> str:
-    """The file name as an upper-case slug: "Torbay action plan.xlsx" -> TORBAY-ACTION-PLAN."""
-    return owner_key(path.stem).upper() or "IMPORT"
-
-
-def source_kind(title: str) -> str:
-    """The source's kind as its title says it; `other` unless it names one."""
-    words = " ".join(re.findall(r"[a-z]+", title.casefold()))
-    if "peer review" in words:
-        return "peer-review"
-    if "improvement review" in words:
-        return "improvement-review"
-    if "self assessment" in words:
-        return "self-assessment"
-    if "inspection" in words:
-        return "inspection"
-    return "other"
-
-
-def plan_from_sheet(sheet: Sheet, options: ImportOptions) -> ImportedPlan:
-    """Read the sheet's rows into a plan; never raises for a row, only for the sheet as a whole."""
-    header = find_header(sheet, options.overrides)
-    start = sheet.rows.index(header.row)
-    title, updated = _title_block(sheet.rows[:start])
-    as_at, as_at_reason = _as_at(updated, options.today)
-    status_source: StatusSource = "status" if "status" in header.fields else "rag" if "rag" in header.fields else "none"
-    source_title = options.source_title or title or sheet.path.name
-    plan = ImportedPlan(
-        sheet=sheet,
-        header=header,
-        source_id=check_source_id(options.source_id) if options.source_id else default_source_id(sheet.path),
-        source_title=source_title,
-        kind=source_kind(source_title),
-        as_at=as_at,
-        as_at_reason=as_at_reason,
-        status_source=status_source,
-    )
-    _Reader(plan, options.today).read(sheet.rows[start + 1 :])
-    return plan
-
-
-def _title_block(rows: list[Row]) -> tuple[str | None, tuple[int, date] | None]:
-    """The title (the first text above the header) and the "Last updated" date, with its row."""
-    title: str | None = None
-    updated: tuple[int, date] | None = None
-    for row in rows:
-        texts = [clean_text(v) for v in row.values]
-        for i, text in enumerate(texts):
-            if not text:
-                continue
-            label = _UPDATED.match(text)
-            if label:
-                rest = text[label.end() :].lstrip(" :-–")
-                value = rest or next((row.values[j] for j in range(i + 1, len(texts)) if texts[j]), None)
-                with contextlib.suppress(ValueError):
-                    updated = updated or (row.number, read_date(value).day)
-                break
-            if title is None and isinstance(row.values[i], str):
-                title = text
-    return title, updated
-
-
-def _as_at(updated: tuple[int, date] | None, today: date) -> tuple[date, str]:
-    if updated is None:
-        return today, 'the import\'s as-at date (--today); the sheet has no "Last updated" date'
-    row, day = updated
-    if day > today:
-        return today, f"the import's as-at date (--today), as the sheet's \"Last updated\" date {day} is later"
-    return day, f'the sheet\'s "Last updated" date (row {row})'
-
-
-class _Reader:
-    """One pass over the data rows, filling an ImportedPlan."""
-
-    def __init__(self, plan: ImportedPlan, today: date) -> None:
-        self.plan = plan
-        self.today = today
-        self.header = plan.header
-        self.col = {f: plan.header.index(f) for f in plan.header.fields}
-        self.by_key: dict[str, RecommendationDraft] = {}
-        self.order: list[RecommendationDraft] = []
-        self.current: RecommendationDraft | None = None
-        self.failed: int | None = None
-        """The row of a recommendation that could not be placed, while the rows under it follow."""
-
-    def read(self, rows: list[Row]) -> None:
-        action_col = self.col["action"]
-        last_action = max((r.number for r in rows if not r.hidden and clean_text(r.value(action_col))), default=0)
-        for row in rows:
-            under, one_cell, note = row.number > last_action, row.own == 1, _is_note(row)
-            if row.hidden:
-                self.plan.skipped["hidden"] += 1
-            elif row.blank:
-                self.plan.skipped["blank"] += 1
-            elif (under and (one_cell or note)) or (one_cell and note):
-                self.plan.skipped["notes"] += 1  # a key or notes under the table, or a one-cell "Note:" row
-            else:
-                self._row(row)
-        self._finish()
-
-    # One row ------------------------------------------------------------------------
-
-    def _text(self, row: Row, name: str) -> str:
-        return clean_text(row.value(self.col.get(name)))
-
-    def _row(self, row: Row) -> None:
-        rec = self._recommendation(row)
-        if rec is None:
-            return
-        self.current, self.failed = rec, None
-        lead = self._text(row, "rec-owner")
-        if lead and owner_key(lead) and not rec.lead:
-            rec.lead, rec.lead_row = lead, row.number
-        title = self._text(row, "action")
-        if not title:
-            heading = self._text(row, "ref") or self._text(row, "recommendation")
-            if not heading or any(self._text(row, name) for name in _ACTION_FIELDS):
-                self._not_placed(row, f"no action; fill in the {self.header.title('action')!r} column")
-            return  # else a recommendation's own row, its actions below
-        action, problems = self._action(row, title)
-        if action is None:
-            self._not_placed(row, "; also ".join(problems))
-            rec.rows_not_placed = True
-            return
-        rec.actions.append(action)
-
-    def _recommendation(self, row: Row) -> RecommendationDraft | None:
-        ref = self._text(row, "ref")
-        text = self._text(row, "recommendation")
-        if ref:
-            rec_id = _rec_id(self.plan.source_id, ref)
-            if not rec_id:
-                self._fail(row, f"ref {ref!r} has no letter or digit to make an id; correct it")
-                return None
-            found = self.by_key.get(rec_id.casefold())
-            if found is None:
-                return self._new(row, ref, text, rec_id)
-            if text and found.text and text.casefold() != found.text.casefold():
-                self._fail(
-                    row,
-                    f"its recommendation text differs from that of ref {ref!r} on row {found.row}; "
-                    "give it its own ref, or make the texts the same",
-                )
-                return None
-            found.text = found.text or text
-            return found
-        if text:
-            if self.current is not None and self.current.text.casefold() == text.casefold():
-                return self.current  # the text repeated on each of its actions' rows
-            if "ref" in self.col:
-                self._fail(
-                    row,
-                    f"a new recommendation with no ref: fill in the {self.header.title('ref')!r} column "
-                    f"(or --map '{self.header.title('ref')}=none' to number the recommendations)",
-                )
-                return None
-            return self.by_key.get(text.casefold()) or self._new(row, "", text, "")
-        if self.failed is not None:
-            self._not_placed(row, f"its recommendation (row {self.failed}) could not be placed; fix that row first")
-        elif self.current is None:
-            self._not_placed(row, "no recommendation on or above this row; fill in its ref and recommendation")
-        return None if self.failed is not None else self.current
-
-    def _fail(self, row: Row, why: str) -> None:
-        self._not_placed(row, why)
-        self.current, self.failed = None, row.number
-
-    def _new(self, row: Row, ref: str, text: str, rec_id: str) -> RecommendationDraft:
-        rec = RecommendationDraft(row.number, ref, text, rec_id)
-        self.by_key[(rec_id or text).casefold()] = rec
-        self.order.append(rec)
-        return rec
-
-    def _action(self, row: Row, title: str) -> tuple[ActionDraft | None, list[str]]:
-        problems: list[str] = []
-        lead = self._text(row, "owner")
-        key = owner_key(lead)
-        if not lead:
-            problems.append(f"no lead; fill in the {self.header.title('owner')!r} column")
-        elif not key:
-            problems.append(f"lead {lead!r} has no letter or digit to make an owner key; correct it")
-        due, due_written = self._date(row, "due", problems, required=True)
-        status = self._status(row, problems)
-        completed, completed_written = self._date(row, "completed", problems, required=False)
-        if problems or due is None or status is None:
-            return None, problems
-        if status == "none":
-            status = "done" if completed else "not-started"
-        if status != "done":
-            completed = None
-        elif completed is None:
-            completed = self.plan.as_at
-            self.plan.done_without_date += 1
-        elif completed > self.today:
-            return None, [f"completed date {completed} is after today ({self.today}); correct it"]
-        for written, day, what in ((due_written, due, "target date"), (completed_written, completed, "completed date")):
-            if written:
-                self.plan.notes.append((row.number, f"{what} {written!r} read as {day}, the last day of that month"))
-        action = ActionDraft(
-            row=row.number,
-            title=title,
-            owner=key,
-            due=due,
-            status=status,
-            completed=completed,
-            measure=self._text(row, "measure") or None,
-            update=self._text(row, "update") or None,
-            evidence=self._text(row, "evidence") or None,
-            due_written=due_written,
-            lead=lead,
-            ref=self._text(row, "action-ref"),
-        )
-        return action, []
-
-    def _date(self, row: Row, name: str, problems: list[str], *, required: bool) -> tuple[date | None, str | None]:
-        value = row.value(self.col.get(name))
-        if not clean_text(value):
-            if required:
-                problems.append(f"no target date; fill in the {self.header.title(name)!r} column")
-            return None, None
-        try:
-            cell = read_date(value)
-        except ValueError as exc:
-            problems.append(f"{self.header.title(name)} {exc}")
-            return None, None
-        return cell.day, clean_text(value) if cell.month_only else None
-
-    def _status(self, row: Row, problems: list[str]) -> str | None:
-        """The plan status, "none" when the sheet says nothing of it, or None (and a problem)."""
-        if self.plan.status_source == "status":
-            text = self._text(row, "status")
-            if not text:
-                self.plan.blank_status += 1
-                return "not-started"
-            status = read_status(text)
-            if status is None:
-                problems.append(f"status {text!r} is not one yotplan knows; write one of: {_KNOWN_STATUSES}")
-            return status
-        if self.plan.status_source == "rag":
-            column = self.col["rag"]
-            try:
-                rag = read_rag(row.value(column), row.colour(column))
-            except ValueError as exc:
-                problems.append(str(exc))
-                return None
-            if rag and not self._text(row, "rag"):
-                self.plan.notes.append((row.number, f"RAG read from the cell's fill colour: {rag}"))
-            return RAG_STATUS[rag] if rag else "not-started"
-        return "none"
-
-    def _register_owner(self, lead: str, row: int) -> None:
-        key = owner_key(lead)
-        known = self.plan.owners.get(key)
-        if known is None:
-            person = looks_like_person(lead)
-            self.plan.owners[key] = OwnerDraft(key, lead, row, person)
-            if person:
-                self.plan.warnings.append(
-                    (
-                        row,
-                        f"warning: lead {lead!r} looks like a person's name; owners are roles and owners.yaml "
-                        f"must hold no personal data: replace owner {key!r} with the role",
-                    )
-                )
-        elif known.role != lead:
-            self.plan.notes.append((row, f"lead {lead!r} is the same owner as {known.role!r} (row {known.row}): {key}"))
-
-    def _not_placed(self, row: Row | int, why: str) -> None:
-        self.plan.not_placed.append((row if isinstance(row, int) else row.number, why))
-
-    # Ids ----------------------------------------------------------------------------
-
-    def _finish(self) -> None:
-        numbered = "ref" not in self.col
-        used: set[str] = set()
-        for rec in self.order:
-            if not rec.actions:
-                if rec.rows_not_placed:
-                    continue  # its rows say why
-                name = f"ref {rec.ref!r}" if rec.ref else repr(_short(rec.text))
-                self._not_placed(
-                    rec.row, f"recommendation {name} has no action that could be placed, so it was left out"
-                )
-                continue
-            if not rec.text:
-                for action in rec.actions:
-                    self._not_placed(
-                        action.row,
-                        f"recommendation ref {rec.ref!r} has no text: fill in the "
-                        f"{self.header.title('recommendation')!r} column",
-                    )
-                continue
-            self.plan.recommendations.append(rec)
-            if numbered:
-                rec.id = f"{self.plan.source_id}-{len(self.plan.recommendations)}"
-            used.add(rec.id.casefold())
-        for rec in self.plan.recommendations:
-            self._action_ids(rec, used)
-            if rec.lead:
-                self._register_owner(rec.lead, rec.lead_row)
-            for action in rec.actions:
-                self._register_owner(action.lead, action.row)
-
-    def _action_ids(self, rec: RecommendationDraft, used: set[str]) -> None:
-        prefix = f"{rec.id}."
-        for action in rec.actions:
-            candidates = [action.ref, f"{self.plan.source_id}-{action.ref}"] if action.ref else []
-            given = next((c for c in candidates if c.casefold().startswith(prefix.casefold()) and " " not in c), None)
-            if given and given.casefold() not in used:
-                action.id = given
-                used.add(given.casefold())
-        n = 0
-        for action in rec.actions:
-            if action.id:
-                continue
-            n += 1
-            while f"{prefix}{n}".casefold() in used:
-                n += 1
-            action.id = f"{prefix}{n}"
-            used.add(action.id.casefold())
-
-
-def _is_note(row: Row) -> bool:
-    text = next((clean_text(v) for v in row.values if clean_text(v)), "")
-    return bool(_NOTE_ROW.match(text))
-
-
-def _rec_id(source_id: str, ref: str) -> str:
-    """`SOURCE-ref`, with the ref made into an id (spaces to `-`, other punctuation dropped); a ref
-    that is already an id (`HMIP-1`) as it is."""
-    if _FULL_ID.fullmatch(ref):
-        return ref
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "", re.sub(r"\s+", "-", ref)).strip(".-_")
-    return f"{source_id}-{cleaned}" if cleaned else ""
-
-
-def _short(text: str, limit: int = 50) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-# Writing the files -----------------------------------------------------------------------
-
-
-def render_plan(plan: ImportedPlan) -> str:
-    """The plan file's text: the header comment, then the plan in the shipped plans' style."""
-    data: dict[str, Any] = {
-        "source": {"id": plan.source_id, "title": plan.source_title, "kind": plan.kind},
-        "recommendations": [
-            {
-                "id": rec.id,
-                "text": rec.text,
-                "owner": owner_key(rec.lead) if rec.lead else rec.actions[0].owner,
-                "actions": [_action_data(a, plan.as_at) for a in rec.actions],
-            }
-            for rec in plan.recommendations
-        ],
-    }
-    lines = dump_new(data).splitlines()
-    marked = {f"      - id: {a.id}": a for a in plan.actions if a.due_written}
-    out: list[str] = [PLAN_SCHEMA_LINE, *_comment(_plan_header(plan))]
-    seen_recommendation = False
-    for line in lines:
-        if line.startswith("  - id: "):
-            if seen_recommendation:
-                out.append("")
-            seen_recommendation = True
-        action = marked.get(line)
-        if action is not None:
-            out.append(f"      # due: the spreadsheet says {action.due_written!r}: the last day of that month.")
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def _action_data(action: ActionDraft, as_at: date) -> dict[str, Any]:
-    return {
-        "id": action.id,
-        "title": action.title,
-        "owner": action.owner,
-        "due": action.due,
-        "status": action.status,
-        "completed": action.completed,
-        "measure": action.measure,
-        "updates": [{"date": as_at, "note": action.update}] if action.update else None,
-        "evidence": [action.evidence] if action.evidence else None,
-    }
-
-
-def _plan_header(plan: ImportedPlan) -> list[str]:
-    sheet = f', sheet "{plan.sheet.name}"' if plan.sheet.name else ""
-    header = plan.header
-    columns = ", ".join(f"{c.header!r} -> {c.field}" for c in header.columns if c.field)
-    paragraphs = [
-        f"Imported by `yotplan import` from {plan.sheet.path.name}{sheet} (header on row {header.row.number}). "
-        f"Columns read: {columns}. Review it before use.",
-        "Text is as the spreadsheet has it, with runs of spaces and line breaks made single spaces.",
-        "Ids: recommendations are the source id and "
-        + (
-            f"the {header.title('ref')!r} column"
-            if "ref" in header.fields
-            else "their number in sheet order (the sheet has no ref column)"
-        )
-        + "; actions are numbered within their recommendation"
-        + (f" unless the {header.title('action-ref')!r} column gives an id" if "action-ref" in header.fields else "")
-        + ". A recommendation's owner is "
-        + (f"in the {header.title('rec-owner')!r} column, else " if "rec-owner" in header.fields else "")
-        + "the lead of its first action.",
-        status_sentence(plan),
-    ]
-    if any(a.due_written for a in plan.actions):
-        paragraphs.append('Target dates written as a month ("March 2023") are that month\'s last day; each is marked.')
-    if plan.done_without_date:
-        paragraphs.append(
-            f"The spreadsheet does not say when actions were done: a done action's `completed: {plan.as_at}` "
-            f"is {plan.as_at_reason}, and means done by then."
-        )
-    if any(a.update for a in plan.actions):
-        paragraphs.append(
-            f"Progress notes from the {header.title('update')!r} column are dated {plan.as_at}, {plan.as_at_reason}."
-        )
-    if plan.skipped_text:
-        paragraphs.append(f"Rows skipped: {plan.skipped_text}.")
-    if plan.not_placed:
-        rows = ", ".join(str(r) for r in sorted({r for r, _ in plan.not_placed}))
-        paragraphs.append(f"Not imported (the import listed why): rows {rows}.")
-    return paragraphs
-
-
-def status_sentence(plan: ImportedPlan) -> str:
-    """Where the statuses came from, in one sentence (for the file's comment and the command's output)."""
-    header = plan.header
-    if plan.status_source == "status":
-        return f"Status: from the {header.title('status')!r} column" + (
-            "; a blank status is not started." if plan.blank_status else "."
-        )
-    if plan.status_source == "rag":
-        return (
-            f"Status: the sheet has no status column, so it comes from the {header.title('rag')!r} column: "
-            "blue (complete) is done; red, amber and green are in progress; blank is not started. "
-            "A RAG is a judgement, not a status: check each one."
-        )
-    return (
-        "Status: the sheet has no status or RAG column: an action is done when it has a completed date, "
-        "else not started."
-    )
-
-
-def render_owners(plan: ImportedPlan) -> str:
-    """owners.yaml's text: one owner per lead, the lead's text as its role, the agency unknown."""
-    data = {"owners": {o.key: {"role": o.role, "agency": UNKNOWN_AGENCY} for o in plan.owners.values()}}
-    lines = dump_new(data).splitlines()
-    people = {f"  {o.key}:" for o in plan.owners.values() if o.person}
-    lead = plan.header.title("owner")
-    out: list[str] = [
-        OWNERS_SCHEMA_LINE,
-        *_comment(
-            [
-                f"Owners imported by `yotplan import` from {plan.sheet.path.name}: one for each lead in the "
-                f"{lead!r} column, keyed by its text; leads that differ only in case, spacing or punctuation are "
-                "one owner. The spreadsheet does not say which agency a lead belongs to, so each agency is "
-                f'"{UNKNOWN_AGENCY}" until someone fills it in.',
-                "Owners are roles, never named people or children: owners.yaml must hold no personal data.",
-            ]
-        ),
-    ]
-    for i, line in enumerate(lines):
-        if i > 1 and re.match(r"  \S", line):
-            out.append("")
-        if line in people:
-            out.append("  # This lead looks like a person's name: replace it with the role (no personal data here).")
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def _comment(paragraphs: list[str]) -> list[str]:
-    lines: list[str] = []
-    for paragraph in paragraphs:
-        lines.extend(
-            textwrap.wrap(
-                paragraph,
-                COMMENT_WIDTH,
-                initial_indent="# ",
-                subsequent_indent="# ",
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
-    return lines
+def merged_owners(plans: list[ImportedPlan]) -> list[OwnerDraft]:
+    """The owners of every sheet's plan, one per key, as first met."""
+    owners: dict[str, OwnerDraft] = {}
+    for plan in plans:
+        for key, owner in plan.owners.items():
+            owners.setdefault(key, owner)
+    return list(owners.values())
 
 
 def import_spreadsheet(path: Path, out_dir: Path, options: ImportOptions) -> ImportResult:
-    """Read `path` and create `out_dir/<source id>.yaml` and `out_dir/owners.yaml`.
+    """Read `path` and create the folder `out_dir` holding a `<source id>.yaml` per sheet, `owners.yaml`
+    and the JSON Schemas the files' editor hints point at.
 
-    Never overwrites: refuses, writing nothing, when either file exists. Raises ImportRefused
-    when no action could be placed. The files pass `yotplan check` (warnings allowed).
+    The folder appears whole or not at all (`yotplan.spreadsheet.new_folder`); it must be new or
+    empty, so nothing is ever overwritten. Raises ImportRefused when no action could be placed.
+    The files pass `yotplan check` (warnings allowed): they are checked before they are placed.
     """
-    plan = plan_from_sheet(read_sheet(path, options.sheet), options)
-    plan_path = out_dir / f"{plan.source_id.lower()}.yaml"
+    plans = read_plans(path, options)
+    plan_paths = [out_dir / f"{plan.source_id.lower()}.yaml" for plan in plans]
     owners_path = out_dir / OWNERS_FILE
     if out_dir.exists() and not out_dir.is_dir():
         raise ImportRefused(f"{display_path(out_dir)} is a file; -o names the folder for the new plan files")
-    for target in (plan_path, owners_path, out_dir / "owners.yml"):
+    for target in (*plan_paths, owners_path, out_dir / "owners.yml"):
         if target.exists() or target.is_symlink():
             raise ImportRefused(
                 f"{display_path(target)} already exists; nothing written: import into a new folder "
                 "(yotplan import never overwrites a file)"
             )
-    if not plan.recommendations:
+    if out_dir.is_dir() and any(out_dir.iterdir()):
         raise ImportRefused(
-            f"{plan.sheet.shown}: no action could be placed; nothing written", tuple(plan.lines("not_placed"))
+            f"{display_path(out_dir)} already holds files; nothing written: import into a new folder "
+            "(the plan and owners.yaml are made together)"
         )
-    files = {plan_path: render_plan(plan), owners_path: render_owners(plan)}
-    _check_before_writing(files, options.today)
-    _create(files, out_dir)
-    return ImportResult(plan, plan_path, owners_path)
+    if not any(plan.recommendations for plan in plans):
+        details = tuple(line for plan in plans for line in plan.not_placed_lines())
+        raise ImportRefused(f"{plans[0].sheet.shown}: no action could be placed; nothing written", details)
+    placed = [(p, plan) for p, plan in zip(plan_paths, plans, strict=True) if plan.recommendations]
+    owners = merged_owners(plans)
+    files = {p.name: render_plan(plan) for p, plan in placed}
+    sources = [plan.sheet.path.name + (f' (sheet "{plan.sheet.name}")' if plan.sheet.name else "") for plan in plans]
+    files[owners_path.name] = render_owners(owners, sources, plans[0].header.title("owner"))
+    files.update(schema_files())
+    meant: dict[str, Any] = {p.name: plan_data(plan) for p, plan in placed}
+    meant[owners_path.name] = owners_data(owners)
+    found: list[Problem] = []
+    create_folder(
+        out_dir, files, lambda folder: found.extend(_check_before_placing(folder, out_dir, meant, options.today))
+    )
+    return ImportResult(plans, [p for p, _ in placed], owners_path, found)
 
 
-def _check_before_writing(files: dict[Path, str], today: date) -> None:
-    """The promise that the import passes `yotplan check`, kept: checked in a scratch folder first."""
-    from yotplan.rules.checker import check_folders
+def _check_before_placing(folder: Path, target: Path, meant: dict[str, Any], today: date) -> list[Problem]:
+    """The promise that the import passes `yotplan check`, kept: the complete folder is loaded with
+    yotplan's own loader, each file compared with what was meant, and judged by the error rules and
+    the personal-data guard, before it is placed. Returns the findings, at their final paths."""
+    from yotplan.rules.checker import judge
 
-    with tempfile.TemporaryDirectory(prefix="yotplan-import-") as scratch:
-        folder = Path(scratch)
-        for path, text in files.items():
-            (folder / path.name).write_text(text, encoding="utf-8")
-        problems, _ = check_folders([folder], today)
-    errors = [p for p in problems if p.severity == "error"]
+    judged = judge([folder], today, every_rule=False)
+    errors = [p for p in judged.problems if p.severity == "error"]
     if errors:
         first = errors[0]
         raise SpreadsheetError(
             f"the imported plan would not pass `yotplan check` ({first.code} {first.message}); nothing written. "
             "This is a bug in yotplan: please report it with the spreadsheet"
         )
-
-
-def _create(files: dict[Path, str], out_dir: Path) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SpreadsheetError(f"cannot create {display_path(out_dir)}: {exc.strerror or exc}") from None
-    created: list[Path] = []
-    for path, text in files.items():
-        try:
-            create_file(path, text.encode("utf-8"))
-        except OSError as exc:
-            for done in created:  # all or nothing: the two files only make sense together
-                done.unlink(missing_ok=True)
-            if isinstance(exc, FileExistsError):
-                raise ImportRefused(f"{display_path(path)} appeared while importing; nothing written") from None
-            raise SpreadsheetError(
-                f"cannot create {display_path(path)}: {exc.strerror or exc}; nothing written"
-            ) from None
-        created.append(path)
+    for plans in judged.plan_sets:
+        for doc in plans.documents:
+            name = Path(doc.path).name
+            if name in meant and not same_data(meant[name], dataclasses.asdict(doc.model)):
+                raise SpreadsheetError(
+                    f"{name} did not read back as it was written; nothing written. This is a bug in yotplan: "
+                    "please report it with the spreadsheet"
+                )
+    shown, final = display_path(folder), display_path(target)
+    return [
+        dataclasses.replace(p, path=final + p.path[len(shown) :]) if p.path.startswith(shown) else p
+        for p in judged.problems
+    ]

@@ -230,6 +230,11 @@ def _read_wanted(row: FormRow, today: date) -> _Wanted:
             due = read_date(raw_due).day
         except ValueError as exc:
             raise _Refused(f"{coordinates['New due date']} (New due date): {exc}") from None
+        if due is None:  # TBC, ongoing: words for no date, not a new one
+            raise _Refused(
+                f"{coordinates['New due date']} (New due date): {clean_text(raw_due)!r} is not a date; "
+                "give the new date (dd/mm/yyyy), or leave it blank"
+            )
     return _Wanted(status, progress, evidence, due, reason, coordinates)
 
 
@@ -237,7 +242,7 @@ _COLUMN_NAMES = (*LOCKED_COLUMNS, "New status", "Progress update", "Evidence", "
 
 
 def _did_you_mean(text: str) -> str:
-    words = {word: status for status, words in STATUS_WORDS.items() for word in words}
+    words: dict[str, str] = {word: status for status, words in STATUS_WORDS.items() for word in words}
     words.update({s: s for s in STATUSES})
     close = difflib.get_close_matches(text.casefold(), list(words), n=1, cutoff=0.5)
     known = ", ".join(STATUSES)

@@ -41,6 +41,15 @@ class ActionView:
     recommendation: str
     source: str
     service: str = ""
+    undated: str | None = None
+    """`to-be-confirmed` or `ongoing` for an action with no date (see `due_text`)."""
+
+    @property
+    def due_text(self) -> str:
+        """The due date as shown: the date, or why there is none ("to be confirmed", "ongoing")."""
+        if self.due is not None:
+            return self.due.isoformat()
+        return (self.undated or "").replace("-", " ")
 
     @property
     def days_overdue(self) -> int:
@@ -52,6 +61,7 @@ class ActionView:
             "title": self.title,
             "owner": self.owner,
             "due": _iso(self.due),
+            "undated": self.undated,
             "status": self.status,
             "completed": _iso(self.completed),
             "rag": self.rag,
@@ -267,6 +277,7 @@ def action_view(ref: ActionRef, today: date, soon: int = DEFAULT_SOON_DAYS, serv
         recommendation=ref.rec.recommendation.id,
         source=ref.rec.source_id,
         service=service,
+        undated=action.undated if action.due is None else None,
     )
 
 
