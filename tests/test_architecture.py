@@ -137,6 +137,7 @@ MAX_COMMAND_STATEMENTS = 25
 CORE_ENVIRONMENT_READERS = {
     "edit/safe_write.py": "the tests' hooks into a write in progress (YOTPLAN_SETTLE_SECONDS, a pause)",
     "history/git.py": "passes the environment on to git, with its locale and pager pinned",
+    "spreadsheet/new_folder.py": "the tests' hook into an import in progress (a pause before placing)",
 }
 """The core modules that may touch os.environ, and why; settings come in as arguments."""
 
