@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import fcntl
 import json
 import os
 import queue
@@ -25,7 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM = (
+    os.environ.get("YOTPLAN_CHROMIUM")  # another Chromium-based browser (Google Chrome on GitHub's runners)
+    or shutil.which("chromium")
+    or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+)
 
 FLAGS = [
     "--headless",
@@ -72,8 +75,10 @@ class PageLog:
 class Chromium:
     """One headless Chromium process and one page (tab) in it."""
 
-    def __init__(self, user_data_dir: Path, timeout: float = 30.0) -> None:
+    def __init__(self, user_data_dir: Path, timeout: float = 120.0) -> None:
         assert CHROMIUM, "chromium is not installed"
+        import fcntl  # POSIX: the browser's pipe is wired to fds 3 and 4
+
         self.timeout = timeout
         to_browser_read, self._to_browser = os.pipe()
         self._from_browser, from_browser_write = os.pipe()

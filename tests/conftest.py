@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
 from yotplan.cli import app
@@ -16,6 +18,38 @@ SHIPPED_PLANS = REPO / "plans"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = "2022-06-01"
 """A fixed 'today' for CLI tests: after the review (2022-05-06), before most due dates."""
+
+settings.register_profile(
+    "yotplan",
+    derandomize=True,  # the same examples on every run and every machine: a red run is reproducible
+    database=None,  # nothing learnt on one machine changes what another tries
+    max_examples=100,  # tests that need more or fewer say so
+    deadline=None,  # no wall-clock assertion: a busy machine must not fail a property
+    # too_slow measures how long generating the data took, which also depends on the machine's load.
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("yotplan")
+
+EVERY_PART_REQUIRED = os.environ.get("CI", "").lower() not in ("", "0", "false", "no") and not os.environ.get(
+    "YOTPLAN_TOOLS_OPTIONAL"
+)
+"""In CI (`CI=true`, as GitHub Actions and .ci/run set it) a test may not skip for a missing tool
+(chromium, LibreOffice, zsh, fish, the console script): CI tries every part or fails. The
+workflow's Windows and macOS jobs, which test what differs there, set YOTPLAN_TOOLS_OPTIONAL
+(the tools are tried by the Linux jobs). Read once, at start-up: the `pinned_terminal` fixture
+removes CI from each test's environment."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, object, object]:
+    """In CI, a skip because something `is not installed` is a failure, saying what is missing."""
+    report = yield
+    if EVERY_PART_REQUIRED and isinstance(report, pytest.TestReport) and report.skipped:
+        reason = str(report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr)
+        if "not installed" in reason:
+            report.outcome = "failed"
+            report.longrepr = f"CI must try every part, and this test could not run: {reason}"
+    return report
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PYTHON = os.environ.get("YOTPLAN_HOSTILE_PYTHON") or sys.executable
-TIMEOUT = 30.0
+TIMEOUT = 120.0
+"""Only a safety net, never what a test asserts: how long to wait for a process that should end."""
 TODAY = "2022-06-01"
 
 

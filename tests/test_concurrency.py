@@ -7,12 +7,15 @@ holding the plans folder's lock, until the test lets it go (or kills it).
 
 from __future__ import annotations
 
-import random
+import os
+import queue
 import signal
 import subprocess
+import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -24,7 +27,7 @@ from yotplan.errors import PlansLocked
 from conftest import TODAY, Invoke
 
 HMIP = "hmip-inspection.yaml"
-WAIT = 30.0
+WAIT = 120.0  # only a safety net: how long to wait for a process that should end
 
 
 def wait_for(path: Path, process: subprocess.Popen[str]) -> None:
@@ -53,16 +56,28 @@ def temp_files(folder: Path) -> list[Path]:
     return sorted(folder.glob(f"*{TEMP_SUFFIX}"))
 
 
+def first_line(stream: IO[str], process: subprocess.Popen[str]) -> str:
+    """The next line `process` writes to `stream` (a pipe), waiting for it; the deadline is only a
+    safety net. A thread reads, so that this works where `select` takes no pipes (Windows)."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=WAIT)
+    except queue.Empty:
+        raise AssertionError(f"the process wrote nothing in {WAIT:g} s (running: {process.poll() is None})") from None
+
+
 def test_a_second_edit_waits_for_the_first_and_both_apply(plans: Path, tmp_path: Path) -> None:
     first = paused_update(plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked", "--reason", "Waiting for CAMHS")
     second = yotplan_process("update", "HMIP-1.3", "--status", "in-progress", "--plans", plans, "--today", TODAY)
-    time.sleep(1.5)  # long enough for the second to start, load and reach the lock
+    assert second.stderr is not None
+    notice = first_line(second.stderr, second)  # the second edit has reached the lock and says it waits
+    assert notice == f"yotplan: waiting for another yotplan edit of {plans} to finish (for up to 60 s)\n"
     assert second.poll() is None, "the second edit did not wait for the lock"
     (tmp_path / "hook" / "resume").touch()
     assert finish(first)[0] == 0
     code, out, err = finish(second)
-    assert code == 0
-    assert err == f"yotplan: waiting for another yotplan edit of {plans} to finish (for up to 60 s)\n"
+    assert (code, err) == (0, "")
     assert out.startswith("updated HMIP-1.3")
     text = (plans / HMIP).read_text(encoding="utf-8")
     assert "      - id: HMIP-1.1\n" in text
@@ -118,8 +133,8 @@ def test_a_file_saved_by_an_editor_during_an_edit_is_not_overwritten(plans: Path
 def test_a_process_killed_inside_the_write_leaves_the_old_file(cli: Invoke, plans: Path, tmp_path: Path) -> None:
     before = (plans / HMIP).read_bytes()
     victim = paused_update(plans, tmp_path / "hook", "HMIP-1.1", "--status", "blocked", "--reason", "Waiting for CAMHS")
-    victim.send_signal(signal.SIGKILL)
-    assert finish(victim)[0] == -signal.SIGKILL
+    victim.kill()  # SIGKILL; TerminateProcess on Windows
+    assert finish(victim)[0] == (-signal.SIGKILL if os.name == "posix" else 1)
     assert (plans / HMIP).read_bytes() == before
     [leftover] = temp_files(plans)
     assert leftover.name.startswith(".hmip-inspection.yaml.")
@@ -132,24 +147,31 @@ def test_a_process_killed_inside_the_write_leaves_the_old_file(cli: Invoke, plan
 
 
 def test_killed_at_any_moment_the_file_is_the_old_one_or_the_new_one(plans: Path, tmp_path: Path) -> None:
+    """SIGKILL at three known moments, reached through the test hook rather than guessed with sleeps:
+    as the process starts, inside the write (temporary file complete, lock held), and as the write
+    is let go on (before, during or after the rename)."""
     path = plans / HMIP
     old = path.read_bytes()
     args = ("log", "HMIP-1.1", "Killed or not.", "--plans", plans, "--today", TODAY)
     assert finish(yotplan_process(*args))[0] == 0
     new = path.read_bytes()
     assert new != old
-    chance = random.Random(20220601)
-    outcomes = set()
-    for _ in range(8):
+    outcomes = {}
+    for moment in ("as it starts", "inside the write", "as the write goes on"):
         path.write_bytes(old)
-        process = yotplan_process(*args)
-        time.sleep(chance.uniform(0.05, 0.9))
-        process.send_signal(signal.SIGKILL)
+        hook = tmp_path / moment.replace(" ", "-")
+        hook.mkdir()
+        process = yotplan_process(*args, env={TEST_PAUSE_ENV: str(hook)})
+        if moment != "as it starts":
+            wait_for(hook / "paused", process)
+        if moment == "as the write goes on":
+            (hook / "resume").touch()
+        process.kill()
         process.communicate(timeout=WAIT)
         now = path.read_bytes()
-        assert now in (old, new)
-        outcomes.add(now == new)
+        assert now in (old, new), moment
+        outcomes[moment] = now == new
         for leftover in temp_files(plans):
             assert not leftover.name.endswith((".yaml", ".yml"))
             leftover.unlink()
-    assert outcomes  # each run ended in one of the two states (which ones depends on the machine's speed)
+    assert outcomes["inside the write"] is False  # the rename had not happened: the old file, whole

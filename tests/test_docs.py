@@ -44,7 +44,10 @@ def test_yaml_examples_are_valid(block: str) -> None:
 
 def test_setup_commands_and_ci_agree() -> None:
     assert "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/yotplan status" in README
-    test_command = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/pytest"
+    test_command = (
+        "python3 -m venv .venv && .venv/bin/pip install -c constraints/test.txt -e '.[test]' && "
+        ".venv/bin/pytest -n auto"
+    )
     assert test_command in README
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     for part in test_command.split(" && "):

@@ -8,6 +8,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +71,32 @@ def test_the_workflow_installs_yotplan_and_checks_the_plans_with_annotations() -
 
 
 def test_the_workflow_runs_the_test_suite() -> None:
-    runs = " && ".join(step.get("run", "") for step in WORKFLOW["jobs"]["tests"]["steps"])
-    for command in ("pip install -e '.[test]'", "ruff check .", "mypy", "pytest"):
+    job = WORKFLOW["jobs"]["tests"]
+    runs = " && ".join(step.get("run", "") for step in job["steps"])
+    for command in (".ci/run", "pip install -c constraints/test.txt -e '.[test]'", "ruff check .", "mypy", "pytest"):
         assert command in runs
+    matrix = job["strategy"]["matrix"]
+    assert matrix["python"] == ["3.11", "3.12", "3.13"]
+    assert {extra["os"] for extra in matrix["include"]} == {"windows-latest", "macos-latest"}
+
+
+def test_ci_and_the_readme_install_the_pinned_test_tools() -> None:
+    """One set of exact versions for the tests, so that a new release elsewhere cannot turn main red."""
+    pinned = "pip install -c constraints/test.txt -e '.[test]'"
+    assert pinned in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert pinned in (REPO / "README.md").read_text(encoding="utf-8")
+    pins = [
+        line for line in (REPO / "constraints" / "test.txt").read_text(encoding="utf-8").splitlines() if line[:1] != "#"
+    ]
+    assert pins
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[^=\s]+", line) for line in pins), pins
+    names = {line.split("==")[0].lower().replace("_", "-").replace(".", "-") for line in pins}
+    assert {"pytest", "hypothesis", "pytest-xdist", "pytest-cov", "ruff", "mypy"} <= names
+    # Every dependency, runtime and test, is pinned: a new one added to pyproject.toml needs its pin too.
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        name = re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-").replace(".", "-")
+        assert name in names, f"{requirement} is not pinned in constraints/test.txt"
 
 
 def test_every_job_has_a_timeout() -> None:

@@ -291,7 +291,7 @@ def test_another_user_racing_a_missing_cache_folder_gets_nothing_run_or_served(
             ran = run("status", "--plans", plans, "--today", TODAY, env={"YOTPLAN_CACHE_DIR": str(target)})
         finally:
             stop.touch()
-            out, err = racer.communicate(timeout=30)
+            out, err = racer.communicate(timeout=120)
         assert racer.returncode == 0, err
         assert not marker.exists(), f"round {round_}: the cache ran the payload"
         assert ran.code == 0, ran.stderr

@@ -1,10 +1,11 @@
-"""Inputs built to hang or exhaust yotplan are refused quickly, with one clear line each."""
+"""Inputs built to hang or exhaust yotplan are refused before they cost anything, with one clear line each.
+
+What these cost in time is measured in bench/limits.py, as ratios to PyYAML's own parser in the same run."""
 
 from __future__ import annotations
 
 import shutil
-import time
-from collections.abc import Iterator
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -16,20 +17,10 @@ from yotplan.problems import Problem
 
 from conftest import SHIPPED_PLANS, Invoke
 
-SECONDS = 3.0
-"""Generous for CI; each of these takes milliseconds here."""
-
 
 @pytest.fixture(autouse=True)
 def no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("YOTPLAN_NO_CACHE", "1")
-
-
-@pytest.fixture
-def timer() -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    assert time.perf_counter() - start < SECONDS
 
 
 def folder_with(tmp_path: Path, name: str, content: bytes) -> Path:
@@ -53,7 +44,6 @@ def billion_laughs(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.usefixtures("timer")
 def test_billion_laughs_is_refused_before_anything_expands(tmp_path: Path) -> None:
     plans = folder_with(tmp_path, "laughs.yaml", billion_laughs().encode())
     problem = only_problem(plans)
@@ -62,7 +52,6 @@ def test_billion_laughs_is_refused_before_anything_expands(tmp_path: Path) -> No
     assert "anchors are not allowed" in problem.message
 
 
-@pytest.mark.usefixtures("timer")
 def test_aliases_hidden_from_the_quick_scan_are_still_refused_when_built() -> None:
     # parse_yaml scans for anchors only when `&` or `*` can start one; the builder refuses a
     # shared node anyway, so even a gap in that scan could not expand anything.
@@ -77,12 +66,18 @@ def test_aliases_hidden_from_the_quick_scan_are_still_refused_when_built() -> No
     assert info.value.line >= 1
 
 
-@pytest.mark.usefixtures("timer")
 def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(tmp_path: Path, cli: Invoke) -> None:
     plans = folder_with(tmp_path, "huge.yaml", b"")
     with (plans / "huge.yaml").open("wb") as out:
-        out.truncate(MAX_FILE_BYTES * 50)  # 500 MB, sparse: reading it all would show in the time
-    problem = only_problem(plans)
+        out.truncate(MAX_FILE_BYTES * 50)  # 500 MB, sparse: reading it all would show in the memory
+    only_problem(plans)  # the modules it needs imported, so that what is measured next is the reading
+    tracemalloc.start()
+    try:
+        problem = only_problem(plans)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * MAX_FILE_BYTES, f"{peak:,} bytes allocated to refuse a 500 MB file by its size"
     assert problem.code == "YP001"
     assert "500.0 MB, over the 10 MB limit for one plan file; split it by source" in problem.message
     result = cli("check", "--plans", plans, "--today", "2022-06-01")
@@ -100,7 +95,6 @@ def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
     assert load_plans(plans).problems == []
 
 
-@pytest.mark.usefixtures("timer")
 @pytest.mark.parametrize(
     ("text", "line", "col"),
     [
@@ -127,7 +121,6 @@ def test_deep_nesting_is_refused_with_its_line(text: str, line: int, col: int) -
     assert "nest" in problem.message
 
 
-@pytest.mark.usefixtures("timer")
 def test_deep_nesting_in_a_plan_file_is_one_problem(tmp_path: Path) -> None:
     plans = folder_with(tmp_path, "deep.yaml", ("source: " + "{a: " * 400 + "x" + "}" * 400 + "\n").encode())
     problem = only_problem(plans)
@@ -135,8 +128,7 @@ def test_deep_nesting_in_a_plan_file_is_one_problem(tmp_path: Path) -> None:
     assert problem.line == 1
 
 
-@pytest.mark.usefixtures("timer")
-def test_a_huge_string_loads_in_time(tmp_path: Path) -> None:
+def test_a_huge_string_loads_whole(tmp_path: Path) -> None:
     text = (SHIPPED_PLANS / "hmip-inspection.yaml").read_text()
     huge = "x" * (MAX_FILE_BYTES - len(text) - 1000)
     text = text.replace("title: HM Inspectorate of Probation", f"title: {huge} HM Inspectorate of Probation", 1)
@@ -146,10 +138,12 @@ def test_a_huge_string_loads_in_time(tmp_path: Path) -> None:
     assert len(result.plans.plans[0].model.source.title) > 9_000_000
 
 
-@pytest.mark.usefixtures("timer")
-def test_many_keys_and_items_load_in_time(tmp_path: Path) -> None:
+def test_many_keys_and_items_load(tmp_path: Path) -> None:
     items = "".join(f"  - item {i}\n" for i in range(100_000))
     data = parse_yaml("a:\n" + items)
     assert len(data["a"]) == 100_000
+    assert data["a"][-1] == "item 99999"
     keys = "".join(f"key{i}: {i}\n" for i in range(100_000))
-    assert len(parse_yaml(keys)) == 100_000
+    loaded = parse_yaml(keys)
+    assert len(loaded) == 100_000
+    assert loaded["key99999"] == 99_999

@@ -12,11 +12,12 @@ or '~' (known misses, kept so the module's list of what it does not catch stays 
 
 from __future__ import annotations
 
+import cProfile
 import importlib.util
 import itertools
+import pstats
 import re
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -427,11 +428,12 @@ def test_findings_are_ordered_apart_and_inside_the_text(text: str) -> None:
     ],
     ids=lambda t: f"{t[:12]!r}x{len(t)}",
 )
-def test_long_hostile_text_takes_no_time(text: str) -> None:
-    """No regex here may backtrack over the whole text: a plan field may be megabytes long."""
-    started = time.perf_counter()
-    find_personal_data(text)
-    assert time.perf_counter() - started < 1.0
+def test_long_hostile_text_is_searched_to_the_end(text: str) -> None:
+    """No regex here may backtrack over the whole text: a plan field may be megabytes long. One that
+    did would hang here (pytest-timeout's limit in pyproject.toml fails it); bench/limits.py times
+    these texts against a plain scan of the same text."""
+    found = find_personal_data(text)
+    assert [f.code for f in found] == (["YP307"] if text.startswith("Tom Smith") else [])
 
 
 def generated_texts(actions: int) -> list[str]:
@@ -455,14 +457,20 @@ def generated_texts(actions: int) -> list[str]:
     return texts
 
 
-def test_a_large_plan_is_checked_quickly() -> None:
-    """40,000 texts of a large generated plan. The target is 100 ms (about 35 ms measured here);
-    the budget is loose so a slow CI machine passes, and still catches a lost fast path."""
+def test_a_large_plan_takes_the_fast_path_for_text_without_digits() -> None:
+    """40,000 texts of a large generated plan. A text without a digit or an `@` cannot hold personal
+    data and is answered by one count of its digits; only texts with digits reach the patterns.
+    Counted with cProfile, not timed (bench/limits.py times it: about 35 ms here)."""
     texts = generated_texts(6_000)[:40_000]
     assert len(texts) == 40_000
-    assert sum(any(c.isdigit() for c in t) for t in texts) > 10_000  # ids and dates: not only the fast path
-    started = time.perf_counter()
+    with_digits = sum(any(c in "0123456789" for c in t) for t in texts)
+    assert 10_000 < with_digits < 30_000  # ids and dates: both paths are taken
+    profile = cProfile.Profile()
+    profile.enable()
     results = [find_personal_data(t) for t in texts]
-    elapsed = time.perf_counter() - started
+    profile.disable()
     assert results.count([]) == len(texts)
-    assert elapsed < 0.5, f"{elapsed * 1000:.0f} ms for 40,000 texts"
+    calls = {name: count for (_, _, name), (_, count, *_) in pstats.Stats(profile).stats.items()}
+    assert calls["find_personal_data"] == len(texts)
+    assert calls["_postcodes"] == with_digits
+    assert calls.get("_nhs_numbers", 0) <= sum(sum(c in "0123456789" for c in t) >= 10 for t in texts)

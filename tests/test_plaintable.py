@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich import box
 from rich.console import Console, Group
@@ -17,13 +17,7 @@ from yotplan.render.plaintable import plain_text
 from yotplan.render.tables import list_table
 from yotplan.views.queries import ActionView, OwnerView, RecommendationView
 
-BOUNDED = settings(
-    max_examples=150,
-    deadline=timedelta(seconds=2),
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+BOUNDED = settings(max_examples=150)  # derandomized, no deadline: tests/conftest.py's profile
 WORDS = st.sampled_from(
     ["a", "ab", "policy", "dashboard", "supercalifragilistic", "x" * 30, "é", "日本語", "Q&A", "—", "end.", "…", "[b]"]
 )

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from gitrepo import Repo
-from updates_support import RETURNED, diff_lines, fill, plans_repo, request, row_of
+from updates_support import MADE, MANAGER_EMAIL, RETURNED, diff_lines, fill, plans_repo, request, row_of
 from yotplan.updates.forms import SHEET
 
 from conftest import Invoke
@@ -215,3 +215,27 @@ def test_a_form_of_another_service_is_refused_whole(cli: Invoke, form: tuple[Rep
         in result.stderr
     )
     assert repo.git("diff", "--name-only") == "plans/service.yaml"
+
+
+@pytest.mark.parametrize("owner", ["../../escaped", "a/b", "..", "{tmp}/abs"])
+def test_an_owner_that_is_not_a_key_never_becomes_a_file_name(cli: Invoke, tmp_path: Path, owner: str) -> None:
+    """An owner written as a path (YP113 in `check`) gets no form: its name would be written outside -o."""
+    owner = owner.format(tmp=tmp_path)
+    repo = plans_repo(tmp_path / "repo")
+    text = (repo.plans / "hmip-inspection.yaml").read_text(encoding="utf-8")
+    (repo.plans / "hmip-inspection.yaml").write_text(
+        text.replace("        owner: camhs-lead\n", f"        owner: '{owner}'\n", 1), encoding="utf-8"
+    )
+    out = tmp_path / "deep" / "round"
+    before = {p for p in tmp_path.rglob("*") if "repo" not in p.parts}
+
+    result = cli(
+        "request-updates", "--plans", repo.plans, "--today", MADE, "--meeting", "yot-board@2022-07-12",
+        "--from", MANAGER_EMAIL, "-o", out,
+    )  # fmt: skip
+
+    assert result.exit_code == 1  # the plans have an error (YP113)
+    assert f"no form for owner {owner!r}: not an owner key" in result.stderr
+    made = {p for p in tmp_path.rglob("*") if "repo" not in p.parts} - before
+    assert made, "the other owners' forms were still written"
+    assert all(p in (out, out.parent) or out in p.parents for p in made), sorted(made)

@@ -86,7 +86,7 @@ class GuardedGroup(TyperGroup):
 app = YotplanTyper(
     cls=GuardedGroup,
     help="Track improvement action plans kept as YAML files in git.",
-    epilog="Example: yotplan status --plans plans/    Docs: README.md",
+    epilog="Example: yotplan status --plans plans/    Docs: https://github.com/yotplan/yotplan#readme",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -125,6 +125,12 @@ def _write_round(round_: Round, output: Path) -> tuple[list[object], list[str]]:
     forms: dict[str, str] = {}
     messages: list[object] = []
     missing: list[str] = []
+    for key in round_.unaskable:
+        missing.append(key)
+        sys.stderr.write(
+            f"yotplan: warning: no form for owner {key!r}: not an owner key "
+            "(letters, digits, . _ -); fix it in the plans\n"
+        )
     for request in round_.requests:
         if not request.actions:
             print_notice(f"{request.key} has no open actions: no form written")

@@ -370,7 +370,8 @@ def add_meeting(session: EditSession, board_key: str, day: date, ref: str | None
     if boards_doc is None:
         raise EditRefused(
             "there is no boards.yaml (or it does not load): create it with the board, "
-            "`boards: {yot-board: {name: YOT Management Board, chair: OWNER}}` (docs/plan-format.md)"
+            "`boards: {yot-board: {name: YOT Management Board, chair: OWNER}}` "
+            "(https://github.com/yotplan/yotplan/blob/main/docs/plan-format.md)"
         )
     board = _board(session, board_key)
     if any(m.date == day for m in session.plans.boards[board].meetings):

@@ -16,11 +16,17 @@ over the target and fsyncs the folder so the rename itself survives a power cut.
   processes are serialised by the lock.
 
 Test hook: when the environment variable `_YOTPLAN_TEST_PAUSE_BEFORE_REPLACE` holds the
-absolute path of an existing folder, `replace_file` writes the file `paused` (holding its
-pid) into that folder after the temporary file is complete and before the re-check and
-rename, then waits (up to 60 s) until a file named `resume` appears there. The
-concurrency tests use it to kill or race a process inside the write. It does nothing
-unless that variable names an existing folder, so it cannot fire by accident.
+absolute path of an existing folder, the edit stops at two named points and waits (up to
+60 s) until a file named `resume` appears in that folder:
+
+- `replace_file` writes the file `paused` (holding its pid) there after the temporary file
+  is complete and before the re-check and rename;
+- `read_settled` writes the file `settling` there when it is about to wait for a file that
+  changed less than YOTPLAN_SETTLE_SECONDS ago to settle (never when that is 0).
+
+The concurrency tests use it to kill or race a process at a known point, instead of
+guessing with sleeps. It does nothing unless that variable names an existing folder, so it
+cannot fire by accident.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import contextlib
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -90,7 +97,8 @@ def read_settled(path: Path, shown: str) -> bytes:
             )
         age = time.time() - before.st_mtime_ns / 1e9
         if 0 <= age < settle:
-            time.sleep(settle - age)
+            _pause_for_tests("settling")
+            _wait_to_settle(fd, before, time.monotonic() + settle - age, shown)
         chunks = []
         remaining = before.st_size + 1  # one byte more: a file that grew is noticed
         while remaining > 0 and (chunk := os.read(fd, remaining)):
@@ -117,6 +125,20 @@ def read_settled(path: Path, shown: str) -> bytes:
     return data
 
 
+_SETTLE_POLL = 0.05
+
+
+def _wait_to_settle(fd: int, before: os.stat_result, until: float, shown: str) -> None:
+    """Wait until the monotonic time `until`, refusing as soon as the file changes meanwhile."""
+    while (left := until - time.monotonic()) > 0:
+        time.sleep(min(_SETTLE_POLL, left))
+        if _identity(os.fstat(fd)) != _identity(before):
+            raise FileChangedOnDisk(
+                f"{shown} changed on disk while this edit was reading it (another program saving it?); "
+                "nothing was written: try again when it has finished"
+            )
+
+
 def _settle_seconds() -> float:
     try:
         return max(0.0, float(os.environ.get(SETTLE_ENV, SETTLE_SECONDS)))
@@ -131,10 +153,10 @@ def _identity(info: os.stat_result) -> tuple[int, int, int, int]:
 def _open_for_writing(fd: int) -> bool:
     """Whether another process has this file open for writing (Linux only; elsewhere, or where
     leases are not allowed, False: the other checks still apply)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
+    if sys.platform != "linux":  # pragma: no cover - leases are Linux's
         return False
+    import fcntl
+
     setlease = getattr(fcntl, "F_SETLEASE", None)
     if setlease is None:  # pragma: no cover - not Linux
         return False
@@ -256,12 +278,12 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _pause_for_tests() -> None:
+def _pause_for_tests(point: str = "paused") -> None:
     """The documented test hook (see the module docstring); does nothing in normal use."""
     folder = os.environ.get(TEST_PAUSE_ENV)
     if not folder or not os.path.isabs(folder) or not os.path.isdir(folder):
         return
-    Path(folder, "paused").write_text(str(os.getpid()), encoding="utf-8")
+    Path(folder, point).write_text(str(os.getpid()), encoding="utf-8")
     deadline = time.monotonic() + _TEST_PAUSE_LIMIT
     while not os.path.exists(os.path.join(folder, "resume")) and time.monotonic() < deadline:
         time.sleep(0.01)

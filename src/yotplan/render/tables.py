@@ -142,7 +142,11 @@ def key_line(view: StatusView) -> Text:
     for i, rag in enumerate(r for r in RAGS if r in shown):
         line.append(("; " if i else "") + rag, style=RAG_STYLES[rag])
         line.append(f": {RAG_KEY[rag]}", style="dim")
-    line.append(". Stages: open → delivered → impact-evidenced → closed (docs/plan-format.md).", style="dim")
+    line.append(
+        ". Stages: open → delivered → impact-evidenced → closed "
+        "(https://github.com/yotplan/yotplan/blob/main/docs/plan-format.md).",
+        style="dim",
+    )
     if view.since:
         line.append(f" then → now: since {view.since} (↑ better, ↓ worse, = the same).", style="dim")
     return line

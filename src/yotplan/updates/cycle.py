@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from yotplan.errors import YotplanError
+from yotplan.plans.models import OWNER_KEY_PATTERN
 from yotplan.plans.planset import ActionRef, PlanSet, find_board, parse_meeting_id
 from yotplan.rules.rag import is_overdue
 
@@ -71,6 +72,9 @@ class Round:
     """"YOT Management Board meeting on 14 March 2023", for the forms and messages."""
     reply_to: str | None
     requests: list[OwnerRequest]
+    unaskable: list[str] = field(default_factory=list)
+    """Owners named in the plans by something that is not an owner key (`check` says YP113): their
+    name would become a file name, so no form is made for them."""
 
 
 def working_days_before(day: date, count: int) -> date:
@@ -181,7 +185,11 @@ def plan_round(
     keys = owners or sorted(by_owner)
     day, meeting_name = return_by_date(plans, today, return_by, meeting)
     requests = []
+    unaskable = []
     for key in keys:
+        if not OWNER_KEY_PATTERN.fullmatch(key):
+            unaskable.append(key)
+            continue
         owner = plans.owners.get(key)
         refs = sorted(by_owner.get(key, []), key=lambda r: (r.action.due or date.max, r.action.id))
         requests.append(
@@ -194,4 +202,4 @@ def plan_round(
             )
         )
     name = plans.service_name or plans.service
-    return Round(name, today, day, meeting, meeting_name, reply_to, requests)
+    return Round(name, today, day, meeting, meeting_name, reply_to, requests, unaskable)
