@@ -78,3 +78,23 @@ def yotplan_process(*args: str | Path, env: dict[str, str] | None = None) -> sub
         text=True,
         env=full_env,
     )
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """The text of every file in `folder`, by name."""
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def changes_since(before: dict[str, str], folder: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """{file: (removed lines, added lines)} for each file of `folder` that differs from `before`
+    (a file that is new has every line added), as `git diff` would show them."""
+    import difflib
+
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for name, text in snapshot(folder).items():
+        old = before.get(name, "")
+        if text == old:
+            continue
+        lines = list(difflib.unified_diff(old.splitlines(), text.splitlines(), n=0, lineterm=""))[2:]
+        found[name] = ([x[1:] for x in lines if x[:1] == "-"], [x[1:] for x in lines if x[:1] == "+"])
+    return found

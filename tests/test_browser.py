@@ -89,7 +89,9 @@ def test_report_renders_quietly_and_fetches_nothing(
     assert log.exceptions == []
     assert log.dialogs == []  # no alert() fired
     assert browser.evaluate("document.scripts.length") == 0
-    assert browser.evaluate("document.title").startswith("Action plan report as at ")
+    assert re.fullmatch(
+        r".*improvement action plan, Board report, as at \d{4}-\d{2}-\d{2}", browser.evaluate("document.title")
+    )
     assert browser.evaluate("document.querySelectorAll('svg.chart rect[data-count]').length") > 0
     shot = browser.screenshot(tmp_path / "report.png")
     assert shot.read_bytes().startswith(PNG_SIGNATURE)
@@ -173,6 +175,48 @@ def test_the_part_for_the_meeting_prints_on_two_a4_pages_then_the_detail(
     if today == "2026-11-30":
         assert browser.evaluate("document.querySelectorAll('#most-overdue tbody tr').length") == 10
         assert "And 38 more, in the detail below." in text
+
+
+SMALLEST_TEXT = """Math.min(...[...document.querySelectorAll('body *')]
+  .filter(e => e.getClientRects().length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+  .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
+"""The smallest font size, in CSS px, of any element that shows text of its own."""
+
+
+@pytest.mark.parametrize("today", ["2022-10-01", "2026-11-30"])
+def test_printed_pages_are_numbered_with_the_service_and_date_and_no_text_under_9pt(
+    cli: Invoke, browser: Chromium, tmp_path: Path, today: str
+) -> None:
+    browser.load(write_report(cli, SHIPPED_PLANS, tmp_path / "report.html", today))
+    browser.emulate_media("print")
+    try:
+        assert browser.evaluate(SMALLEST_TEXT) >= 12  # 9 pt
+    finally:
+        browser.emulate_media("")
+    pdf = browser.print_to_pdf()
+    pages = page_count(pdf)
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: the footers cannot be read")
+    import subprocess
+
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    for page in (1, pages):
+        text = subprocess.run(
+            [pdftotext, "-f", str(page), "-l", str(page), "-layout", tmp_path / "report.pdf", "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        day = {"2022-10-01": "1 October 2022", "2026-11-30": "30 November 2026"}[today]
+        assert f"Torbay Youth Offending Service · as at {day}" in text
+        assert f"Page {page} of {pages}" in text
+
+
+def test_pages_meeting_prints_only_the_part_for_the_meeting(cli: Invoke, browser: Chromium, tmp_path: Path) -> None:
+    browser.load(write_report(cli, SHIPPED_PLANS, tmp_path / "report.html", "2026-11-30", "--pages", "meeting"))
+    pdf = browser.print_to_pdf()
+    assert page_count(pdf) <= 2
+    assert browser.evaluate("document.querySelector('#detail')") is None
+    assert browser.evaluate("document.querySelector('#most-overdue tbody tr') !== null")
 
 
 def test_every_chart_has_a_visible_title(cli: Invoke, browser: Chromium, tmp_path: Path) -> None:

@@ -25,10 +25,10 @@ def test_one_all_day_event_per_open_action_with_a_due_date(cli: Invoke, tmp_path
     events = calendar_file(cli, REPORT_PLANS, tmp_path / "due.ics").walk("VEVENT")
     # is done and B-1.2 dropped: no events for them.
     assert [str(e["uid"]) for e in events] == [
-        "a-1.1@yotplan.alpha",
-        "a-2.1@yotplan.alpha",
-        "a-2.2@yotplan.alpha",
-        "b-1.1@yotplan.beta",
+        "a-1.1@yotplan.alpha.report",
+        "a-2.1@yotplan.alpha.report",
+        "a-2.2@yotplan.alpha.report",
+        "b-1.1@yotplan.beta.report",
     ]
     first = events[0]
     assert first.decoded("dtstart") == date(2022, 5, 1)
@@ -71,7 +71,7 @@ def test_uid_survives_a_moved_due_date_and_a_new_title(cli: Invoke, tmp_path: Pa
     )
     after = {str(e["uid"]): e for e in calendar_file(cli, plans, tmp_path / "after.ics").walk("VEVENT")}
     assert set(after) == set(before)
-    moved = after["hmip-1.1@yotplan.hmip"]
+    moved = after["hmip-1.1@yotplan.hmip.torbay"]
     assert moved.decoded("dtstart") == date(2022, 8, 31)
     assert str(moved["summary"]).startswith("HMIP-1.1: Secure CAMHS attendance")
 
@@ -86,8 +86,8 @@ def test_stdout_and_file_are_the_same_bytes(cli: Invoke, tmp_path: Path) -> None
 
 
 def test_uid_is_safe_text() -> None:
-    assert event_uid("LGA-a.1", "LGA") == "lga-a.1@yotplan.lga"
-    assert event_uid("X 1/2", "Peer Review") == "x-1-2@yotplan.peer-review"
+    assert event_uid("LGA-a.1", "LGA", "torbay") == "lga-a.1@yotplan.lga.torbay"
+    assert event_uid("X 1/2", "Peer Review", "North: East") == "x-1-2@yotplan.peer-review.north-east"
 
 
 def test_owner_filter_keeps_one_owners_due_dates(cli: Invoke, tmp_path: Path) -> None:
@@ -97,9 +97,9 @@ def test_owner_filter_keeps_one_owners_due_dates(cli: Invoke, tmp_path: Path) ->
     calendar = Calendar.from_ical(target.read_bytes())
     # is the Board Chair's; the UIDs are the same as in the full feed, so events stay put
     assert [str(e["uid"]) for e in calendar.walk("VEVENT")] == [
-        "a-1.1@yotplan.alpha",
-        "a-2.2@yotplan.alpha",
-        "b-1.1@yotplan.beta",
+        "a-1.1@yotplan.alpha.report",
+        "a-2.2@yotplan.alpha.report",
+        "b-1.1@yotplan.beta.report",
     ]
     assert str(calendar["x-wr-calname"]) == "Action plan due dates: yot-manager"
     both = cli(
@@ -122,10 +122,10 @@ def test_sequence_and_last_modified_come_from_the_revisions_given() -> None:
     moved = datetime(2022, 6, 10, 14, 30, tzinfo=timezone(timedelta(hours=1)))  # converted to UTC
     ics = build_calendar(plans, date(2022, 6, 1), revisions={(plans.service, "B-1.1"): (2, moved)}).ics
     events = {str(e["uid"]): e for e in Calendar.from_ical(ics).walk("VEVENT")}
-    assert events["b-1.1@yotplan.beta"].decoded("sequence") == 2
-    assert events["b-1.1@yotplan.beta"].decoded("last-modified") == moved
+    assert events["b-1.1@yotplan.beta.report"].decoded("sequence") == 2
+    assert events["b-1.1@yotplan.beta.report"].decoded("last-modified") == moved
     assert b"\r\nLAST-MODIFIED:20220610T133000Z\r\n" in ics
     # an action the mapping does not name: SEQUENCE 0, modified as stamped (today at midnight UTC)
-    assert events["a-1.1@yotplan.alpha"].decoded("sequence") == 0
-    assert events["a-1.1@yotplan.alpha"].decoded("last-modified") == datetime(2022, 6, 1, tzinfo=UTC)
+    assert events["a-1.1@yotplan.alpha.report"].decoded("sequence") == 0
+    assert events["a-1.1@yotplan.alpha.report"].decoded("last-modified") == datetime(2022, 6, 1, tzinfo=UTC)
     assert build_calendar(plans, date(2022, 6, 1)).ics.count(b"\r\nSEQUENCE:0\r\n") == 4

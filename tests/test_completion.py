@@ -189,7 +189,16 @@ def bash_complete(words: str, env: dict[str, str] | None = None) -> list[str]:
 
 def test_typer_completes_commands_and_options() -> None:
     assert sorted(bash_complete("yotplan up")) == ["upcoming", "update"]
-    assert bash_complete("yotplan add ") == ["action", "recommendation", "owner", "indicator", "meeting"]
+    assert bash_complete("yotplan add ") == [
+        "action",
+        "recommendation",
+        "owner",
+        "indicator",
+        "impact",
+        "board",
+        "source",
+        "meeting",
+    ]
     assert bash_complete("yotplan update X --st") == ["--status"]
     assert bash_complete("yotplan update X --status ") == ["not-started", "in-progress", "blocked", "done", "dropped"]
 

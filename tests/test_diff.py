@@ -134,6 +134,7 @@ def test_without_a_tag_the_base_is_the_previous_commit(cli: Invoke, tmp_path: Pa
     assert summaries(data) == [
         ("B-1.1", "due date moved from 2022-06-20 to 2022-06-25: slipped 5 days"),
         ("B-1.2", "status changed from dropped to done"),
+        ("B-1.2", "completed on 2022-05-20"),
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from yotplan.edit.operations import next_action_id, next_recommendation_id
 from yotplan.plans.models import Action, Recommendation
 from yotplan.plans.strict_yaml import parse_yaml
 
-from conftest import TODAY, Invoke
+from conftest import SHIPPED_PLANS, TODAY, Invoke
 
 LGA = "lga-peer-review.yaml"
 
@@ -46,6 +47,9 @@ def test_next_action_id(recommendation: Recommendation, taken: set[str], expecte
     ("existing", "expected"),
     [
         (["HMIP-1", "HMIP-2", "HMIP-8"], "HMIP-9"),
+        (["HMIP-1"], "HMIP-2"),
+        (["LGA-a"], "LGA-b"),
+        (["LGA-a", "LGA-y"], "LGA-z"),
         (["HMIP-9", "HMIP-10"], "HMIP-11"),
         (["LGA-a", "LGA-j"], "LGA-k"),
         (["R-A", "R-B"], "R-C"),
@@ -254,8 +258,13 @@ def test_an_existing_owner_is_refused(cli: Invoke, plans: Path) -> None:
 
 @pytest.mark.parametrize("key", ["two words", "-dash", "a:b", "ünïcode"])
 def test_an_owner_key_must_be_a_slug(cli: Invoke, plans: Path, key: str) -> None:
-    result = cli("add", "owner", key, "--role", "r", "--agency", "a", "--plans", plans, "--today", TODAY)
+    before = (plans / "owners.yaml").read_bytes()
+    # after `--`, so that `-dash` reaches the key's check rather than the option parser
+    result = cli("add", "owner", "--role", "r", "--agency", "a", "--plans", plans, "--today", TODAY, "--", key)
     assert result.exit_code == 2
+    message = f"Invalid value for 'KEY': {key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager"
+    assert message in " ".join(result.stderr.replace("│", " ").split())
+    assert (plans / "owners.yaml").read_bytes() == before
 
 
 def test_an_owner_into_an_empty_owners_file(cli: Invoke, tmp_path: Path) -> None:
@@ -268,3 +277,18 @@ def test_an_owner_into_an_empty_owners_file(cli: Invoke, tmp_path: Path) -> None
     assert parse_yaml((folder / "owners.yaml").read_text(encoding="utf-8")) == {
         "owners": {"lead": {"role": "r", "agency": "a"}}
     }
+
+
+def test_an_owner_needs_an_owners_file(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copyfile(SHIPPED_PLANS / "hmip-inspection.yaml", folder / "hmip-inspection.yaml")
+    result = cli(
+        "add", "owner", "camhs-lead", "--role", "CAMHS lead", "--agency", "NHS", "--plans", folder, "--today", TODAY
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "yotplan: error: the owners file is missing or does not load; fix it first (`yotplan check` says how), "
+        "or start a plans folder with `yotplan init`\n"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["hmip-inspection.yaml"]

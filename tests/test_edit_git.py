@@ -29,7 +29,7 @@ def test_a_status_update_is_one_line_in_git_diff(cli: Invoke, repo: Path) -> Non
         " plans/hmip-inspection.yaml | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n"
     )
     assert git(repo, "diff", "--unified=0", "--no-color").splitlines()[4:] == [
-        "@@ -45 +45 @@ recommendations:",
+        "@@ -46 +46 @@ recommendations:",
         "-        status: not-started",
         "+        status: in-progress",
     ]
@@ -38,8 +38,9 @@ def test_a_status_update_is_one_line_in_git_diff(cli: Invoke, repo: Path) -> Non
 def test_done_is_two_lines_in_git_diff(cli: Invoke, repo: Path) -> None:
     result = cli("update", "LGA-j.1", "--status", "done", "--plans", repo / "plans", "--today", TODAY)
     assert result.exit_code == 0, result.stderr
+    # status and completed; and LGA-j.1's `basis: assumed` goes, its status now the user's word
     assert git(repo, "diff", "--stat") == (
-        " plans/lga-peer-review.yaml | 3 ++-\n 1 file changed, 2 insertions(+), 1 deletion(-)\n"
+        " plans/lga-peer-review.yaml | 4 ++--\n 1 file changed, 2 insertions(+), 2 deletions(-)\n"
     )
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from yotplan.plans.json_schema import owners_schema, plan_schema
+from edit_support import snapshot
+from yotplan.plans.json_schema import SCHEMAS, json_schema
 
 from conftest import TODAY, Invoke
 
@@ -17,10 +18,14 @@ def test_init_creates_a_folder_that_check_passes(cli: Invoke, tmp_path: Path) ->
     result = cli("init", folder, "--today", TODAY)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
+        f"created {folder}/service.yaml\n"
+        f"created {folder}/boards.yaml\n"
         f"created {folder}/owners.yaml\n"
         f"created {folder}/self-assessment.yaml\n"
         f"created {folder}/schema/plan.schema.json\n"
         f"created {folder}/schema/owners.schema.json\n"
+        f"created {folder}/schema/boards.schema.json\n"
+        f"created {folder}/schema/service.schema.json\n"
         f"next: edit {folder}/owners.yaml, then run `yotplan check --plans {folder}`\n"
     )
     check = cli("check", "--plans", folder, "--today", TODAY, "--strict")
@@ -35,10 +40,63 @@ def test_the_example_has_no_errors_on_any_date(cli: Invoke, tmp_path: Path, day:
     assert cli("check", "--plans", folder, "--today", day).exit_code == 0
 
 
+def test_init_names_the_service_and_its_board(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "north-devon" / "plans"
+    named = cli("init", folder, "--service-name", "North Devon Youth Justice Service", "--today", TODAY)
+    assert named.exit_code == 0, named.stderr
+    service = (folder / "service.yaml").read_text(encoding="utf-8")
+    assert service.endswith("\nid: north-devon\nname: North Devon Youth Justice Service\n")
+    assert "# Which youth justice service these plans belong to." in service
+    boards = (folder / "boards.yaml").read_text(encoding="utf-8")
+    assert "  yot-board:\n    name: YOT Management Board\n    chair: board-chair" in boards
+    assert "yotplan add meeting yot-board --date YYYY-MM-DD" in boards
+    refused = cli("init", tmp_path / "x", "--service", "not a slug", "--today", TODAY)
+    assert refused.exit_code == 1
+    assert "'not a slug' is not a service id" in refused.stderr
+
+
+def test_add_board_and_add_source(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    assert cli("init", folder, "--today", TODAY).exit_code == 0
+    before = (folder / "boards.yaml").read_text(encoding="utf-8")
+    board = cli("add", "board", "csp", "--name", "Community Safety Partnership", "--chair", "board-chair",
+                "--plans", folder, "--today", TODAY)  # fmt: skip
+    assert board.exit_code == 0, board.stderr
+    assert (folder / "boards.yaml").read_text(encoding="utf-8") == (
+        before + "  csp:\n    name: Community Safety Partnership\n    chair: board-chair\n"
+    )
+    again = cli("add", "board", "CSP", "--name", "x", "--plans", folder, "--today", TODAY)
+    assert "board 'csp' already exists" in again.stderr
+    source = cli("add", "source", "LGA", "--title", "Peer review", "--kind", "peer-review",
+                 "--date", "2022-05-06", "--plans", folder, "--today", TODAY)  # fmt: skip
+    assert source.exit_code == 0, source.stderr
+    assert source.stdout.startswith(f"added source LGA in {folder / 'lga.yaml'} (created)")
+    text = (folder / "lga.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=schema/plan.schema.json\n")
+    assert text.endswith(
+        "source:\n  id: LGA\n  title: Peer review\n  kind: peer-review\n  date: 2022-05-06\nrecommendations: []\n"
+    )
+    added = cli("add", "recommendation", "-s", "lga", "--text", "Appoint a YOT Manager", "-o", "yot-manager",
+                "--action-title", "Recruit", "--action-due", "2022-09-30",
+                "--plans", folder, "--today", TODAY)  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    assert "added recommendation LGA-1 (first action LGA-1.1)" in added.stdout
+    twice = cli("add", "source", "lga", "--title", "t", "--kind", "other", "--plans", folder, "--today", TODAY)
+    assert "source 'LGA' already has a plan file" in twice.stderr
+    assert cli("check", "--plans", folder, "--today", TODAY).exit_code == 0
+
+
 def test_the_schema_lines_point_at_the_schemas_it_writes(cli: Invoke, tmp_path: Path) -> None:
     folder = tmp_path / "plans"
     assert cli("init", folder, "--today", TODAY).exit_code == 0
-    for name, schema in (("self-assessment.yaml", plan_schema()), ("owners.yaml", owners_schema())):
+    kinds = {
+        "self-assessment.yaml": "plan",
+        "owners.yaml": "owners",
+        "boards.yaml": "boards",
+        "service.yaml": "service",
+    }
+    for name, kind in kinds.items():
+        schema = json_schema(SCHEMAS[kind])
         first = (folder / name).read_text(encoding="utf-8").splitlines()[0]
         target = first.removeprefix("# yaml-language-server: $schema=")
         assert json.loads((folder / target).read_text(encoding="utf-8")) == schema
@@ -53,9 +111,30 @@ def test_init_then_edit(cli: Invoke, tmp_path: Path) -> None:
         ("update", "SA-1.1", "--status", "done"),
         ("log", "SA-1.2", "Started."),
     ]
+    before = snapshot(folder)
     for step in steps:
         result = cli(*step, "--plans", folder, "--today", TODAY)
         assert result.exit_code == 0, (step, result.stderr)
+    measure = "        measure: Every recommendation has an owner and at least one action with a due date.\n"
+    plan = before["self-assessment.yaml"]
+    assert plan.endswith("        status: not-started\n" + measure)
+    assert snapshot(folder) == {
+        "service.yaml": before["service.yaml"],  # init's registries, untouched by the edits
+        "boards.yaml": before["boards.yaml"],
+        "owners.yaml": before["owners.yaml"] + "\n  camhs-lead:\n    role: CAMHS lead\n    agency: NHS\n",
+        "self-assessment.yaml": plan.removesuffix("        status: not-started\n" + measure)
+        + "        status: done\n"
+        + "        completed: 2022-06-01\n"
+        + measure
+        + "      - id: SA-1.2\n"
+        + "        title: Second step\n"
+        + "        owner: camhs-lead\n"
+        + "        due: 2022-09-30\n"
+        + "        status: not-started\n"
+        + "        updates:\n"
+        + "          - date: 2022-06-01\n"
+        + "            note: Started.\n",
+    }
     assert cli("check", "--plans", folder, "--today", TODAY).exit_code == 0
 
 

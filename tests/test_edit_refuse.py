@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from edit_support import changes_since
+from edit_support import snapshot as texts
 from yotplan.edit.roundtrip import remove_key, set_value
 from yotplan.edit.session import EditSession
 from yotplan.errors import EditRefused, EditWouldBreakPlans
 
-from conftest import TODAY, Invoke
+from conftest import SHIPPED_PLANS, TODAY, Invoke
 
 DAY = date.fromisoformat(TODAY)
 HMIP = "hmip-inspection.yaml"
@@ -77,11 +79,21 @@ def test_errors_already_in_another_file_do_not_block_an_edit(cli: Invoke, plans:
     assert "status: in-progress" in (plans / HMIP).read_text(encoding="utf-8")
 
 
+STATUS_LINE = (["        status: not-started"], ["        status: in-progress"])
+"""The one line `update HMIP-1.1 --status in-progress` changes."""
+
+
 def test_errors_already_in_the_same_file_do_not_block_an_unrelated_edit(cli: Invoke, plans: Path) -> None:
     path = plans / HMIP
     path.write_text(path.read_text(encoding="utf-8").replace("        completed: 2022-05-06\n", "", 1))  # YP106
+    before = texts(plans)
     result = cli("update", "HMIP-1.1", "--status", "in-progress", "--plans", plans, "--today", TODAY)
     assert result.exit_code == 0, result.stderr
+    assert changes_since(before, plans) == {HMIP: STATUS_LINE}  # the existing error stays as it was
+    assert (
+        "error YP106 action HMIP-3.1 is done but has no completion date"
+        in cli("check", "--plans", plans, "--today", TODAY).stdout
+    )
 
 
 def test_an_edit_may_fix_an_existing_error(cli: Invoke, plans: Path) -> None:
@@ -91,6 +103,8 @@ def test_an_edit_may_fix_an_existing_error(cli: Invoke, plans: Path) -> None:
         "update", "HMIP-3.1", "--status", "done", "--completed", "2022-05-06", "--plans", plans, "--today", TODAY
     )
     assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"updated HMIP-3.1 in {path}: completed on 2022-05-06\n"
+    assert path.read_bytes() == (SHIPPED_PLANS / HMIP).read_bytes()  # the line is back where it was
     assert cli("check", "--plans", plans, "--today", TODAY).exit_code == 0
 
 
@@ -117,8 +131,10 @@ def test_an_existing_error_that_moves_down_the_file_is_not_new(cli: Invoke, plan
 
 def test_a_file_that_does_not_load_does_not_block_others(cli: Invoke, plans: Path) -> None:
     (plans / "lga-peer-review.yaml").write_text("source: [unclosed\n", encoding="utf-8")
+    before = texts(plans)
     result = cli("update", "HMIP-1.1", "--status", "in-progress", "--plans", plans, "--today", TODAY)
     assert result.exit_code == 0, result.stderr
+    assert changes_since(before, plans) == {HMIP: STATUS_LINE}
 
 
 def test_an_id_in_a_file_that_does_not_load_says_so(cli: Invoke, plans: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from edit_support import changes_since, snapshot
 from yotplan.cli.edit import StatusChoice
 from yotplan.plans.models import STATUSES
 
@@ -83,14 +84,57 @@ def test_done_takes_the_completion_date_given(cli: Invoke, plans: Path) -> None:
 def test_the_completion_date_of_a_done_action_can_be_corrected(cli: Invoke, plans: Path) -> None:
     code, _, _, changes = run_update(cli, plans, "HMIP-3.1", "--completed", "2022-05-01")
     assert code == 0
-    assert changes == (["        completed: 2022-05-06"], ["        completed: 2022-05-01"])
+    assert changes == (
+        [
+            "        completed: 2022-05-06",
+            "        completed_basis: assumed  # the review gives no date: done by the review date",
+        ],
+        ["        completed: 2022-05-01"],
+    )  # the date given is the user's, no longer the plan's assumption
 
 
 def test_reopening_a_done_action_removes_its_completion_date(cli: Invoke, plans: Path) -> None:
     code, out, _, changes = run_update(cli, plans, "HMIP-3.1", "--status", "in-progress")
     assert code == 0
-    assert changes == (["        status: done", "        completed: 2022-05-06"], ["        status: in-progress"])
+    assert changes == (
+        [
+            "        status: done",
+            "        completed: 2022-05-06",
+            "        completed_basis: assumed  # the review gives no date: done by the review date",
+        ],
+        [
+            "        status: in-progress",
+            "          - date: 2022-06-01",
+            "            note: Status changed from done to in-progress; completion date removed",
+        ],
+    )
     assert "completion date removed" in out
+    assert out.endswith("(logged)\n")
+
+
+def test_undoing_a_drop_is_logged_and_is_the_latest_update_everywhere(cli: Invoke, plans: Path, tmp_path: Path) -> None:
+    from gitrepo import Repo
+
+    repo = Repo(tmp_path / "repo", plans)
+    repo.commit("Plans", "2022-05-06T09:00:00+01:00")
+    code, _, _, _ = run_update(cli, repo.plans, "HMIP-1.2", "--status", "dropped", "--reason", "No longer needed")
+    assert code == 0
+    code, out, _, changes = run_update(cli, repo.plans, "HMIP-1.2", "--status", "in-progress")
+    assert code == 0, out
+    assert changes[1] == [
+        "        status: in-progress",
+        "          - date: 2022-06-01",
+        "            note: Status changed from dropped to in-progress",
+    ]
+    report = cli("report", "--format", "markdown", "--plans", repo.plans, "--today", TODAY).stdout
+    block = report[report.index("HMIP-1.2") :]
+    latest = block[block.index("Latest update") :].splitlines()[0]
+    assert latest == "Latest update (2022-06-01): Status changed from dropped to in-progress"
+    shown = cli("show", "HMIP-1.2", "--plans", repo.plans, "--today", TODAY).stdout
+    assert shown.index("to dropped: No longer needed") < shown.index("Status changed from dropped to in-progress")
+    diffed = cli("diff", "HEAD", "--format", "json", "--plans", repo.plans).stdout
+    assert "No longer needed" in diffed  # the drop and its undo are both in the record
+    assert '"summary": "update added: 2022-06-01: Status changed from dropped to in-progress"' in diffed
 
 
 def test_moving_due_later_logs_the_reason_as_an_update(cli: Invoke, plans: Path) -> None:
@@ -129,7 +173,7 @@ def test_any_change_can_carry_a_reason(cli: Invoke, plans: Path) -> None:
         cli, plans, "HMIP-3.2", "--status", "blocked", "--reason", "No budget until April"
     )
     assert code == 0
-    assert removed == ["        status: not-started"]
+    assert removed == ["        status: not-started", "        basis: assumed  # the review is silent on this action"]
     assert added[-1] == "            note: 'Status changed from not-started to blocked: No budget until April'"
 
 
@@ -228,11 +272,25 @@ def test_the_date_comes_from_yotplan_today(cli: Invoke, plans: Path, monkeypatch
 
 
 def test_the_edited_plans_still_pass_check(cli: Invoke, plans: Path) -> None:
+    before = snapshot(plans)
     assert cli("update", "HMIP-1.2", "--status", "done", "--plans", plans, "--today", TODAY).exit_code == 0
     assert (
         cli("update", "HMIP-3.2", "--due", "2023-01-31", "--reason", "x", "--plans", plans, "--today", TODAY).exit_code
         == 0
     )
+    assert changes_since(before, plans) == {
+        HMIP: (
+            ["        status: in-progress", "        due: 2022-12-31"],
+            [
+                "        status: done",
+                "        completed: 2022-06-01",
+                "        due: 2023-01-31",
+                "        updates:",
+                "          - date: 2022-06-01",
+                "            note: 'Due date moved from 2022-12-31 to 2023-01-31: x'",
+            ],
+        )
+    }
     result = cli("check", "--plans", plans, "--today", TODAY)
     assert result.exit_code == 0, result.stdout
 

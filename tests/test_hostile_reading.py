@@ -363,13 +363,15 @@ def test_a_fifo_among_the_plans_hangs_no_command(with_fifo: Path, tmp_path: Path
     assert "HMIP-1.1" in done.stdout
 
 
-def test_a_link_to_a_device_is_named_a_device(plans: Path) -> None:
-    """Case 9, second bullet: a link to /dev/zero was "0.0 MB, over the 10 MB limit"."""
+def test_a_link_to_a_device_is_refused_unopened(plans: Path) -> None:
+    """Case 9, second bullet: a link to /dev/zero was "0.0 MB, over the 10 MB limit". Since issue 17 a
+    link leading out of the plans folder is refused before it is opened (test_hostile_links.py)."""
     (plans / "zero.yaml").symlink_to("/dev/zero")
     ran = run("check", "--plans", plans, "--today", TODAY)
     assert ran.code == 1
     assert lines_of(ran.out) == [
-        f"{plans / 'zero.yaml'}:0:0: error YP001 this is a device, not a file; plans are ordinary files"
+        f"{plans / 'zero.yaml'}:0:0: error YP001 it is a link that leads outside its folder; "
+        "yotplan reads only files inside it"
     ]
 
 

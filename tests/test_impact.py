@@ -53,12 +53,13 @@ def test_the_line_runs_from_baseline_to_target() -> None:
 @pytest.mark.parametrize(
     ("readings", "on_track", "rag", "met"),
     [
-        ((), None, "amber", False),
+        ((), None, "red", False),  # no reading at all, two months past the target date
         ((("2022-09-29", 75),), True, "green", False),
         ((("2022-09-29", 60),), False, "amber", False),
         ((("2022-09-29", 30),), False, "red", False),
         ((("2023-04-02", 100),), True, "green", True),
         ((("2022-06-01", 50), ("2022-09-29", 75)), True, "green", False),
+        ((("2023-03-01", 100), ("2023-04-02", 95)), False, "amber", True),  # met before the date, whatever came after
     ],
 )
 def test_on_track_rag_and_met(
@@ -66,6 +67,19 @@ def test_on_track_rag_and_met(
 ) -> None:
     status = indicator_status(indicator(*readings), date(2023, 6, 1))
     assert (status.on_track, status.rag, status.met) == (on_track, rag, met)
+
+
+def test_no_reading_is_amber_until_the_target_date_then_red() -> None:
+    assert indicator_status(indicator(), date(2023, 3, 31)).rag == "amber"
+    assert indicator_status(indicator(), date(2023, 4, 1)).rag == "red"
+
+
+def test_change_is_since_the_baseline_and_since_previous_is_its_own() -> None:
+    status = indicator_status(indicator(("2022-06-01", 20), ("2022-09-29", 25), baseline=30), date(2023, 1, 1))
+    assert (status.change, status.change_since_previous, status.rag) == (-5, 5, "red")
+    assert indicator_status(indicator(("2022-06-01", 92.1), baseline=90), date(2023, 1, 1)).change == 2.1
+    no_baseline = indicator_status(indicator(("2022-06-01", 20), baseline=None), date(2023, 1, 1))
+    assert (no_baseline.change, no_baseline.change_since_previous) == (None, None)
 
 
 def test_lower_is_better_and_no_baseline() -> None:
@@ -115,7 +129,8 @@ def test_add_record_and_list_an_indicator(cli: Invoke, plans: Path) -> None:
             "baseline": {"date": "2022-05-06", "value": 25},
             "target": {"date": "2023-03-31", "value": 100},
             "latest": {"date": "2022-09-13", "value": 75},
-            "change": None,
+            "change": 50,
+            "change_since_previous": None,
             "on_track": True,
             "rag": "green",
             "source": "HMIP",
@@ -125,7 +140,7 @@ def test_add_record_and_list_an_indicator(cli: Invoke, plans: Path) -> None:
     shown = cli("show", "HMIP-1", "--plans", plans, "--today", "2022-10-01").stdout
     assert (
         "indicator HMIP-1-camhs-meetings green CAMHS attendance at Board meetings: baseline 25% on 2022-05-06, "
-        "target 100% by 2023-03-31; latest 75% on 2022-09-13, on track"
+        "target 100% by 2023-03-31; latest 75% on 2022-09-13 (+50 since the baseline), on track"
     ) in " ".join(shown.split())
     table = cli("indicators", "--plans", plans, "--today", "2022-10-01").stdout
     assert "HMIP-1-camhs-meetings" in table
@@ -143,6 +158,48 @@ def test_a_reading_cannot_be_in_the_future_and_a_worse_one_is_kept_with_a_warnin
     assert worse.exit_code == 0
     check = cli("check", "--plans", plans, "--today", "2022-10-01")
     assert "warning YP203 indicator HMIP-1-camhs-meetings is worse than its baseline: 10% on 2022-10-01" in check.stdout
+
+
+def test_record_refuses_a_reading_before_the_baseline_or_twice_on_a_day(cli: Invoke, plans: Path) -> None:
+    add_indicator(cli, plans, "--baseline", "25", "--baseline-date", "2022-05-06")
+
+    def record(*args: str) -> tuple[int, str]:
+        result = cli("record", "HMIP-1-camhs-meetings", *args, "--plans", plans, "--today", "2022-10-01")
+        return result.exit_code, result.stdout + result.stderr
+
+    code, said = record("30", "--date", "2022-05-05")
+    assert code == 1
+    assert "HMIP-1-camhs-meetings starts at its baseline on 2022-05-06, so a reading cannot be dated 2022-05-05" in said
+    assert record("60%", "--date", "2022-09-13") == (
+        0,
+        f"recorded 60% for HMIP-1-camhs-meetings in {plans / HMIP} (2022-09-13)\n",
+    )
+    code, said = record("70", "--date", "2022-09-13")
+    assert code == 1
+    assert "already has a reading on 2022-09-13 (60%); one day has one reading, so pass --replace" in said
+    code, said = record("70", "--date", "2022-09-13", "--replace", "--note", "recounted")
+    assert code == 0, said
+    assert said.startswith("replaced the reading of HMIP-1-camhs-meetings on 2022-09-13 (60%) with 70%")
+    text = (plans / HMIP).read_text(encoding="utf-8")
+    assert "          - date: 2022-09-13\n            value: 70\n            note: recounted\n" in text
+    assert text.count("date: 2022-09-13") == 1
+    code, said = record("sixty")
+    assert (code, said.count("\n")) == (1, 1)
+    assert "'sixty' is not a number: give the value measured, e.g. 75 or 12.5" in said
+    assert "pydantic" not in said.lower()
+    assert "unable to parse" not in said
+
+
+def test_a_percentage_is_refused_for_an_indicator_that_counts_something_else(cli: Invoke, plans: Path) -> None:
+    result = cli(
+        "add", "indicator", "HMIP-1", "--id", "HMIP-1-meetings", "--name", "Board meetings held",
+        "--unit", "meetings", "--better", "higher", "--target", "4", "--target-date", "2023-03-31",
+        "--plans", plans, "--today", "2022-06-01",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    refused = cli("record", "HMIP-1-meetings", "60%", "--plans", plans, "--today", "2022-10-01")
+    assert refused.exit_code == 1
+    assert "'60%' is a percentage, but HMIP-1-meetings counts 'meetings'; give the number alone" in refused.stderr
 
 
 def test_an_indicator_id_must_be_new_and_of_the_pattern(cli: Invoke, plans: Path) -> None:
@@ -183,7 +240,10 @@ def test_add_meeting_and_sign_off_with_and_without_evidence(cli: Invoke, plans: 
     assert cli("update", "HMIP-3.2", "--status", "done", "--plans", plans, "--today", "2022-09-01").exit_code == 0
     refused = cli("signoff", "HMIP-3", "--meeting", "yot-board@2022-09-13", "--plans", plans, "--today", "2022-10-01")
     assert refused.exit_code == 1
-    assert "HMIP-3 is delivered, not impact-evidenced (no impact evidence" in refused.stderr
+    assert (
+        "HMIP-3 cannot be signed off on its evidence at yot-board@2022-09-13: no evidence yet that it made a "
+        "difference: no indicator, and no impact recorded."
+    ) in refused.stderr
     future = cli(
         "signoff", "HMIP-3", "-m", "yot-board@2022-12-13", "--reason", "r", "--plans", plans, "--today", "2022-10-01"
     )
@@ -209,6 +269,20 @@ def test_add_meeting_and_sign_off_with_and_without_evidence(cli: Invoke, plans: 
     assert "signed off: yot-board@2022-09-13 (2022-09-13); Agreed; The new structure is in place\n" in shown
 
 
+def test_a_refused_sign_off_names_the_open_actions_and_the_indicator_reading(cli: Invoke, plans: Path) -> None:
+    (plans / "boards.yaml").write_text(BOARDS, encoding="utf-8")
+    add_indicator(cli, plans, "--baseline", "25", "--baseline-date", "2022-05-06")
+    assert cli("record", "HMIP-1-camhs-meetings", "75", "--plans", plans, "--today", "2022-09-01").exit_code == 0
+    refused = cli("signoff", "HMIP-1", "-m", "yot-board@2022-09-13", "--plans", plans, "--today", "2022-10-01")
+    assert refused.exit_code == 1
+    assert refused.stderr.count("\n") == 1
+    assert "open actions HMIP-1.1 (not-started), HMIP-1.2 (in-progress), HMIP-1.3 (not-started);" in refused.stderr
+    assert (
+        "CAMHS attendance at Board meetings (HMIP-1-camhs-meetings): no reading has reached the target 100% by "
+        "2023-03-31; the best is 75% on 2022-09-01"
+    ) in refused.stderr
+
+
 def test_impact_evidence_makes_a_delivered_recommendation_ready_for_sign_off(cli: Invoke, plans: Path) -> None:
     (plans / "boards.yaml").write_text(BOARDS, encoding="utf-8")
     path = plans / HMIP
@@ -227,6 +301,36 @@ def test_impact_evidence_makes_a_delivered_recommendation_ready_for_sign_off(cli
     signed = cli("signoff", "HMIP-3", "--meeting", "yot-board@2022-09-13", "--plans", plans, "--today", "2022-10-01")
     assert signed.exit_code == 0, signed.stderr
     assert "reason" not in path.read_text(encoding="utf-8").split("closure:")[1].split("\n  - id:")[0]
+
+
+def test_add_impact_records_evidence_with_a_minimal_diff_and_allows_the_sign_off(cli: Invoke, plans: Path) -> None:
+    (plans / "boards.yaml").write_text(BOARDS, encoding="utf-8")
+    assert cli("update", "HMIP-3.2", "--status", "done", "--plans", plans, "--today", "2022-09-01").exit_code == 0
+    before = (plans / HMIP).read_text(encoding="utf-8").splitlines()
+    added = cli(
+        "add", "impact", "hmip-3", "--date", "2022-09-10", "--text", "Caseloads within the agreed limit for 3 months",
+        "--evidence", "Board minutes, 13 September", "-e", "Caseload report Q2",
+        "--plans", plans, "--today", "2022-10-01",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    assert added.stdout == f"added impact evidence to HMIP-3 in {plans / HMIP} (2022-09-10)\n"
+    after = (plans / HMIP).read_text(encoding="utf-8").splitlines()
+    assert [line for line in after if line not in before] == [
+        "    impact:",
+        "      - >-",
+        "        2022-09-10: Caseloads within the agreed limit for 3 months (evidence: Board minutes, 13 September;",
+        "        Caseload report Q2)",
+    ]
+    assert len(after) == len(before) + 4
+    signed = cli("signoff", "HMIP-3", "--meeting", "yot-board@2022-09-13", "--plans", plans, "--today", "2022-10-01")
+    assert signed.exit_code == 0, signed.stderr
+    future = cli(
+        "add", "impact", "HMIP-1", "--date", "2023-01-01", "--text", "t", "--plans", plans, "--today", "2022-10-01"
+    )
+    assert future.exit_code == 1
+    assert "cannot be dated 2023-01-01, after today" in future.stderr
+    on_action = cli("add", "impact", "HMIP-1.1", "--text", "t", "--plans", plans, "--today", "2022-10-01")
+    assert "HMIP-1.1 is an action; impact belongs to its recommendation HMIP-1" in on_action.stderr
 
 
 def test_status_prints_the_key(cli: Invoke) -> None:

@@ -204,7 +204,7 @@ def test_output_file_that_cannot_be_written(cli: Invoke, tmp_path: Path) -> None
     target = tmp_path / "no-such-folder" / "board.html"
     result = cli("report", "--plans", REPORT_PLANS, "-o", target)
     assert result.exit_code == 1
-    assert result.stderr == f"yotplan: error: {target}: cannot write the file: No such file or directory\n"
+    assert result.stderr == f"yotplan: error: cannot write {target}: No such file or directory; nothing was changed\n"
 
 
 def test_a_broken_file_is_named_and_the_rest_is_reported(cli: Invoke, plans: Path) -> None:
@@ -438,7 +438,7 @@ def test_changes_show_each_items_title_and_update_text_in_full(cli: Invoke, tmp_
 def test_the_summary_counts_the_changes_and_slips(cli: Invoke, tmp_path: Path) -> None:
     repo, _ = plan_history(tmp_path / "repo")
     html = report(cli, "--since", "v1", folder=repo.plans)
-    assert "Since v1 (" in section(html, "summary")
+    assert "Since v1, the plans as committed on 2022-05-01:" in section(html, "summary")
     assert '5 changes, <strong>1</strong> slipped due date (<a href="#changes">' in section(html, "summary")
     assert html.index('<div class="detail" id="detail">') < html.index('<section id="changes">')
 

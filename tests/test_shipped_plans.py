@@ -13,7 +13,7 @@ from yotplan.plans.models import Action
 from yotplan.plans.planset import PlanSet
 from yotplan.rules.checker import check_folders
 
-from conftest import REPO, SHIPPED_PLANS
+from conftest import REPO, SHIPPED_PLANS, Invoke
 
 REVIEW = REPO / "docs" / "sources" / "torbay-yos-improvement-review-2022.txt"
 REVIEW_DATE = date(2022, 5, 6)
@@ -100,7 +100,7 @@ def test_owners_are_roles_not_people(plans: PlanSet) -> None:
     assert not any(name in text for name in signatories)
 
 
-ASSUMED = "# status assumed: the review is silent on this action"
+ASSUMED = "the action says so with `basis: assumed` under its `status:` line"
 PLAN_FILES = ("hmip-inspection.yaml", "lga-peer-review.yaml", "improvement-review.yaml")
 
 
@@ -113,33 +113,39 @@ def action(plans: PlanSet, action_id: str) -> Action:
     return found
 
 
-def assumed_statuses() -> dict[str, bool]:
-    """Per action id: whether the line directly above its `status:` line is the ASSUMED comment."""
-    marks: dict[str, bool] = {}
-    for name in PLAN_FILES:
-        lines = (Path(SHIPPED_PLANS) / name).read_text(encoding="utf-8").splitlines()
-        current = None
-        for i, line in enumerate(lines):
-            started = re.match(r"      - id: (\S+)$", line)
-            if started:
-                current = started.group(1)
-            elif line.startswith("        status:"):
-                assert current is not None, (name, i)
-                assert current not in marks, (name, i)
-                marks[current] = lines[i - 1].strip() == ASSUMED
-    return marks
+def assumed_statuses(plans: PlanSet) -> dict[str, bool]:
+    """Per action id: whether the plan marks its status assumed (`basis: assumed`)."""
+    return {ref.action.id: ref.action.basis == "assumed" for ref in plans.actions()}
 
 
 def test_every_status_is_evidenced_or_marked_assumed(plans: PlanSet) -> None:
-    marks = assumed_statuses()
+    marks = assumed_statuses(plans)
     actions = {ref.action.id: ref.action for ref in plans.actions()}
-    assert set(marks) == set(actions)
     for action_id, item in actions.items():
-        assert bool(item.evidence) != marks[action_id], f"{action_id}: needs evidence or the comment, not both"
+        assert bool(item.evidence) != marks[action_id], f"{action_id}: needs evidence or basis: assumed, not both"
+        assert item.status_basis == ("assumed" if marks[action_id] else "evidenced"), action_id
         if marks[action_id]:
             assert item.status == "not-started", action_id
     assert sum(marks.values()) == 24
     assert sum(not mark for mark in marks.values()) == 29
+
+
+def test_every_completion_date_is_the_plans_own(plans: PlanSet) -> None:
+    """The review gives no completion date: each `completed:` is the review's date, marked the plan's."""
+    done = [ref.action for ref in plans.actions() if ref.action.completed is not None]
+    assert len(done) == 5
+    assert all(a.completed_basis == "assumed" for a in done)
+
+
+def test_the_report_and_show_say_which_statuses_and_dates_are_assumed(cli: Invoke) -> None:
+    md = cli("report", "--format", "markdown", "--plans", SHIPPED_PLANS, "--today", "2022-10-01").stdout
+    assert "24 of 53 statuses are assumed: the source is silent on them" in md
+    assert "; not started (assumed: the source is silent)." in md
+    assert "done on 2022-05-06 (the plan's date: the source gives none)." in md
+    html = cli("report", "--plans", SHIPPED_PLANS, "--today", "2022-10-01").stdout
+    assert "<p>24 of 53 statuses are assumed: the source is silent on them" in html
+    shown = cli("show", "LGA-f.2", "--plans", SHIPPED_PLANS, "--today", "2022-10-01").stdout
+    assert "status: not-started (assumed: the source is silent)\n" in shown
 
 
 def test_headers_say_which_statuses_are_assumed() -> None:

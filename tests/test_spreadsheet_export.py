@@ -115,10 +115,40 @@ def test_headers_are_frozen_filtered_and_columns_sized(pack: Path) -> None:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
         widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1]]
-        assert all(8 <= w <= 62 for w in widths), (name, widths)
+        assert all(8 <= w <= 46 for w in widths), (name, widths)
     text = book["Actions"]["C2"]
     assert text.alignment.wrap_text
-    assert book["Actions"].column_dimensions["C"].width == 62  # long text: capped, wrapped
+    assert book["Actions"].column_dimensions["C"].width == 42  # long text: capped, wrapped
+
+
+def test_the_pack_prints_on_a4_landscape_with_the_service_and_page_numbers(pack: Path) -> None:
+    book = load_workbook(pack)
+    assert book["Summary"]["A1"].value == "Torbay Youth Offending Service: Board pack, improvement action plans"
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.orientation) == (9, "landscape"), sheet.title
+        assert 73 <= setup.scale <= 100  # Calibri 11 never prints under 8 pt
+        assert not sheet.sheet_properties.pageSetUpPr or not sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.oddFooter.left.text == "Torbay Youth Offending Service · as at 1 October 2022"
+        assert sheet.oddFooter.right.text == "Page &P of &N"
+        assert sheet.oddHeader.left.text == f"Torbay Youth Offending Service Board pack: {sheet.title}"
+    assert book["Summary"].page_setup.scale > book["Actions"].page_setup.scale  # the narrower, the larger
+    assert book["Actions"].page_setup.scale == 73  # its 14 columns run on to a second page across
+
+
+def test_the_pack_names_owners_by_role_and_gives_the_latest_update_and_evidence(pack: Path) -> None:
+    book = load_workbook(pack)
+    recs = book["Recommendations"]
+    header = [c.value for c in recs[1]]
+    owners = {row[header.index("Owner")] for row in recs.iter_rows(min_row=2, values_only=True)}
+    assert "YOT Management Board Chair, Torbay YOT Management Board (multi-agency partnership)" in owners
+    assert "yot-board-chair" not in owners
+    actions = book["Actions"]
+    header = [c.value for c in actions[1]]
+    assert header[-2:] == ["Latest update", "Evidence"]
+    rows = {row[header.index("Action ref")]: row for row in actions.iter_rows(min_row=2, values_only=True)}
+    assert rows["HMIP-3.1"][header.index("Latest update")].startswith("2022-05-06: The review found")
+    assert rows["HMIP-3.1"][header.index("Evidence")].startswith("It was against this backcloth")
 
 
 def test_the_same_plans_give_the_same_bytes(tmp_path: Path, cli: Invoke) -> None:
@@ -279,7 +309,8 @@ def test_the_indicators_sheet_has_numbers_dates_and_the_impact_rag(tmp_path: Pat
     at = 3  # the sheet's row of the indicator added here
     row = rows[at - 2]
     assert row["Rec ref"] == "HMIP-1"
-    assert (row["Baseline"], row["Target"], row["Latest"], row["Change"]) == (50, 100, 45, -15)
+    assert (row["Baseline"], row["Target"], row["Latest"]) == (50, 100, 45)
+    assert (row["Change since baseline"], row["Change since previous"]) == (-5, -15)
     assert row["Baseline date"] == datetime(2022, 5, 6)
     assert row["Latest date"] == datetime(2022, 9, 13)
     assert row["On track"] == "no"

@@ -120,11 +120,13 @@ def test_forms_saved_by_libreoffice_and_by_a_script_give_one_commit(cli: Invoke,
         "plans/lga-peer-review.yaml",
     ]
     removed, _ = diff_lines(repo)
-    assert sorted(removed) == sorted(["        status: not-started"] * 2 + ["        due: 2022-09-30"])
+    # HMIP-3.2's status was assumed; now it is the owner's word, and its `basis: assumed` line goes
+    assumed = "        basis: assumed  # the review is silent on this action"
+    assert sorted(removed) == sorted(["        status: not-started"] * 2 + ["        due: 2022-09-30", assumed])
     repo.commit("Updates returned for the July Board", "2022-06-20T12:00:00+01:00")
     assert cli("check", "--plans", repo.plans, "--today", RETURNED).exit_code == 0
     shown = " ".join(cli("show", "HMIP-3.2", "--plans", repo.plans, "--today", RETURNED).stdout.split())
-    assert f"status: done (completed {RETURNED})" in shown
+    assert f"status: done (evidenced; completed {RETURNED})" in shown
     assert "Structure agreed at the June management team" in shown
     shown = " ".join(cli("show", "LGA-c.1", "--plans", repo.plans, "--today", RETURNED).stdout.split())
     assert "Draft structure shared with the YOT team" in shown

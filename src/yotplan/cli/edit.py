@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -49,7 +50,7 @@ NewId = Annotated[
 
 add_app = YotplanTyper(
     cls=GuardedGroup,
-    help="Add an action, a recommendation or an owner.",
+    help="Add an action, a recommendation, an owner, an indicator, impact evidence or a meeting.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -341,6 +342,97 @@ def add_indicator(
     apply_in(plans_dirs, plans_list, today, lambda session, bare: add(session, bare, new), rec_id)
 
 
+@add_app.command("impact")
+def add_impact(
+    rec_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="RECOMMENDATION_ID",
+            help="The recommendation that made the difference.",
+            autocompletion=complete_recommendation_ids,
+        ),
+    ],
+    text: Annotated[str, text_option("--text", help="What changed for children, in a sentence or two.")],
+    on: Annotated[date | None, date_option("--date", help="When it was seen (default: today; not later).")] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option("--evidence", "-e", metavar="TEXT", help="A quote, link or paper that shows it; repeatable."),
+    ] = None,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
+    today: Today = None,
+) -> None:
+    """Record evidence that a recommendation made a difference for children (not a number).
+
+    A delivered recommendation with no indicator can be signed off once it has impact evidence.
+
+    Example: yotplan add impact HMIP-6 --date 2023-03-14 --text "Audit of 20 cases: every child assessed" \
+      --evidence "Board paper 5, March 2023"
+    """
+    from yotplan.edit.operations import add_impact as add
+
+    said = _text(text, "--text")
+    quotes = [_text(quote, "--evidence") for quote in evidence or ()]
+    apply_in(plans_dirs, plans_list, today, lambda session, bare: add(session, bare, said, on, quotes), rec_id)
+
+
+@add_app.command("board")
+def add_board(
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A short slug for the board, e.g. yot-board.")],
+    name: Annotated[str, text_option("--name", help="The board's name, e.g. YOT Management Board.")],
+    chair: Annotated[
+        str | None,
+        typer.Option("--chair", metavar="OWNER", help="Its chair: an owner key.", autocompletion=complete_owner_keys),
+    ] = None,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
+    today: Today = None,
+) -> None:
+    """Add a board that oversees the plan to boards.yaml (made if missing).
+
+    Example: yotplan add board yot-board --name "YOT Management Board" --chair board-chair
+    """
+    from yotplan.edit.operations import add_board as add
+
+    said = _text(name, "--name")
+    apply_in(plans_dirs, plans_list, today, lambda session, _: add(session, key.strip(), said, _optional(chair)))
+
+
+class KindChoice(StrEnum):
+    """The kinds of report of yotplan.plans.models.SOURCE_KINDS."""
+
+    inspection = "inspection"
+    peer_review = "peer-review"
+    improvement_review = "improvement-review"
+    self_assessment = "self-assessment"
+    other = "other"
+
+
+@add_app.command("source")
+def add_source(
+    source_id: Annotated[str, typer.Argument(metavar="SOURCE_ID", help="A short id for the report, e.g. HMIP.")],
+    title: Annotated[str, text_option("--title", help="The report's title.")],
+    kind: Annotated[KindChoice, typer.Option("--kind", help="What kind of report it is.")],
+    on: Annotated[date | None, date_option("--date", help="The report's date.")] = None,
+    url: Annotated[str | None, text_option("--url", help="Where the report is published.")] = None,
+    file: Annotated[
+        str | None, typer.Option("--file", metavar="NAME", help="The new plan file (default: the id, .yaml).")
+    ] = None,
+    plans_dirs: PlansDirs = None,
+    plans_list: PlansList = None,
+    today: Today = None,
+) -> None:
+    """Start a plan file for a new report; add its recommendations with `add recommendation`.
+
+    Example: yotplan add source HMIP --title "Inspection of youth justice services" --kind inspection --date 2024-02-01
+    """
+    from yotplan.edit.operations import NewSource
+    from yotplan.edit.operations import add_source as add
+
+    new = NewSource(source_id, _text(title, "--title"), kind.value, on, _optional(url), _optional(file))
+    apply_in(plans_dirs, plans_list, today, lambda session, _: add(session, new))
+
+
 @add_app.command("meeting")
 def add_meeting(
     board: Annotated[str, typer.Argument(metavar="BOARD", help="The board's key in boards.yaml, e.g. yot-board.")],
@@ -369,20 +461,29 @@ def init(
     folder: Annotated[Path, typer.Argument(metavar="[DIR]", help="The new plans folder (default: plans).")] = Path(
         "plans"
     ),
+    service: Annotated[
+        str | None,
+        typer.Option("--service", metavar="ID", help="The service's short id (default: the holding folder's name)."),
+    ] = None,
+    service_name: Annotated[
+        str | None, text_option("--service-name", help="The service's name, as its reports are headed.")
+    ] = None,
     today: Today = None,
 ) -> None:
     """Start a plans folder that passes check.
 
-    It holds an owners file, one example plan and the editors' JSON Schemas.
+    It holds service.yaml (which service), boards.yaml (the YOT Management Board, no meeting yet),
+    an owners file, one example plan and the editors' JSON Schemas, each file with comments that say
+    how to change it.
 
     Never overwrites anything; `yotplan check` passes on the result.
 
-    Example: yotplan init plans
+    Example: yotplan init plans --service torbay --service-name "Torbay Youth Justice Service"
     """
     from yotplan.edit.scaffold import create_plans_folder
     from yotplan.plans.loader import display_path
 
-    created = create_plans_folder(folder, resolve_today(today))
+    created = create_plans_folder(folder, resolve_today(today), _optional(service), _optional(service_name))
     print_text("".join(f"created {display_path(path)}\n" for path in created))
     print_text(
         f"next: edit {display_path(folder)}/owners.yaml, then run `yotplan check --plans {display_path(folder)}`\n"

@@ -36,6 +36,7 @@ def indicators(
     """The numbers that show impact: baseline, target, latest reading, on track or not.
 
     On track: the latest reading is at or better than the straight line from baseline to target on its date.
+    "since baseline" is the latest reading minus the baseline; "since previous", minus the reading before.
 
     Example: yotplan indicators --format json
     """
@@ -68,27 +69,33 @@ def record(
         str,
         typer.Argument(metavar="INDICATOR_ID", help="The indicator, any case.", autocompletion=complete_indicator_ids),
     ],
-    value: Annotated[float, typer.Argument(metavar="VALUE", help="The value measured, e.g. 75 or 12.5.")],
-    on: Annotated[date | None, date_option("--date", help="When it was measured (default: today; not later).")] = None,
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="The value measured, e.g. 75, 12.5 or 60%.")],
+    on: Annotated[
+        date | None,
+        date_option("--date", help="When it was measured (default: today; not later, nor before the baseline)."),
+    ] = None,
     note: Annotated[str | None, text_option("--note", help="Where the number comes from, or what it means.")] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace the reading already recorded on that date.")
+    ] = False,
     plans_dirs: PlansDirs = None,
     plans_list: PlansList = None,
     today: Today = None,
 ) -> None:
     """Record a reading of an indicator.
 
-    A value worse than the baseline is recorded as it is (check warns about it).
+    A value worse than the baseline is recorded as it is (check warns about it). A reading dated
+    before the baseline is refused, and so is a second one on the same date unless --replace.
 
-    Example: yotplan record HMIP-1-camhs-attendance 75 --date 2022-09-14 --note "3 of 4 meetings"
+    Example: yotplan record HMIP-1-camhs-attendance 75% --date 2022-09-14 --note "3 of 4 meetings"
     """
     from yotplan.edit.operations import record_reading
 
-    number: float = int(value) if value.is_integer() else value
     apply_in(
         plans_dirs,
         plans_list,
         today,
-        lambda session, bare: record_reading(session, bare, number, on, note),
+        lambda session, bare: record_reading(session, bare, value, on, note, replace=replace),
         indicator_id,
     )
 
@@ -116,8 +123,10 @@ def signoff(
 ) -> None:
     """Record a board's sign-off of a recommendation (closure: meeting, date, note).
 
-    Refused unless its impact is shown (every indicator met its target, or impact evidence is recorded)
-    or --reason says why the board closes it anyway; the reason is kept in the file.
+    The rule: a board can sign a recommendation off when every action is done or dropped and every
+    indicator has a reading at or better than its target, whatever the reading's date (with no
+    indicator, when impact evidence is recorded). Anything else is refused, naming what is missing,
+    unless --reason says why the board closes it anyway; the reason is kept in the file.
 
     Example: yotplan signoff HMIP-3 --meeting yot-board@2023-03-14 --note "Evidence accepted"
     """

@@ -30,6 +30,13 @@ class ReportFormat(StrEnum):
     markdown = "markdown"
 
 
+class ReportPages(StrEnum):
+    """Which part of the report: all of it, or only what the meeting reads."""
+
+    all = "all"
+    meeting = "meeting"
+
+
 class ChangesFormat(StrEnum):
     table = "table"
     json = "json"
@@ -85,13 +92,10 @@ def _write(content: str | bytes, output: Path | None) -> None:
     if output is None:
         write_stdout(content)
         return
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        from yotplan.errors import YotplanError
+    from yotplan.edit.safe_write import write_output
 
-        raise YotplanError(f"{output}: cannot write the file: {exc.strerror or exc}") from None
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    write_output(output, data)  # atomic, and never through a link (SECURITY.md, "Outputs")
 
 
 def _warn(problems: Sequence[Problem], skipped: Sequence[str] = ()) -> None:
@@ -128,6 +132,12 @@ def report(
             "of its last 12 meetings (from git).",
         ),
     ] = None,
+    pages: Annotated[
+        ReportPages,
+        typer.Option(
+            "--pages", metavar="[all|meeting]", help="meeting: only the part for the meeting, for a Board pack."
+        ),
+    ] = ReportPages.all,
 ) -> None:
     """The Board report, as one HTML page or as Markdown.
 
@@ -144,8 +154,13 @@ def report(
     previous meeting, and a chart of the recommendations by RAG at each of its last 12 meetings.
     A meeting already held (before --today) is reported as the plans stood on its day.
 
+    Printed, every page is A4 and numbered, with the service and the as-at date at its foot;
+    --pages meeting prints only the part for the meeting (at most two pages), for the Board pack.
+
     Example: yotplan report --meeting yot-board@2022-09-13 -o board-report.html
     """
+    import dataclasses
+
     from yotplan.report.board import render_report
 
     folders = plans_folders(plans_dirs, plans_list)
@@ -163,6 +178,8 @@ def report(
         return
     plans = judged.plan_sets[0]
     report = _service_report(plans, day, as_at, since, meeting, _filters(plans, source, owner))
+    if pages is ReportPages.meeting:
+        report = dataclasses.replace(report, meeting_part_only=True)
     _write(render_report(report, fmt.value), output)
     finish(judged)
 
@@ -219,7 +236,8 @@ def diff(
 ) -> None:
     """What changed in the plans between two git revisions.
 
-    Actions added or removed, status, owners, updates, and due dates moved (slipped ones first).
+    Actions added or removed, status, completions, owners, updates, due dates moved (slipped ones first,
+    with the reason logged), indicators and their readings, impact evidence, sign-offs and meetings added.
 
     Example: yotplan diff v1.0 --to HEAD --format markdown
     """
@@ -242,12 +260,14 @@ def diff(
 def history(
     item_id: Annotated[
         str,
-        typer.Argument(metavar="ID", help="A recommendation or action id, any case.", autocompletion=complete_item_ids),
+        typer.Argument(
+            metavar="ID", help="A recommendation, action or indicator id, any case.", autocompletion=complete_item_ids
+        ),
     ],
     plans_dir: PlansDir = None,
     fmt: ChangesFormatOption = ChangesFormat.table,
 ) -> None:
-    """Every commit that changed one action or recommendation.
+    """Every commit that changed one action, recommendation or indicator.
 
     For each: date, author, commit and what changed (for a recommendation, its actions too).
 

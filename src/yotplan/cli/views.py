@@ -252,13 +252,23 @@ def owners(
     finish(judged)
 
 
+def _unknown(exc: Exception, judged: Judged) -> Exception:
+    """An unknown id's error, saying how many files did not load (the id may be in one)."""
+    from yotplan.errors import UnknownId
+
+    left_out = judged.files_left_out
+    if not left_out:
+        return exc
+    return UnknownId(f"{exc} ({len(left_out)} file{'s' * (len(left_out) > 1)} did not load: see above)")
+
+
 @app.command()
 def show(
     item_id: Annotated[
         str,
         typer.Argument(
             metavar="ID",
-            help="A recommendation or action id, any case (SERVICE:ID with several services).",
+            help="A recommendation, action or indicator id, any case (SERVICE:ID with several services).",
             autocompletion=complete_item_ids,
         ),
     ],
@@ -266,7 +276,7 @@ def show(
     plans_list: PlansList = None,
     today: Today = None,
 ) -> None:
-    """One recommendation or action in full, with updates and evidence.
+    """One recommendation, action or indicator in full, with updates, evidence or readings.
 
     Example: yotplan show hmip-3
     """
@@ -280,12 +290,14 @@ def show(
     try:
         plans, ref = find_in_services(judged.plan_sets, item_id)
     except UnknownId as exc:
-        left_out = judged.files_left_out
-        if left_out:
-            raise UnknownId(
-                f"{exc} ({len(left_out)} file{'s' * (len(left_out) > 1)} did not load: see above)"
-            ) from None
-        raise
+        from yotplan.views.indicators import find_indicator
+
+        indicator = find_indicator(judged.plan_sets, day, item_id)
+        if indicator is not None:
+            print_renderable(lambda _: tables.show_indicator(indicator))
+            finish(judged)
+            return
+        raise _unknown(exc, judged) from None
     if isinstance(ref, RecommendationRef):
         from yotplan.views.indicators import indicators_view
 

@@ -9,7 +9,8 @@ Choices where the plan format leaves room:
   keeps the old date). `--status done` without `--completed` records today.
 - Moving a due date later, and dropping or blocking an action, need a reason, which is logged
   as an update ("Due date moved from X to Y: reason"), so slippage is never silent; any other
-  change takes an optional reason, logged the same way. An update cannot be dated after today.
+  change takes an optional reason, logged the same way. Setting a dropped or done action to
+  another status (an undo) is always logged, with or without a reason. An update cannot be dated after today.
 - Recommendations have no `updates` in the plan format: progress is logged on actions, and
   `log` on a recommendation id says which actions it has.
 - Ids: a new action is `<recommendation id>.<n+1>` after the highest number used; a new
@@ -41,6 +42,7 @@ from yotplan.plans.models import (
     Indicator,
     Owner,
     PlanFile,
+    Reading,
     Recommendation,
     is_action_id_of,
 )
@@ -51,12 +53,17 @@ from yotplan.views.queries import find_item
 NEEDS_A_REASON = frozenset({"dropped", "blocked"})
 """Statuses that stop an action: setting one needs --reason, logged as an update."""
 
+REOPENING = frozenset({"dropped", "done"})
+"""Statuses whose undoing is always logged as an update (with the reason, if given), so the
+latest update never still says why an action that is open again was dropped or done."""
+
 ACTION_KEYS = tuple(f.name for f in fields(Action))
 RECOMMENDATION_KEYS = tuple(f.name for f in fields(Recommendation))
 PLAN_KEYS = tuple(f.name for f in fields(PlanFile))
 OWNER_KEYS = tuple(f.name for f in fields(Owner))
 INDICATOR_KEYS = tuple(f.name for f in fields(Indicator))
 BOARD_KEYS = tuple(f.name for f in fields(Board))
+READING_KEYS = tuple(f.name for f in fields(Reading))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +113,7 @@ def apply_edit(
     another one to finish."""
     with session_for_item(folders, item_id, today, settings=settings, on_wait=on_wait) as (session, bare):
         summary = edit(session, bare)
-        written = session.commit()
+        written = session.commit() + session.created
     return EditOutcome(summary, written, session.new_warnings, session.notes)
 
 
@@ -128,16 +135,19 @@ def update_action(session: EditSession, action_id: str, changes: ActionChanges) 
                 "so the Board can see why it stopped"
             )
         set_value(node, "status", changes.status, ACTION_KEYS)
+        remove_key(node, "basis")  # the status is now what the user says, no longer an assumption
         done.append(f"status changed from {action.status} to {changes.status}")
     if status == "done":
         completed = changes.completed or action.completed or session.today
         if completed != action.completed:
             set_value(node, "completed", completed, ACTION_KEYS)
+            remove_key(node, "completed_basis")
             done.append(f"completed on {completed}")
     elif changes.completed:
         raise EditRefused(f"{action.id} is {status}: --completed records when an action was done; add --status done")
     elif action.completed is not None and "completed" in node:
         remove_key(node, "completed")
+        remove_key(node, "completed_basis")
         done.append("completion date removed")
 
     if changes.due and changes.due != action.due:
@@ -163,17 +173,12 @@ def update_action(session: EditSession, action_id: str, changes: ActionChanges) 
 
     if not done:
         return f"{action.id}: nothing to change"
-    if changes.reason:
-        note = "; ".join(done)
-        append_item(
-            node,
-            "updates",
-            new_mapping([("date", session.today), ("note", f"{_capital(note)}: {changes.reason}")]),
-            ACTION_KEYS,
-        )
-    return f"updated {action.id} in {ref.rec.doc.path}: {'; '.join(done)}" + (
-        " (reason logged)" if changes.reason else ""
-    )
+    reopened = action.status in REOPENING and status != action.status
+    if changes.reason or reopened:
+        note = _capital("; ".join(done)) + (f": {changes.reason}" if changes.reason else "")
+        append_item(node, "updates", new_mapping([("date", session.today), ("note", note)]), ACTION_KEYS)
+    logged = " (reason logged)" if changes.reason else " (logged)" if reopened else ""
+    return f"updated {action.id} in {ref.rec.doc.path}: {'; '.join(done)}{logged}"
 
 
 # log -----------------------------------------------------------------------------------
@@ -316,22 +321,74 @@ def add_indicator(session: EditSession, rec_id: str, new: NewIndicator) -> str:
 
 
 def record_reading(
-    session: EditSession, indicator_id: str, value: float, on: date | None = None, note: str | None = None
+    session: EditSession,
+    indicator_id: str,
+    value: float | str,
+    on: date | None = None,
+    note: str | None = None,
+    *,
+    replace: bool = False,
 ) -> str:
     """Append a reading to an indicator (dated today unless `on` is given, never later). A value
-    worse than the baseline is recorded as it is: that is the truth, and `check` warns."""
+    worse than the baseline is recorded as it is: that is the truth, and `check` warns.
+
+    `value` may be text as a person types it (`60`, `12.5`, `60%` for a `%` indicator). Refused:
+    a reading dated before the baseline (the baseline is where the indicator starts), and a second
+    reading on a day that has one, unless `replace` (the earlier one's value and note are replaced).
+    """
+    from yotplan.rules.impact import with_unit
+
     ref, index = _find_indicator(session, indicator_id)
     indicator = ref.recommendation.indicators[index]
+    number = reading_value(value, indicator) if isinstance(value, str) else value
     day = on or session.today
     if day > session.today:
         raise EditRefused(f"a reading records what was measured, so it cannot be dated {day}, after today")
+    baseline = indicator.baseline
+    if baseline is not None and day < baseline.date:
+        raise EditRefused(
+            f"{indicator.id} starts at its baseline on {baseline.date}, so a reading cannot be dated {day}, before it; "
+            "check the date, or correct the baseline in the plan file"
+        )
     node = _recommendation_node(session, ref)["indicators"][index]
     if str(node.get("id", "")).strip().casefold() != indicator.id.casefold():
         raise FileChangedOnDisk(f"{ref.doc.path} changed on disk while it was being read; run the command again")
-    append_item(node, "readings", new_mapping([("date", day), ("value", value), ("note", note)]), INDICATOR_KEYS)
-    from yotplan.rules.impact import with_unit
+    shown = with_unit(number, indicator.unit)
+    same_day = [j for j, r in enumerate(indicator.readings) if r.date == day]
+    if same_day and not replace:
+        earlier = indicator.readings[same_day[0]]
+        raise EditRefused(
+            f"{indicator.id} already has a reading on {day} ({with_unit(earlier.value, indicator.unit)}); "
+            "one day has one reading, so pass --replace to replace it with this one"
+        )
+    if same_day:
+        reading = node["readings"][same_day[0]]
+        before = with_unit(indicator.readings[same_day[0]].value, indicator.unit)
+        set_value(reading, "value", number, READING_KEYS)
+        if note is not None:
+            set_value(reading, "note", note, READING_KEYS)
+        return f"replaced the reading of {indicator.id} on {day} ({before}) with {shown} in {ref.doc.path}"
+    append_item(node, "readings", new_mapping([("date", day), ("value", number), ("note", note)]), INDICATOR_KEYS)
+    return f"recorded {shown} for {indicator.id} in {ref.doc.path} ({day})"
 
-    return f"recorded {with_unit(value, indicator.unit)} for {indicator.id} in {ref.doc.path} ({day})"
+
+def reading_value(text: str, indicator: Indicator) -> float:
+    """A value as a person types it, for `indicator`: `75`, `12.5`, `-3`, or `60%` when its unit is
+    `%`. A whole number stays whole (75, not 75.0). Refused with a line that says what a value is."""
+    raw = text.strip()
+    if raw.endswith("%"):
+        if indicator.unit.strip() != "%":
+            raise EditRefused(
+                f"{text!r} is a percentage, but {indicator.id} counts {indicator.unit!r}; give the number alone"
+            )
+        raw = raw[:-1].strip()
+    try:
+        number = float(raw)
+    except ValueError:
+        raise EditRefused(f"{text!r} is not a number: give the value measured, e.g. 75 or 12.5") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise EditRefused(f"{text!r} is not a number: give the value measured, e.g. 75 or 12.5")
+    return int(number) if number.is_integer() else number
 
 
 def sign_off(
@@ -339,7 +396,7 @@ def sign_off(
 ) -> str:
     """Write `closure: {meeting, date, note, reason}` to a recommendation: refused unless its
     impact is shown, or `reason` says why the board closes it anyway (kept in the file)."""
-    from yotplan.rules.impact import evidence_lacking, recommendation_stage
+    from yotplan.rules.impact import evidence_lacking, open_actions, recommendation_stage
 
     ref = _find(session, rec_id)
     if isinstance(ref, ActionRef):
@@ -352,16 +409,45 @@ def sign_off(
     board_key, held = _meeting(session, meeting)
     stage = recommendation_stage(rec, held)
     if stage != "impact-evidenced" and not reason:
-        why = "it still has open actions" if stage == "open" else "; ".join(evidence_lacking(rec, held))
+        missing = []
+        if stage == "open":
+            still_open = open_actions(rec)
+            plural = "s" * (len(still_open) != 1)
+            missing.append(f"open action{plural} {', '.join(still_open)}" if still_open else "no actions")
+        missing += evidence_lacking(rec, held)
         raise EditRefused(
-            f"{rec.id} is {stage}, not impact-evidenced ({why}): a board signs off a recommendation whose "
-            'impact is shown, or gives --reason "why it closes it anyway", which is kept in the file'
+            f"{rec.id} cannot be signed off on its evidence at {board_key}@{held}: {'; '.join(missing)}. "
+            "A board signs off a recommendation whose actions are all done or dropped and whose every indicator "
+            "has a reading at or better than its target (or, with no indicator, impact recorded with "
+            f'`yotplan add impact {rec.id}`); or it gives --reason "why it closes it anyway", kept in the file'
         )
     closure = new_mapping(
         [("meeting", meeting_id(board_key, held)), ("date", held), ("note", note), ("reason", reason)]
     )
     set_value(_recommendation_node(session, ref), "closure", closure, RECOMMENDATION_KEYS)
     return f"signed off {rec.id} at {board_key}@{held} in {ref.doc.path}" + (" (reason kept)" if reason else "")
+
+
+def add_impact(
+    session: EditSession, rec_id: str, text: str, on: date | None = None, evidence: Sequence[str] = ()
+) -> str:
+    """Append impact evidence to a recommendation, as one line a Board reads:
+    `YYYY-MM-DD: what changed for children (evidence: a; b)`. Dated today unless `on` is given,
+    never later: it records what was seen."""
+    ref = _find(session, rec_id)
+    if isinstance(ref, ActionRef):
+        raise EditRefused(
+            f"{ref.action.id} is an action; impact belongs to its recommendation {ref.rec.recommendation.id} "
+            f"(progress on an action is logged with `yotplan log {ref.action.id} ...`)"
+        )
+    day = on or session.today
+    if day > session.today:
+        raise EditRefused(
+            f"impact evidence records what was seen, so it cannot be dated {day}, after today ({session.today})"
+        )
+    entry = f"{day}: {text}" + (f" (evidence: {'; '.join(evidence)})" if evidence else "")
+    append_item(_recommendation_node(session, ref), "impact", scalar(entry), RECOMMENDATION_KEYS)
+    return f"added impact evidence to {ref.recommendation.id} in {ref.doc.path} ({day})"
 
 
 def add_meeting(session: EditSession, board_key: str, day: date, ref: str | None = None) -> str:
@@ -379,6 +465,96 @@ def add_meeting(session: EditSession, board_key: str, day: date, ref: str | None
     node = session.editable(boards_doc).data["boards"][board]
     append_item(node, "meetings", new_mapping([("date", day), ("ref", ref)]), BOARD_KEYS)
     return f"added meeting {board}@{day} to {boards_doc.path}"
+
+
+def add_board(session: EditSession, key: str, name: str, chair: str | None = None) -> str:
+    """Add a board to boards.yaml (created, with its schema line, when the folder has none)."""
+    from yotplan.plans.models import OWNER_KEY_PATTERN
+
+    if not OWNER_KEY_PATTERN.fullmatch(key):
+        raise EditRefused(f"{key!r} is not a board key: use a short slug such as yot-board")
+    if chair is not None:
+        _require_owner(session, chair)
+    for known in session.plans.boards:
+        if known.casefold() == key.casefold():
+            raise EditRefused(f"board {known!r} already exists in boards.yaml")
+    entry = new_mapping([("name", name), ("chair", chair)])
+    boards_doc = session.plans.boards_doc
+    if boards_doc is None:
+        path = session.root / "boards.yaml"
+        if path.exists():
+            raise EditRefused(f"{path} does not load; fix it first (`yotplan check` says how)")
+        from yotplan.edit.roundtrip import dump_new
+
+        body = dump_new({"boards": {key: {k: v for k, v in (("name", name), ("chair", chair)) if v}}})
+        _create(session, path, _NEW_BOARDS_HEADER + body)
+        return f"added board {key} to {path} (created)"
+    add_entry(session.editable(boards_doc).data, "boards", key, entry)
+    return f"added board {key} to {boards_doc.path}"
+
+
+_NEW_BOARDS_HEADER = """\
+# yaml-language-server: $schema=schema/boards.schema.json
+# The boards that oversee the plan, keyed by a short slug. A board signs recommendations off at a
+# meeting, named BOARD@YYYY-MM-DD: add one with `yotplan add meeting BOARD --date YYYY-MM-DD`.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class NewSource:
+    id: str
+    title: str
+    kind: str
+    date: date | None = None
+    url: str | None = None
+    file: str | None = None
+    """The new plan file's name (default: the id in lower case, .yaml)."""
+
+
+def add_source(session: EditSession, new: NewSource) -> str:
+    """Start a plan file for a new report (a source with no recommendation yet); `yotplan add
+    recommendation --source ID` then fills it. Its id must be new, and so must its file."""
+    from yotplan.edit.roundtrip import dump_new
+    from yotplan.plans.loader import PLAN_SUFFIXES, is_plan_file_name
+    from yotplan.plans.models import SOURCE_KINDS
+
+    source_id = new.id.strip()
+    if not ID_PATTERN.fullmatch(source_id):
+        raise EditRefused(f"{source_id!r} is not a source id: use letters and digits joined by '-', e.g. HMIP or LGA")
+    for doc in session.plans.plans:
+        if doc.model.source.id.casefold() == source_id.casefold():
+            raise EditRefused(f"source {doc.model.source.id!r} already has a plan file, {doc.path}")
+    if new.kind not in SOURCE_KINDS:
+        raise EditRefused(f"{new.kind!r} is not a kind of report; use one of {', '.join(SOURCE_KINDS)}")
+    name = new.file or f"{source_id.casefold()}.yaml"
+    if "/" in name or "\\" in name or not name.endswith(PLAN_SUFFIXES) or not is_plan_file_name(name):
+        raise EditRefused(f"{name!r} cannot be a plan file: give a file name ending .yaml, not owners/boards/service")
+    path = session.root / name
+    if path.exists():
+        raise EditRefused(f"{path} already exists; give another --file")
+    source = {"id": source_id, "title": new.title, "kind": new.kind, "date": new.date, "url": new.url}
+    body = dump_new({"source": {k: v for k, v in source.items() if v is not None}, "recommendations": []})
+    header = (
+        "# yaml-language-server: $schema=schema/plan.schema.json\n"
+        "# One plan file per report. Quote each recommendation in the report's own words, with:\n"
+        f'#   yotplan add recommendation --source {source_id} --text "..." --owner OWNER \\\n'
+        '#       --action-title "..." --action-due YYYY-MM-DD\n'
+    )
+    _create(session, path, header + body)
+    return f"added source {source_id} in {path} (created); add its recommendations with `yotplan add recommendation`"
+
+
+def _create(session: EditSession, path: Path, text: str) -> None:
+    """Create the new file `path` (never over another), under the session's lock."""
+    from yotplan.edit.safe_write import create_file
+
+    try:
+        create_file(path, text.encode("utf-8"))
+        session.created.append(str(path))
+    except FileExistsError:
+        raise EditRefused(f"{path} appeared while the edit was running; it was left as it is") from None
+    except OSError as exc:
+        raise EditRefused(f"cannot create {path}: {exc.strerror or exc}") from None
 
 
 def _board(session: EditSession, key: str) -> str:

@@ -167,13 +167,37 @@ class RoundTripDocument:
         if merged != edited and not _same_data(merged, edited):
             return _with_newline(edited, self.newline)  # the carried-over hunks did not fit: ruamel's own is right
         originals = self.original.splitlines(keepends=True)
-        return "".join(
-            originals[index] if index is not None else _with_newline(line, self.newline) for line, index in lines
-        )
+        like = _replaced_lines(lines, len(originals))
+        out = []
+        for n, (line, index) in enumerate(lines):
+            if index is not None:
+                out.append(originals[index])
+            elif n in like and line.endswith("\n"):  # a line changed in place keeps its own ending
+                kept = originals[like[n]]
+                out.append(line[:-1] + kept[len(kept.rstrip("\r\n")) :])
+            else:
+                out.append(_with_newline(line, self.newline))
+        return "".join(out)
 
     def encode(self, text: str) -> bytes:
         """`text` (from render) as the file's bytes, with its byte-order mark if it had one."""
         return (("\ufeff" if self.bom else "") + text).encode("utf-8")
+
+
+def _replaced_lines(lines: list[tuple[str, int | None]], size: int) -> dict[int, int]:
+    """For each new line that takes the place of exactly one original line (a run of new lines
+    as long as the run of original lines it replaces), the index of that original line."""
+    found: dict[int, int] = {}
+    previous = -1
+    run: list[int] = []
+    for n, (_, index) in enumerate([*lines, ("", size)]):
+        if index is None:
+            run.append(n)
+            continue
+        if run and index - previous - 1 == len(run):
+            found.update({m: previous + 1 + k for k, m in enumerate(run)})
+        run, previous = [], index
+    return found
 
 
 def _with_newline(text: str, newline: str) -> str:

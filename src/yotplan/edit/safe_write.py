@@ -5,7 +5,12 @@ never crosses file systems), flushes and fsyncs it, gives it the target's permis
 checks that the target still holds exactly the bytes the edit was made from, renames it
 over the target and fsyncs the folder so the rename itself survives a power cut.
 
-- Symlinks are followed: the file they point to is replaced, and the link stays a link.
+- Symlinks are followed: the file they point to is replaced, and the link stays a link. (A plan
+  file that is a link leading outside its repository is never loaded, so never edited:
+  `yotplan.plans.links`.)
+- `write_output` writes a command's output file (`report -o`, `calendar -o`, `export -o`) the
+  same way, but never follows a link: the rename replaces the path itself, so a committed
+  `due.ics -> ../../victim` becomes a file and the victim is untouched.
 - Temporary files are named `.<name>.<random>.yotplan-tmp`: hidden, and not `*.yaml`, so
   a process killed between writing and renaming never leaves a file that `yotplan check`
   or the loader would read. `remove_stale_temp_files` deletes such leftovers; call it only
@@ -203,6 +208,42 @@ def replace_file(path: Path, data: bytes, *, expected_digest: str, shown: str | 
             raise WriteFailed(f"cannot write {shown}: {exc.strerror or exc}; the file is unchanged") from None
         raise
     _fsync_folder(target.parent)
+
+
+def write_output(path: Path, data: bytes, shown: str | None = None) -> None:
+    """Write a command's output file atomically, replacing whatever is at `path` itself.
+
+    A temporary file in the same folder is written in full and fsynced, then renamed over `path`:
+    `os.replace` replaces a symbolic link, never its target, so a link is data, not a door. An
+    existing file keeps its permissions; a new one gets the usual 0666 less the umask. On a full
+    disk (or any failure) WriteFailed is raised, the temporary file is removed and whatever was at
+    `path` is left whole.
+    """
+    shown = shown or str(path)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise WriteFailed(f"cannot write {shown}: {exc.strerror or exc}; nothing was changed") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise WriteFailed(f"cannot write {shown}: it is a folder; give a file name")
+    if info is not None and stat.S_ISREG(info.st_mode):
+        mode = stat.S_IMODE(info.st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    temp = _write_temp(path, data, mode, shown)
+    try:
+        os.replace(temp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise WriteFailed(f"cannot write {shown}: {exc.strerror or exc}; nothing was changed") from None
+        raise
+    _fsync_folder(path.parent)
 
 
 def create_file(path: Path, data: bytes, *, mode: int = 0o644) -> None:

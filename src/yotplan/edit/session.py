@@ -30,6 +30,7 @@ from yotplan.edit.locking import LOCK_TIMEOUT, plans_lock
 from yotplan.edit.roundtrip import EditError, RoundTripDocument
 from yotplan.edit.safe_write import digest, read_settled, remove_stale_temp_files, replace_file
 from yotplan.errors import EditRefused, EditWouldBreakPlans, FileChangedOnDisk
+from yotplan.plans.links import leads_outside
 from yotplan.plans.loader import NO_CACHE, LoadSettings, display_path, load_plans
 from yotplan.plans.models import BoardsFile, Model, OwnersFile, PlanFile
 from yotplan.plans.planset import Document, PlanSet
@@ -76,6 +77,8 @@ class EditSession:
         self.load_problems: list[Problem] = []
         self.notes: list[str] = []
         """What the reading said about itself (a cache refused): the CLI shows them."""
+        self.created: list[str] = []
+        """New files an edit made itself (a new plan file, a first boards.yaml): written too."""
         self.new_warnings: list[Problem] = []
         """Warnings the written edit brought (text that looks like personal data): the CLI shows them."""
 
@@ -106,6 +109,9 @@ class EditSession:
         if opened is not None:
             return opened.editable
         path = Path(doc.path)
+        outside = leads_outside(path)  # loading refused it already; a link swapped in since is refused too
+        if outside is not None:
+            raise EditRefused(f"{doc.path}: not edited: {outside}")
         raw = read_settled(path, doc.path)
         if not _same_as_loaded(raw, doc):
             raise FileChangedOnDisk(f"{doc.path} changed on disk while it was being read; run the command again")

@@ -3,21 +3,85 @@
 Every call passes an argument list to git (never a shell string), so a revision or path
 from the user is never interpreted by a shell. Git failures become `GitError`s with one
 plain line saying what to do.
+
+git is a tool yotplan drives, never one a repository configures (SECURITY.md, "git"):
+
+- The repository is found once, by yotplan, from the plans folder: the nearest folder upwards
+  holding a `.git` folder or file, which a clone can never commit. git's own discovery would
+  adopt a committed folder that merely looks like a git directory (HEAD, objects/, refs/ and a
+  config naming programs). Every command then gets `--git-dir` and `--work-tree` explicitly.
+- Every command runs with `SAFE_CONFIG` (command-line configuration outranks the repository's)
+  and `SAFE_ENV`, so no configuration can make git run a program: no signature checks, no
+  fsmonitor, no external diff or textconv, no hooks, no pager, no credential or ssh helper.
+- `git log` is read with NUL-separated fields: no byte of a subject or an author can forge an
+  entry, and a malformed date is replaced, not a crash.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from yotplan.errors import GitError, NotAGitRepo, UnknownRevision
 
-# A NUL between records and a unit separator between fields: neither can occur in a subject line.
-_FIELD = "\x1f"
-_LOG_FORMAT = "%x1f".join(["%H", "%P", "%an", "%aI", "%s"])
+SAFE_CONFIG: tuple[str, ...] = tuple(
+    arg
+    for setting in (
+        "safe.bareRepository=explicit",  # never adopt a folder that only looks like a git directory
+        "core.fsmonitor=false",  # a program run on every index refresh
+        "core.hooksPath=/dev/null",  # no hook runs (read-only commands run none, but say so)
+        "core.pager=cat",
+        "pager.log=false",
+        "diff.external=",  # an external diff program
+        "log.showSignature=false",  # a signature check runs gpg.program / gpg.*.program
+        "gpg.program=false",
+        "gpg.openpgp.program=false",
+        "gpg.x509.program=false",
+        "gpg.ssh.program=false",
+        "core.sshCommand=false",  # network helpers: yotplan never fetches, but none may run
+        "core.gitProxy=",
+        "credential.helper=",
+        "core.askPass=",
+        "protocol.allow=never",
+        "core.alternateRefsCommand=",
+        "core.editor=false",
+        "sequence.editor=false",
+        "gc.auto=0",  # no background gc or maintenance process
+        "maintenance.auto=false",
+        "submodule.recurse=false",
+    )
+    for arg in ("-c", setting)
+)
+"""`-c` settings on every git command. Command-line configuration outranks the repository's own, so
+these hold whatever `.git/config` (or a file it includes) says."""
+
+READ_OPTIONS = ("--no-ext-diff", "--no-textconv", "--no-show-signature")
+"""Options of `git log` that refuse external diff programs, textconv filters and signature checks."""
+
+_UNSAFE_ENV = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_PAGER",
+    "PAGER",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_ASKPASS",
+    "SSH_ASKPASS",
+    "GIT_EDITOR",
+    "GIT_PROXY_COMMAND",
+    "GIT_CONFIG",
+    "GIT_CONFIG_COUNT",
+    "GIT_CONFIG_PARAMETERS",
+)
+
+NO_DATE = "1970-01-01T00:00:00+00:00"
+"""The date shown for a commit whose date git cannot read (a hand-made commit object)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +89,11 @@ class GitRepo:
     """A plans folder inside a git repository."""
 
     top: Path
-    """The repository's top folder (`git rev-parse --show-toplevel`)."""
+    """The repository's top folder: the nearest folder above the plans holding `.git`."""
     folder: str
     """The plans folder relative to `top`, with `/` separators; "" when it is the top itself."""
+    git_dir: Path | None = None
+    """`top/.git` (a folder, or a file naming one); None only for a bare GitRepo made in a test."""
 
     def path_of(self, name: str) -> str:
         """The repository path of a file in the plans folder."""
@@ -45,11 +111,23 @@ class Commit:
     subject: str
 
 
-def git(top: Path, *args: str, input: bytes | None = None) -> bytes:
-    """Run `git -C top ARGS`; raise GitError with git's own first line when it fails."""
-    env = {**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
+def safe_env() -> dict[str, str]:
+    """The environment of every git command: the user's, without the variables that name a program
+    or another repository, in the C locale, never prompting."""
+    env = {k: v for k, v in os.environ.items() if k not in _UNSAFE_ENV and not k.startswith("GIT_CONFIG_KEY_")}
+    env.update(LC_ALL="C", GIT_PAGER="cat", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    return env
+
+
+def git(repo: GitRepo, *args: str, input: bytes | None = None) -> bytes:
+    """Run `git ARGS` on `repo` with SAFE_CONFIG and explicit --git-dir and --work-tree; raise
+    GitError with git's own first line when it fails."""
+    where = ["-C", str(repo.top)]
+    if repo.git_dir is not None:
+        where += [f"--git-dir={repo.git_dir}", f"--work-tree={repo.top}"]
+    argv = ["git", "--no-pager", *SAFE_CONFIG, *where, *args]
     try:
-        done = subprocess.run(["git", "-C", str(top), *args], input=input, capture_output=True, env=env, check=False)
+        done = subprocess.run(argv, input=input, capture_output=True, env=safe_env(), check=False)
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH); install git to compare plan revisions") from None
     if done.returncode != 0:
@@ -58,21 +136,43 @@ def git(top: Path, *args: str, input: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def find_top(folder: Path) -> Path | None:
+    """The nearest folder at or above `folder` that holds `.git` (a folder, or a file naming one, as
+    in a worktree or a submodule); None when there is none.
+
+    Only a `.git` entry counts: git refuses to commit a path named `.git`, so no clone can plant
+    one, while git's own discovery would adopt any committed folder shaped like a git directory.
+    """
+    for candidate in (folder, *folder.parents):
+        try:
+            info = os.lstat(candidate / ".git")
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode):
+            return candidate
+    return None
+
+
 def open_repo(folder: Path) -> GitRepo:
     """The repository holding `folder`. Raises NotAGitRepo, or GitError when git is missing."""
     if not folder.is_dir():
         raise GitError(f"{folder}: no such folder; pass --plans DIR")
+    resolved = folder.resolve()
+    top = find_top(resolved)
+    not_a_repo = NotAGitRepo(
+        f"{folder} is not inside a git repository; diff, history and --since read the plans' git history"
+    )
+    if top is None:
+        raise not_a_repo
+    repo = GitRepo(top, "", top / ".git")
     try:
-        out = git(folder, "rev-parse", "--show-toplevel")
+        git(repo, "rev-parse", "--git-dir")  # a broken or foreign .git is refused here, by git
     except GitError as exc:
         if "not a git repository" in str(exc):
-            raise NotAGitRepo(
-                f"{folder} is not inside a git repository; diff, history and --since read the plans' git history"
-            ) from None
+            raise not_a_repo from None
         raise
-    top = Path(out.decode("utf-8").strip()).resolve()
-    relative = folder.resolve().relative_to(top).as_posix()
-    return GitRepo(top, "" if relative == "." else relative)
+    relative = resolved.relative_to(top).as_posix()
+    return GitRepo(top, "" if relative == "." else relative, top / ".git")
 
 
 def resolve_commit(repo: GitRepo, rev: str) -> str:
@@ -80,7 +180,7 @@ def resolve_commit(repo: GitRepo, rev: str) -> str:
     if rev.startswith("-"):
         raise UnknownRevision(f"{rev!r} is not a revision (it looks like an option)")
     try:
-        out = git(repo.top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        out = git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     except GitError:
         if shallow_boundary(repo):
             raise UnknownRevision(
@@ -101,7 +201,7 @@ def shallow_boundary(repo: GitRepo) -> set[str]:
     """The commits whose parents a shallow clone does not have (empty for a full clone). Their
     changes cannot be known: git would show every file as added."""
     try:
-        path = git(repo.top, "rev-parse", "--git-path", "shallow").decode("utf-8").strip()
+        path = git(repo, "rev-parse", "--git-path", "shallow").decode("utf-8").strip()
     except GitError:
         return set()
     shallow_file = Path(path) if Path(path).is_absolute() else repo.top / path
@@ -118,7 +218,7 @@ def has_commits(repo: GitRepo) -> bool:
 def default_base(repo: GitRepo) -> str:
     """What `diff` compares with by default: the last tag, else the previous commit."""
     try:
-        return git(repo.top, "describe", "--tags", "--abbrev=0").decode("utf-8").strip()
+        return git(repo, "describe", "--tags", "--abbrev=0").decode("utf-8").strip()
     except GitError:
         pass
     try:
@@ -141,7 +241,7 @@ def plan_blobs(repo: GitRepo, commit: str) -> list[tuple[str, str]]:
     """
     tree = f"{commit}:{repo.folder}" if repo.folder else f"{commit}:"
     try:
-        out = git(repo.top, "ls-tree", "-z", "--end-of-options", tree)
+        out = git(repo, "ls-tree", "-z", "--end-of-options", tree)
     except GitError:
         return []  # the folder does not exist at this commit
     entries = []
@@ -160,7 +260,7 @@ def read_blobs(repo: GitRepo, hashes: Iterable[str]) -> dict[str, bytes]:
     wanted = list(dict.fromkeys(hashes))
     if not wanted:
         return {}
-    out = git(repo.top, "cat-file", "--batch", input="".join(f"{h}\n" for h in wanted).encode("ascii"))
+    out = git(repo, "cat-file", "--batch", input="".join(f"{h}\n" for h in wanted).encode("ascii"))
     blobs: dict[str, bytes] = {}
     pos = 0
     for blob in wanted:
@@ -189,14 +289,15 @@ def log_plan_changes(repo: GitRepo) -> list[tuple[Commit, list[FileChange]]]:
     if not _has_head(repo):
         return []
     out = git(
-        repo.top,
+        repo,
         "log",
         "-z",
         "--reverse",
         "--raw",
         "--no-abbrev",
         "--no-renames",
-        f"--format=%x1e{_LOG_FORMAT}",
+        *READ_OPTIONS,
+        f"--format={_LOG_FORMAT}",
         "HEAD",
         "--",
         repo.folder or ".",
@@ -205,21 +306,67 @@ def log_plan_changes(repo: GitRepo) -> list[tuple[Commit, list[FileChange]]]:
     # --no-abbrev (needed for the blob hashes) also lengthens %h: cut hashes to git's own short length.
     short_length = len(short_hash(repo, "HEAD"))
     history = []
-    for record in out.decode("utf-8", "surrogateescape").split("\x1e"):
-        if not record:
-            continue
-        header, _, raw = record.partition("\0")
-        full, parents, author, when, subject = header.split(_FIELD, 4)
-        fields = raw.lstrip("\n").split("\0")
+    for fields, raw in parse_log(out):
+        full, parents, author, when, committed, subject = fields
         files = []
-        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+        for meta, path in raw:
             name = path.removeprefix(prefix)
-            if not meta.startswith(":") or not path.startswith(prefix) or "/" in name:
+            if not path.startswith(prefix) or "/" in name:
                 continue  # only files directly in the plans folder are plans
-            old_blob, new_blob = meta.split()[2:4]
+            parts = meta.split()
+            if len(parts) < 4:
+                continue
+            old_blob, new_blob = parts[2:4]
             files.append(FileChange(name, _blob_or_none(old_blob), _blob_or_none(new_blob)))
-        history.append((Commit(full, full[:short_length], tuple(parents.split()), author, when, subject), files))
+        commit = Commit(full, full[:short_length], tuple(parents.split()), author, iso_date(when, committed), subject)
+        history.append((commit, files))
     return history
+
+
+_LOG_FIELDS = ("%H", "%P", "%an", "%aI", "%cI", "%s")
+_LOG_FORMAT = "%x00".join(_LOG_FIELDS)
+"""Fields separated by NUL, which git never writes inside a field (it ends a subject at a NUL)."""
+
+
+def parse_log(out: bytes) -> list[tuple[list[str], list[tuple[str, str]]]]:
+    """The commits of `git log -z --raw --format=_LOG_FORMAT`: each one's fields, and its raw
+    (meta, path) entries. The stream is NUL-separated tokens: a commit's fields, then pairs whose
+    meta starts with ":", then the next commit, whose hash never does."""
+    tokens = out.decode("utf-8", "surrogateescape").split("\0")
+    width = len(_LOG_FIELDS)
+    commits: list[tuple[list[str], list[tuple[str, str]]]] = []
+    i = 0
+    while i < len(tokens):
+        if not tokens[i].strip("\n"):
+            i += 1
+            continue
+        fields = [tokens[i].lstrip("\n"), *tokens[i + 1 : i + width]]
+        i += width
+        if len(fields) != width or not _is_hash(fields[0]):
+            raise GitError("git log wrote something yotplan cannot read; is this git 2.20 or later?")
+        raw = []
+        while i + 1 < len(tokens) and tokens[i].lstrip("\n").startswith(":"):
+            raw.append((tokens[i].lstrip("\n"), tokens[i + 1]))
+            i += 2
+        commits.append((fields, raw))
+    return commits
+
+
+def _is_hash(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
+
+
+def iso_date(author: str, committer: str = "") -> str:
+    """The author date as strict ISO 8601, else the committer date, else NO_DATE: a hand-made
+    commit can hold a date git prints as `%aI` literally, with an offset of +99:99, or in year
+    10000, and no such text reaches a parser."""
+    for text in (author, committer):
+        try:
+            datetime.fromisoformat(text)
+        except ValueError:
+            continue
+        return text
+    return NO_DATE
 
 
 def _blob_or_none(blob: str) -> str | None:
@@ -229,11 +376,11 @@ def _blob_or_none(blob: str) -> str | None:
 
 def is_shallow(repo: GitRepo) -> bool:
     """Whether the repository is a shallow clone, its history cut off (CI checkouts are, by default)."""
-    return git(repo.top, "rev-parse", "--is-shallow-repository").decode("ascii").strip() == "true"
+    return git(repo, "rev-parse", "--is-shallow-repository").decode("ascii").strip() == "true"
 
 
 def short_hash(repo: GitRepo, commit: str) -> str:
-    return git(repo.top, "rev-parse", "--short", commit).decode("ascii").strip()
+    return git(repo, "rev-parse", "--short", commit).decode("ascii").strip()
 
 
 def _has_head(repo: GitRepo) -> bool:

@@ -131,8 +131,12 @@ def for_meeting(plans: PlanSet, meeting: str, today: date, settings: LoadSetting
     if previous is None or previous.commit is None:
         return MeetingPaper(plans, history, None, problems)
     changes = compare_revisions(folder, previous.commit, history.commit, plans=plans, settings=settings)
-    base = Side(previous.meeting, changes.base.commit, changes.base.short)
-    target = changes.target if history.commit is None else Side(history.meeting, history.commit, changes.target.short)
+    base = Side(previous.meeting, changes.base.commit, changes.base.short, changes.base.day)
+    target = (
+        changes.target
+        if history.commit is None
+        else Side(history.meeting, history.commit, changes.target.short, changes.target.day)
+    )
     changes = dataclasses.replace(changes, base=base, target=target)
     return MeetingPaper(plans, history, changes, problems + changes.problems)
 
@@ -228,16 +232,20 @@ def states_at_meetings(
 def _commits_by_time(repo: GitRepo) -> list[tuple[float, str]]:
     """(committer time, hash) of each commit reachable from HEAD that changed the plans folder,
     oldest first. Empty in a repository with no commits."""
-    from yotplan.history.git import git
+    from yotplan.history.git import READ_OPTIONS, git
 
     try:
-        out = git(repo.top, "log", "--format=%ct %H", "HEAD", "--", repo.folder or ".")
+        out = git(repo, "log", *READ_OPTIONS, "--format=%ct %H", "HEAD", "--", repo.folder or ".")
     except GitError:
         return []  # no HEAD yet
     commits = []
-    for line in out.decode("ascii").splitlines():
+    for line in out.decode("ascii", "replace").splitlines():
         stamp, _, commit = line.partition(" ")
-        commits.append((float(stamp), commit))
+        try:
+            when = float(stamp)
+        except ValueError:
+            when = 0.0  # a hand-made commit whose date git cannot read: as old as can be
+        commits.append((when, commit))
     return sorted(commits)
 
 
@@ -249,7 +257,7 @@ def _plan_files_at(repo: GitRepo, commits: set[str]) -> dict[str, list[tuple[str
     spec = "".join(f"{c}:{repo.folder}\n" if repo.folder else f"{c}:\n" for c in ordered)
     from yotplan.history.git import git
 
-    out = git(repo.top, "cat-file", "--batch", input=spec.encode("ascii"))
+    out = git(repo, "cat-file", "--batch", input=spec.encode("ascii"))
     found: dict[str, list[tuple[str, str]]] = {}
     pos = 0
     for commit in ordered:

@@ -9,6 +9,7 @@ never shows up as "every action removed"; the other files are still compared.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from yotplan.history.git import (
     Commit,
     GitRepo,
     default_base,
+    git,
     has_commits,
     log_plan_changes,
     open_repo,
@@ -32,7 +34,7 @@ from yotplan.history.git import (
 )
 from yotplan.plans.limits import MAX_FILE_BYTES
 from yotplan.plans.loader import NO_CACHE, LoadSettings, is_plan_file_name, load_plans, opened_cache, registry_model
-from yotplan.plans.models import PlanFile
+from yotplan.plans.models import BoardsFile, PlanFile
 from yotplan.plans.planset import Document, PlanSet, RecommendationRef
 from yotplan.problems import Problem
 
@@ -46,12 +48,35 @@ class Side:
     rev: str
     commit: str | None
     short: str | None
+    day: str | None = None
+    """The commit's date, YYYY-MM-DD (its committer date); None for the disk."""
 
     @property
     def label(self) -> str:
         if self.commit is None:
             return self.rev
         return self.rev if self.short and self.rev.startswith(self.short) else f"{self.rev} ({self.short})"
+
+    @property
+    def paper_label(self) -> str:
+        """The side as a Board paper names it: by meeting and date, never by hash
+        (`yot-board@2023-03-14`, `the plans as committed on 2023-03-14`, `the plans as they are now`)."""
+        if self.commit is None:
+            return "the plans as they are now"
+        if "@" in self.rev:
+            return self.rev
+        dated = f"the plans as committed on {self.day}" if self.day else "the plans as committed then"
+        if _HASH_LIKE.fullmatch(self.rev) or any(mark in self.rev for mark in ("HEAD", "~", "^")):
+            return dated
+        return f"{self.rev}, {dated}"  # a tag or branch: a name its readers may know
+
+
+_HASH_LIKE = re.compile(r"[0-9a-fA-F]{4,64}")
+
+
+def commit_date(repo: GitRepo, commit: str) -> str:
+    """The committer date of `commit`, YYYY-MM-DD in its own time zone."""
+    return git(repo, "show", "-s", "--format=%cs", commit).decode("ascii").strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,10 +244,23 @@ def plans_at(
     ), problems
 
 
-def _working_tree(folder: Path, settings: LoadSettings) -> tuple[list[Document], list[Problem], set[str]]:
+def _working_tree(folder: Path, settings: LoadSettings) -> tuple[PlanSet, list[Problem], set[str]]:
     result = load_plans(folder, settings=settings)
     problems = [p for p in result.problems if is_plan_file_name(Path(p.path).name)]
-    return result.plans.plans, problems, {Path(p.path).name for p in problems}
+    return result.plans, problems, {Path(p.path).name for p in problems}
+
+
+def _boards_of(plans: PlanSet) -> BoardsFile | None:
+    return plans.boards_doc.model if plans.boards_doc is not None else None
+
+
+def boards_at(repo: GitRepo, commit: str) -> BoardsFile | None:
+    """The boards file as committed at `commit`; None when there is none or it does not load."""
+    for name, blob in plan_blobs(repo, commit):
+        if registry_model(name) is BoardsFile:
+            doc, _ = _parse_plan(read_blobs(repo, [blob])[blob], BoardsFile)
+            return doc.model if doc is not None else None
+    return None
 
 
 def compare_revisions(
@@ -244,26 +282,28 @@ def compare_revisions(
     old_docs, problems, broken = reader.at_commit(base_commit, base_rev)
     if to is None:
         target = Side(WORKING_TREE, None, None)
-        new_docs, new_problems, new_broken = (
-            (plans.plans, [], set()) if plans is not None else _working_tree(folder, settings)
-        )
+        on_disk, new_problems, new_broken = (plans, [], set()) if plans is not None else _working_tree(folder, settings)
+        new_docs, new_boards = on_disk.plans, _boards_of(on_disk)
     else:
         to_commit = resolve_commit(repo, to)
-        target = Side(to, to_commit, short_hash(repo, to_commit))
+        target = Side(to, to_commit, short_hash(repo, to_commit), commit_date(repo, to_commit))
         new_docs, new_problems, new_broken = reader.at_commit(to_commit, to)
+        new_boards = boards_at(repo, to_commit)
     skipped = frozenset(broken | new_broken)
+    boards = (boards_at(repo, base_commit), new_boards)
     return Comparison(
-        base=Side(base_rev, base_commit, short_hash(repo, base_commit)),
+        base=Side(base_rev, base_commit, short_hash(repo, base_commit), commit_date(repo, base_commit)),
         target=target,
-        changes=compare_plans(old_docs, new_docs, skipped),
+        changes=compare_plans(old_docs, new_docs, skipped, boards),
         problems=problems + new_problems,
         skipped=tuple(sorted(skipped)),
     )
 
 
 def item_history(folder: Path, item_id: str, settings: LoadSettings = NO_CACHE) -> ItemHistory:
-    """Every commit (oldest first) that changed the recommendation or action `item_id` (any case),
-    with what it changed. A recommendation's history includes changes to its actions.
+    """Every commit (oldest first) that changed the recommendation, action or indicator `item_id`
+    (any case), with what it changed. A recommendation's history includes changes to its actions
+    and indicators.
 
     A commit that leaves a plan file unreadable is reported as a problem; what changed in that
     file shows at the next commit that makes it readable again, compared with its last readable
@@ -308,6 +348,7 @@ def item_history(folder: Path, item_id: str, settings: LoadSettings = NO_CACHE) 
             for rec in doc.model.recommendations:
                 known[rec.id.casefold()] = (rec.id, "recommendation")
                 known.update({a.id.casefold(): (a.id, "action") for a in rec.actions})
+                known.update({i.id.casefold(): (i.id, "indicator") for i in rec.indicators})
         if commit.hash in boundary:
             continue  # its parent is not in this clone: git shows every file as added
         changes = compare_plans(old_docs, new_docs, frozenset(old_broken | new_broken))
@@ -334,10 +375,13 @@ def _uncommitted_item(folder: Path, item_id: str, settings: LoadSettings) -> tup
     """(id, kind) of an item that is in the plans on disk (but in no commit), or None."""
     from yotplan.views.queries import find_item
 
+    plans = load_plans(folder, settings=settings).plans
     try:
-        ref = find_item(load_plans(folder, settings=settings).plans, item_id)
+        ref = find_item(plans, item_id)
     except UnknownId:
-        return None
+        wanted = item_id.strip().casefold()
+        found = [i.id for r in plans.recommendations() for i in r.recommendation.indicators]
+        return next(((i, "indicator") for i in found if i.casefold() == wanted), None)
     if isinstance(ref, RecommendationRef):
         return ref.recommendation.id, "recommendation"
     return ref.action.id, "action"

@@ -10,6 +10,7 @@ parsed or validated; PyYAML and the validation code are imported only when a fil
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import stat
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from yotplan.plans.limits import MAX_FILE_BYTES
+from yotplan.plans.links import folder_leads_outside, link_leads_outside
 from yotplan.plans.models import BoardsFile, Model, OwnersFile, PlanFile, ServiceFile
 from yotplan.plans.planset import Document, PlanSet
 from yotplan.problems import Problem
@@ -115,20 +117,44 @@ def find_plan_files(root: Path) -> tuple[dict[str, list[Path]], list[Path]]:
     return registries, plans
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
 class _TooBig(Exception):
     def __init__(self, size: int) -> None:
         self.size = size
 
 
 class _NotAFile(Exception):
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, why: str | None = None) -> None:
         self.what = what
+        self.why = why or f"this is {what}, not a file; plans are ordinary files"
+
+    def __str__(self) -> str:
+        return self.why
 
 
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes; raises _TooBig past the size limit without reading more than it, and
-    _NotAFile for a FIFO, a device or a socket, which it never reads (a FIFO would hang)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    _NotAFile for a FIFO, a device or a socket, which it never reads (a FIFO would hang), and
+    for a link leading outside the repository, which it never opens (`yotplan.plans.links`)."""
+    outside = folder_leads_outside(path)
+    if outside is not None:
+        raise _NotAFile("a link", outside)
+    if not _NOFOLLOW and os.path.islink(path):  # pragma: no cover - Windows has no O_NOFOLLOW
+        outside = link_leads_outside(path)
+        if outside is not None:
+            raise _NotAFile("a link", outside)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags | _NOFOLLOW)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        outside = link_leads_outside(path)  # a link: followed only if it stays inside
+        if outside is not None:
+            raise _NotAFile("a link", outside) from None
+        fd = os.open(path, flags)
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
@@ -181,7 +207,7 @@ def read_yaml_file(path: Path) -> Any:
             "YP001", f"file is {big.size / 2**20:.1f} MB, over the 10 MB limit for one plan file; split it by source"
         ) from None
     except _NotAFile as odd:
-        raise YamlProblem("YP001", f"this is {odd.what}, not a file; plans are ordinary files") from None
+        raise YamlProblem("YP001", odd.why) from None
     except OSError as exc:
         raise YamlProblem("YP001", f"cannot read file: {exc.strerror or exc}") from None
     return _parse_bytes(raw)
@@ -301,8 +327,17 @@ def read_plans_list(path: Path) -> list[Path]:
     shown = display_path(path)
     try:
         text = _read_bytes(path).decode("utf-8-sig")
-    except (OSError, _TooBig, _NotAFile, UnicodeDecodeError) as exc:
-        raise YotplanError(f"{shown}: cannot read the list of plans folders ({exc})") from None
+    except _NotAFile as odd:
+        raise YotplanError(f"{shown}: cannot read the list of plans folders: {odd.why}") from None
+    except _TooBig:
+        raise YotplanError(f"{shown}: the list of plans folders is over {MAX_FILE_BYTES // 2**20} MB") from None
+    except OSError as exc:
+        raise YotplanError(f"{shown}: cannot read the list of plans folders: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise YotplanError(f"{shown}: the list of plans folders is not UTF-8 text") from None
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+        # /proc/self/environ, a binary file: its lines are not folders, and are never quoted
+        raise YotplanError(f"{shown}: not a list of plans folders (it holds control characters or NUL bytes)")
     if path.suffix in PLAN_SUFFIXES:
         from yotplan.plans.strict_yaml import YamlProblem, parse_yaml
 

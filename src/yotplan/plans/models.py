@@ -24,6 +24,10 @@ from yotplan.choices import Status as Status
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+ISO_DATE_SCHEMA_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+"""A date in the JSON Schemas: YYYY-MM-DD with a month and a day that can exist, so an editor
+flags 2022-13-01 as `check` does (a schema pattern cannot know that 30 February never comes)."""
+
 ID_PATTERN = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
 """Every id (source, recommendation, action): letters and digits, joined by single `-`, `.` or
 `_` (HMIP, HMIP-3, LGA-c, HMIP-3.1). An action's id is its recommendation's id, a `.`, and more
@@ -79,7 +83,7 @@ class _IsoDateSchema:
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, str]:
-        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        return {"type": "string", "format": "date", "pattern": ISO_DATE_SCHEMA_PATTERN}
 
 
 class _NonEmpty:
@@ -142,6 +146,8 @@ IsoDate = Annotated[date, _IsoDateSchema]
 Text = Annotated[str, _NonEmpty]
 Number = Annotated[int | float, _NumberSchema]
 
+Basis = Literal["evidenced", "assumed"]
+BASES: tuple[str, ...] = Basis.__args__  # type: ignore[attr-defined]
 UndatedKind = Literal["to-be-confirmed", "ongoing"]
 """An action with no fixed date: `to-be-confirmed` (a date will be set) or `ongoing` (continuous work)."""
 UNDATED_KINDS: tuple[str, ...] = UndatedKind.__args__  # type: ignore[attr-defined]
@@ -172,8 +178,15 @@ class Action:
     undated: UndatedKind | None = None
     """Instead of `due`, for an action whose date is not fixed (see docs/plan-format.md)."""
     status: Status = "not-started"
+    basis: Basis | None = None
+    """What the status rests on: evidenced (a quote in `evidence`, or an update) or assumed (the
+    source is silent, and the status is the plan's assumption). Unset: evidenced when the action
+    has evidence or updates, else not said."""
     completed: IsoDate | None = None
     """Required when status is done."""
+    completed_basis: Basis | None = None
+    """assumed when the source gives no completion date and `completed` is the plan's (e.g. the
+    source's own date, meaning "done by then")."""
     measure: str | None = None
     """How success will be judged."""
     updates: list[Update] = field(default_factory=list)
@@ -187,8 +200,22 @@ class Action:
         return self.status not in ("done", "dropped")
 
     @property
+    def status_basis(self) -> Basis | None:
+        """`basis`, or evidenced when it is unset and the action has evidence or updates."""
+        if self.basis is not None:
+            return self.basis
+        return "evidenced" if self.evidence or self.updates else None
+
+    @property
     def last_update(self) -> date | None:
         return max((u.date for u in self.updates), default=None)
+
+    @property
+    def latest_update(self) -> Update | None:
+        """The latest update: of those on the latest date, the one written last (an undo logged
+        the same day as the drop it undoes is the latest, not the drop)."""
+        latest = max(enumerate(self.updates), key=lambda pair: (pair[1].date, pair[0]), default=None)
+        return latest[1] if latest is not None else None
 
 
 Better = Literal["higher", "lower"]

@@ -98,7 +98,9 @@ def _problem(doc: Document, root: type, err: Any) -> Problem:
         message = f"{name} should be a list, one item per line starting with '- ', got {_show(value)}"
     elif kind in ("dataclass_type", "dataclass_args_type", "dict_type"):
         where = f"{name} should be" if loc else f"a {thing} should be"
-        message = f"{where} a mapping of `key: value` lines, got {_show(value)}"
+        # A whole file that is not a mapping is described, never quoted: it may be anything a link
+        # or a mistake put there (a credentials file, a password file).
+        message = f"{where} a mapping of `key: value` lines, got {_show(value) if loc else _describe(value)}"
     else:
         message = f"{name}: {err['msg']}"
     return doc.problem(loc, "error", SCHEMA_CODE, message)
@@ -113,6 +115,20 @@ def _show(value: Any) -> str:
         return "a list"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(value: Any) -> str:
+    """What a whole file holds, without a word of it: "a text of 40 lines", "a number", "a list"."""
+    if isinstance(value, str):
+        lines = len(value.splitlines()) or 1
+        return f"a text of {lines} line{'s' if lines != 1 else ''}"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None or isinstance(value, dict | list):
+        return _show(value)
+    return f"a {type(value).__name__}"
 
 
 def _suggest(word: str, choices: list[str], *, list_choices: bool = True) -> str:

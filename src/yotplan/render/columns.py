@@ -89,7 +89,8 @@ INDICATOR_COLUMNS = [
     Column("baseline", lambda i: measurement(i.baseline, i.unit), keep=30),
     Column("target", lambda i: measurement(i.target, i.unit, by=True), keep=70),
     Column("latest", lambda i: measurement(i.latest, i.unit), keep=ALWAYS),
-    Column("change", lambda i: _change(i.change), "right", keep=50),
+    Column("since baseline", lambda i: _change(i.change), "right", keep=65),
+    Column("since previous", lambda i: _change(i.change_since_previous), "right", keep=25),
     Column("on track", lambda i: {True: "yes", False: "no", None: "no reading"}[i.on_track], keep=ALWAYS),
     Column("rag", lambda i: i.rag, keep=ALWAYS),
 ]

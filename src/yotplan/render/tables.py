@@ -11,11 +11,11 @@ from rich.text import Text
 
 from yotplan.plans.models import Action, Owner
 from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
-from yotplan.render.columns import ALWAYS, Column, shorten
+from yotplan.render.columns import ALWAYS, Column, measurement, shorten
 from yotplan.render.data import plural
 from yotplan.rules.rag import RAG_KEY, RAGS
 from yotplan.safe_text import visible
-from yotplan.views.indicators import IndicatorView, describe_indicator
+from yotplan.views.indicators import IndicatorView, describe_change, describe_indicator
 from yotplan.views.queries import ActionView, RecommendationView, StatusView
 
 MIN_WRAP_WIDTH = 20
@@ -212,6 +212,27 @@ def show_recommendation(
     return Group(*parts)
 
 
+def show_indicator(indicator: IndicatorView) -> RenderableType:
+    """An indicator in full: what it counts, baseline and target, every reading, and the two changes."""
+    unit = indicator.unit
+    on_track = {True: "yes", False: "no", None: "no reading yet"}[indicator.on_track]
+    parts: list[RenderableType] = [
+        Text.assemble((visible(indicator.id), "bold"), "  ", rag_text(indicator.rag)),
+        Text(visible(indicator.name)),
+        _field("recommendation", indicator.recommendation),
+        _field("unit", unit),
+        _field("better", indicator.better),
+        _field("baseline", measurement(indicator.baseline, unit) or "not measured"),
+        _field("target", measurement(indicator.target, unit, by=True)),
+        _field("on track", on_track),
+        _field("change", describe_change(indicator)),
+    ]
+    for reading in indicator.readings:
+        said = f" ({visible(reading.note)})" if reading.note else ""
+        parts.append(_field("reading", f"{measurement(reading, unit)}{said}"))
+    return Group(*parts)
+
+
 def show_action(plans: PlanSet, ref: ActionRef, view: ActionView) -> RenderableType:
     rec = ref.rec.recommendation
     head = Text.assemble(
@@ -228,6 +249,17 @@ def _days(view: ActionView) -> str:
     return f" ({view.days_left} day{'s' * (view.days_left != 1)} left)"
 
 
+def _status_line(action: Action) -> str:
+    """`not-started (assumed: the source is silent)`, `done (evidenced; completed 2022-05-06)`."""
+    notes = []
+    if action.status_basis is not None:
+        notes.append("assumed: the source is silent" if action.status_basis == "assumed" else "evidenced")
+    if action.completed:
+        mark = ", the plan's date: the source gives none" if action.completed_basis == "assumed" else ""
+        notes.append(f"completed {action.completed}{mark}")
+    return action.status + (f" ({'; '.join(notes)})" if notes else "")
+
+
 def _action_block(plans: PlanSet, action: Action, view: ActionView, path: str | None = None) -> RenderableType:
     title = Text.assemble((visible(action.id), "bold"), "  ", rag_text(view.rag), "  ")
     title.append(visible(action.title))
@@ -237,7 +269,7 @@ def _action_block(plans: PlanSet, action: Action, view: ActionView, path: str | 
         title,
         _field("  owner", _owner_label(plans, action.owner)),
         _field("  due", action.due.isoformat() + _days(view) if action.due else view.due_text or None),
-        _field("  status", action.status + (f" (completed {action.completed})" if action.completed else "")),
+        _field("  status", _status_line(action)),
     ]
     if action.measure:
         lines.append(_field("  measure", action.measure))

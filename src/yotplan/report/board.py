@@ -33,6 +33,7 @@ from yotplan.views.indicators import (
     AwaitingSignOff,
     IndicatorView,
     awaiting_sign_off,
+    describe_change,
     describe_indicator,
     indicators_view,
 )
@@ -175,6 +176,21 @@ class Report:
     """(source id, title, the report's own verdict) for the sources that record one."""
     meeting: MeetingHistory | None = None
     """With --meeting: the meeting reported for, and the plans at the board's meetings before it."""
+    service_name: str = ""
+    """The service's name (service.yaml), which heads the report; "" when it has none."""
+    meeting_part_only: bool = False
+    """Only the part for the meeting (`--pages meeting`), for a Board pack: no detail."""
+
+    @property
+    def footer(self) -> str:
+        """What every printed page says at its foot, beside its number: the service and the as-at date."""
+        return f"{self.service_name or 'Improvement action plan'} · as at {long_date(self.today)}"
+
+    @property
+    def title(self) -> str:
+        """`Torbay Youth Justice Service: improvement action plan, Board report`."""
+        plan = "improvement action plan, Board report"
+        return f"{self.service_name}: {plan}" if self.service_name else plan[:1].upper() + plan[1:]
 
     @property
     def indicators_in_full(self) -> list[IndicatorView]:
@@ -186,6 +202,12 @@ class Report:
     def indicators_in_brief(self) -> list[IndicatorView]:
         """Indicators on track, or with no reading yet (a chart would show only the plan): one line each."""
         return [i for i in self.indicators if i.rag == "green" or i.latest is None]
+
+    @property
+    def assumed_statuses(self) -> tuple[int, int]:
+        """(statuses assumed, statuses shown): how much of the picture the source is silent on."""
+        actions = [a.view for recs in self.recommendations.values() for r in recs for a in r.actions]
+        return sum(a.basis == "assumed" for a in actions), len(actions)
 
     @property
     def rags(self) -> tuple[Rag, ...]:
@@ -275,8 +297,7 @@ def build_report(
             action = action_ref.action
             if not filters.matches_owner(action.owner):
                 continue
-            latest = max(action.updates, key=lambda u: u.date, default=None)
-            actions.append(ReportAction(action_view, action.measure, latest, tuple(action.evidence)))
+            actions.append(ReportAction(action_view, action.measure, action.latest_update, tuple(action.evidence)))
         if filters.owners and not (actions or filters.matches_owner(view.owner)):
             continue
         summary = by_id[ref.source_id]
@@ -310,6 +331,7 @@ def build_report(
             if doc.model.source.conclusion
         ],
         meeting=meeting,
+        service_name=plans.service_name,
     )
 
 
@@ -432,9 +454,20 @@ def template_environment() -> Environment:
         "counted": plural,
         "measurement": measurement,
         "indicator_summary": describe_indicator,
+        "indicator_change": describe_change,
+        "css_string": css_string,
     }
     env.filters.update(filters)
     return env
+
+
+def css_string(text: str) -> Any:
+    """`text` as a CSS string literal, every character but letters, digits and a few safe
+    marks escaped (`\\22 ` for a quote), so no value can end the string or the style sheet."""
+    from markupsafe import Markup
+
+    safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.:;()'-·")
+    return Markup('"' + "".join(c if c in safe else f"\\{ord(c):x} " for c in text) + '"')
 
 
 def long_date(day: date | None) -> str:

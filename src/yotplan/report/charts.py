@@ -174,7 +174,7 @@ def indicator_chart(
     bottom, right = SPARK_TOP + plot_h, SPARK_WIDTH - SPARK_RIGHT
     parts = [
         f'<svg class="spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" '
-        f'role="img" aria-label="{escape(title)}" font-family="inherit" font-size="11">',
+        f'role="img" aria-label="{escape(title)}" font-family="inherit" font-size="12">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{SPARK_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#bbbbbb"></line>',
         f'<text x="{SPARK_LEFT}" y="{SPARK_HEIGHT - 6}">{escape(_month(first))}</text>',

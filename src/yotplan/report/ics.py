@@ -1,7 +1,7 @@
 """Open actions' due dates as an iCalendar file that owners can subscribe to (e.g. in Outlook).
 
-One all-day event per open action with a due date. The UID is built from the action id and
-its source, never from a counter or a random value, so a calendar that re-imports or
+One all-day event per open action with a due date. The UID is built from the action id, its
+source and its service, never from a counter or a random value, so a calendar that re-imports or
 refreshes the file updates each event in place instead of adding a duplicate. DTSTAMP is
 `today` at midnight UTC: the output is byte-stable for a given plan and date.
 
@@ -29,9 +29,10 @@ _UNSAFE_UID = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def event_uid(action_id: str, source_id: str, service: str = "") -> str:
-    """`<action-id>@yotplan.<source-id>`, lower case, with anything outside [a-z0-9._-] as '-';
-    in a calendar of several services `<action-id>@yotplan.<source-id>.<service>`, so that two
-    services' HMIP-1.1 are two events.
+    """`<action-id>@yotplan.<source-id>.<service>`, lower case, with anything outside [a-z0-9._-] as
+    '-'. The service is always part of it, so that two services' HMIP-1.1 are two events in one
+    calendar and also in two calendars each made on its own and subscribed to side by side (a
+    service id is a slug, unique across the folders of a run: YP013, YP014).
 
     Stable while the action keeps its id and its source: moving the due date, the owner or
     the title keeps the same event.
@@ -93,7 +94,7 @@ def build_calendar(
         if action.measure:
             lines.append(f"Measure: {' '.join(action.measure.split())}")
         event = Event()
-        event.add("uid", event_uid(action.id, ref.rec.source_id, plan_set.service if len(sets) > 1 else ""))
+        event.add("uid", event_uid(action.id, ref.rec.source_id, plan_set.service))
         sequence, modified = (revisions or {}).get((plan_set.service, action.id), (0, stamp))
         event.add("dtstamp", stamp)
         event.add("last-modified", modified.astimezone(UTC))

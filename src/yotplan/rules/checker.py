@@ -19,6 +19,7 @@ from yotplan.plans.planset import PlanSet
 from yotplan.problems import Problem, has_errors
 from yotplan.rules.file_checks import PERSONAL_DATA_CHECKS
 from yotplan.rules.plan_rules import check_plans
+from yotplan.rules.services import service_problems
 
 
 @dataclass
@@ -72,6 +73,7 @@ def judge(
     for result, found in loaded:
         judged.problems.extend(result.problems)
         judged.problems.extend(found)
+    judged.problems.extend(service_problems(judged.plan_sets))  # slugs, and unique across the folders
     judged.problems.sort(key=lambda p: p.sort_key)
     return judged
 

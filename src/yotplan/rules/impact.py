@@ -9,15 +9,21 @@ A recommendation moves through four stages:
 
 - open: an action is still open (or none is planned);
 - delivered: every action is done or dropped;
-- impact-evidenced: delivered, and every indicator has met its target (a reading at or past the
-  target date, at or better than the target); with no indicators, at least one `impact:` entry;
+- impact-evidenced: delivered, and every indicator has met its target (a reading at or better
+  than the target, whatever its date: a Board signs off what it has seen); with no indicators, at
+  least one piece of impact evidence (`yotplan add impact`);
 - closed: a board signed it off at a meeting (`closure:`).
 
 An indicator is **on track** when its latest reading is at or better than the straight line from
 its baseline to its target, on the reading's date (flat at the target without a baseline, and at
 the target after the target date); with no reading it is neither (None). Its impact RAG: green
 on track; amber not on track but no worse than the baseline, or no reading yet; red not on track
-and worse than the baseline (or, without a baseline, past the target date).
+and worse than the baseline (or, without a baseline, past the target date), or no reading at all
+once the target date has passed.
+
+Two changes are kept apart, because a Board misreads one for the other: `change` is the latest
+reading minus the baseline (how far it has come), `change_since_previous` the latest minus the
+reading before it (which way it moved last).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from yotplan.plans.models import Indicator, Reading, Recommendation
+from yotplan.plans.models import Indicator, Measurement, Reading, Recommendation
 
 Stage = Literal["open", "delivered", "impact-evidenced", "closed"]
 STAGES: tuple[Stage, ...] = ("open", "delivered", "impact-evidenced", "closed")
@@ -67,16 +73,29 @@ class IndicatorStatus:
     on_track: bool | None
     """None with no reading (on or before the day)."""
     met: bool
-    """A reading at or past the target date is at or better than the target."""
+    """Some reading (on or before the day, whatever its date) is at or better than the target."""
     rag: ImpactRag
     worse_than_baseline: bool
+    baseline: Measurement | None = None
 
     @property
     def change(self) -> float | None:
-        """The latest reading minus the one before it."""
+        """The latest reading minus the baseline: how far it has come (None without either)."""
+        if self.latest is None or self.baseline is None:
+            return None
+        return _difference(self.latest.value, self.baseline.value)
+
+    @property
+    def change_since_previous(self) -> float | None:
+        """The latest reading minus the one before it: which way it moved last."""
         if self.latest is None or self.previous is None:
             return None
-        return self.latest.value - self.previous.value
+        return _difference(self.latest.value, self.previous.value)
+
+
+def _difference(a: float, b: float) -> float:
+    """`a - b` without float noise (92.1 - 90 is 2.1, not 2.0999999999999943)."""
+    return round(a - b, 10)
 
 
 def indicator_status(indicator: Indicator, today: date) -> IndicatorStatus:
@@ -86,9 +105,10 @@ def indicator_status(indicator: Indicator, today: date) -> IndicatorStatus:
     better = indicator.better
     baseline = indicator.baseline
     if latest is None:
-        return IndicatorStatus(None, None, None, False, "amber", False)
+        overdue = today > indicator.target.date
+        return IndicatorStatus(None, None, None, False, "red" if overdue else "amber", False, baseline)
     on_track = at_least_as_good(latest.value, expected_value(indicator, latest.date), better)
-    met = latest.date >= indicator.target.date and at_least_as_good(latest.value, indicator.target.value, better)
+    met = any(at_least_as_good(r.value, indicator.target.value, better) for r in readings)
     worse = baseline is not None and not at_least_as_good(latest.value, baseline.value, better)
     if on_track:
         rag: ImpactRag = "green"
@@ -96,7 +116,7 @@ def indicator_status(indicator: Indicator, today: date) -> IndicatorStatus:
         rag = "red"
     else:
         rag = "amber"
-    return IndicatorStatus(latest, previous, on_track, met, rag, worse)
+    return IndicatorStatus(latest, previous, on_track, met, rag, worse, baseline)
 
 
 def is_delivered(rec: Recommendation) -> bool:
@@ -120,19 +140,35 @@ def recommendation_stage(rec: Recommendation, today: date) -> Stage:
 
 def evidence_lacking(rec: Recommendation, today: date) -> list[str]:
     """What a delivered recommendation still lacks before a board can sign it off on its
-    evidence: one short sentence each (empty once impact is shown)."""
+    evidence, in plain words a Board paper can print: one short sentence each, naming the
+    indicator and its best reading (empty once impact is shown)."""
     if not rec.indicators:
-        return [] if rec.impact else ["no impact evidence: add an `impact:` entry, or an indicator with readings"]
+        return [] if rec.impact else ["no evidence yet that it made a difference: no indicator, and no impact recorded"]
     lacking = []
     for indicator in rec.indicators:
         status = indicator_status(indicator, today)
         target = f"{with_unit(indicator.target.value, indicator.unit)} by {indicator.target.date}"
-        if status.latest is None:
-            lacking.append(f"{indicator.name}: no reading yet (target {target})")
+        readings = [r for r in indicator.readings if r.date <= today]
+        if not readings:
+            lacking.append(f"{indicator.name} ({indicator.id}): no reading yet, target {target}")
         elif not status.met:
-            latest = f"{with_unit(status.latest.value, indicator.unit)} on {status.latest.date}"
-            lacking.append(f"{indicator.name}: {latest}, target {target}")
+            best = best_reading(indicator, readings)
+            lacking.append(
+                f"{indicator.name} ({indicator.id}): no reading has reached the target {target}; "
+                f"the best is {with_unit(best.value, indicator.unit)} on {best.date}"
+            )
     return lacking
+
+
+def best_reading(indicator: Indicator, readings: list[Reading]) -> Reading:
+    """The best of `readings` (not empty) for the way `indicator` is better; the latest of equals."""
+    sign = 1 if indicator.better == "higher" else -1
+    return max(readings, key=lambda r: (sign * r.value, r.date))
+
+
+def open_actions(rec: Recommendation) -> list[str]:
+    """The open actions of a recommendation, each as `ID (status)`."""
+    return [f"{a.id} ({a.status})" for a in rec.actions if a.is_open]
 
 
 def with_unit(value: float, unit: str) -> str:

@@ -19,8 +19,8 @@ table has its header row frozen, an autofilter, capped column widths and wrapped
 
 from __future__ import annotations
 
+import dataclasses
 import io
-import os
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,8 +28,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from yotplan.edit.safe_write import create_file, digest, replace_file
-from yotplan.errors import WriteFailed
+from yotplan.edit.safe_write import write_output
 from yotplan.plans.loader import display_path
 from yotplan.plans.planset import PlanSet
 from yotplan.rules.rag import RAGS
@@ -61,7 +60,7 @@ LINE_HEIGHT = 15
 """Points per line of wrapped text (Calibri 11, the default font)."""
 
 Kind = Literal["text", "long", "date", "number", "rag"]
-WIDTH_CAPS: dict[Kind, int] = {"text": 30, "long": 60, "date": 12, "number": 12, "rag": 10}
+WIDTH_CAPS: dict[Kind, int] = {"text": 20, "long": 40, "date": 12, "number": 10, "rag": 10}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +106,16 @@ ACTION_COLUMNS = (
     Column("Completed", "date", lambda p: p[1].completed),
     Column("RAG", "rag", lambda p: p[1].rag),
     Column("Days left", "number", lambda p: p[1].days_left),
+    Column("Latest update", "long", lambda p: _latest_update(p[2])),
+    Column("Evidence", "long", lambda p: "\n".join(p[2].evidence)),
 )
+
+
+def _latest_update(action: Any) -> str:
+    latest = action.latest_update
+    return f"{latest.date.isoformat()}: {latest.note}" if latest is not None else ""
+
+
 OVERDUE_COLUMNS = (
     Column("Action ref", "text", lambda a: a.id),
     Column("Action", "long", lambda a: a.title),
@@ -140,7 +148,8 @@ INDICATOR_COLUMNS = (
     Column("Target date", "date", lambda i: i.target.date),
     Column("Latest", "number", lambda i: _value(i.latest)),
     Column("Latest date", "date", lambda i: _date(i.latest)),
-    Column("Change", "number", lambda i: i.change),
+    Column("Change since baseline", "number", lambda i: i.change),
+    Column("Change since previous", "number", lambda i: i.change_since_previous),
     Column("On track", "text", lambda i: {True: "yes", False: "no", None: "no reading"}[i.on_track]),
     Column("RAG", "rag", lambda i: i.rag),
 )
@@ -157,7 +166,10 @@ def build_workbook(plans: PlanSet, today: date, filters: Filters = Filters()) ->
     from yotplan.views.indicators import indicators_view
 
     view = status_view(plans, today, filters=filters)
-    actions = [(rec, a) for rec in view.recommendations for a in rec.actions if filters.matches_owner(a.owner)]
+    models = {ref.action.id: ref.action for ref in plans.actions()}
+    actions = [
+        (rec, a, models[a.id]) for rec in view.recommendations for a in rec.actions if filters.matches_owner(a.owner)
+    ]
     overdue = overdue_actions(plans, today, filters)
     titles = {str(doc.model.source.id): str(doc.model.source.title) for doc in plans.plans}
 
@@ -165,11 +177,17 @@ def build_workbook(plans: PlanSet, today: date, filters: Filters = Filters()) ->
     summary = workbook.active
     assert summary is not None  # a new workbook has one sheet
     summary.title = SHEETS[0]
-    _summary_sheet(summary, view.recommendations, titles, overdue, today, filters)
-    _table(workbook.create_sheet(SHEETS[1]), REC_COLUMNS, view.recommendations)
+    service = plans.service_name or plans.service
+    _summary_sheet(summary, view.recommendations, titles, overdue, today, filters, service)
+    roles = {key: f"{owner.role}, {owner.agency}" for key, owner in plans.owners.items()}
+    recs = [dataclasses.replace(r, owner=roles.get(r.owner, r.owner)) for r in view.recommendations]
+    late = [dataclasses.replace(a, owner=roles.get(a.owner, a.owner)) for a in overdue]
+    _table(workbook.create_sheet(SHEETS[1]), REC_COLUMNS, recs)
     _table(workbook.create_sheet(SHEETS[2]), ACTION_COLUMNS, actions)
-    _table(workbook.create_sheet(SHEETS[3]), OVERDUE_COLUMNS, overdue)
+    _table(workbook.create_sheet(SHEETS[3]), OVERDUE_COLUMNS, late)
     _table(workbook.create_sheet(SHEETS[4]), INDICATOR_COLUMNS, indicators_view(plans, today, filters))
+    for sheet in workbook.worksheets:
+        _print_setup(sheet, service, today)
     stats = ExportSummary(today, len(view.recommendations), len(actions), len(overdue))
     return _save(workbook, today), stats
 
@@ -181,10 +199,12 @@ def _summary_sheet(
     overdue: Sequence[ActionView],
     today: date,
     filters: Filters,
+    service: str = "",
 ) -> None:
     from openpyxl.styles import Alignment, Font
 
-    _put(sheet, 1, 1, "Board pack: improvement action plans").font = Font(bold=True, size=14)
+    title = f"{service}: Board pack, improvement action plans" if service else "Board pack: improvement action plans"
+    _put(sheet, 1, 1, title).font = Font(bold=True, size=14)
     _put(sheet, 2, 1, "As at").font = Font(bold=True)
     _put(sheet, 2, 2, today).alignment = Alignment(horizontal="left")
     if filters.sources or filters.owners:
@@ -254,10 +274,36 @@ def _table(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Any], top
     sheet.freeze_panes = f"A{top + 1}"
     sheet.auto_filter.ref = f"A{top}:{last}{top + max(len(rows), 1)}"
     sheet.print_title_rows = f"{top}:{top}"
+
+
+MIN_PRINT_SCALE = 73
+"""Per cent: Calibri 11 at 73% prints at 8 pt, the least a Board member can read. A sheet that
+fits A4 landscape at a larger scale prints at that scale (up to 100%); a wider one runs on to a
+second page across rather than shrink to a size nobody can read."""
+PRINTABLE_WIDTH = 118
+"""Column-width units (characters) across A4 landscape inside 0.4-inch margins, at 100%."""
+
+
+def _print_setup(sheet: Worksheet, service: str, today: date) -> None:
+    """A4 landscape at a readable scale, with the service and the as-at date in the header and
+    footer, and the page number and count."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    from openpyxl.utils import get_column_letter
+
+    used = sum(sheet.column_dimensions[get_column_letter(i)].width or 13 for i in range(1, sheet.max_column + 1))
+    sheet.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(100 * PRINTABLE_WIDTH / max(used, 1))))
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    months = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")  # fmt: skip
+    as_at = f"as at {today.day} {months[today.month - 1]} {today.year}"
+    header, footer = sheet.oddHeader, sheet.oddFooter
+    assert header is not None
+    assert footer is not None
+    header.left.text = f"{service} Board pack: {sheet.title}".replace("&", "&&")
+    header.right.text = as_at
+    footer.left.text = f"{service} · {as_at}".replace("&", "&&")
+    footer.right.text = "Page &P of &N"
 
 
 def _width(value: Any) -> int:
@@ -308,10 +354,19 @@ def _colour(cell: Any, rag: str) -> None:
     cell.font = Font(bold=cell.font.bold, color=ink.lstrip("#").upper())
 
 
+ZIP_LAST_DAY = date(2107, 12, 31)
+"""A zip entry's timestamp is an MS-DOS date: its year is 1980 plus 7 bits, so 2107 is the last."""
+
+
 def _save(workbook: Workbook, today: date) -> bytes:
     """The workbook's bytes, the same for the same content and day."""
     from openpyxl.writer.excel import ExcelWriter
 
+    if today > ZIP_LAST_DAY:
+        raise SpreadsheetError(
+            f"cannot export as at {today.isoformat()}: an .xlsx workbook is a zip file, whose dates end on "
+            f"{ZIP_LAST_DAY.isoformat()}; give --today {ZIP_LAST_DAY.isoformat()} or earlier"
+        )
     stamp = datetime.combine(today, time())
     workbook.properties.creator = "yotplan"
     workbook.properties.title = "Board pack"
@@ -334,7 +389,8 @@ def _save(workbook: Workbook, today: date) -> bytes:
 
 
 def write_workbook(path: Path, data: bytes) -> None:
-    """Write the workbook to `path` atomically (a temporary file, then a rename); replaces an older one."""
+    """Write the workbook to `path` atomically (a temporary file, then a rename); replaces an older
+    one, or a link, never the file a link points to."""
     shown = display_path(path)
     if path.suffix.lower() != ".xlsx":
         raise SpreadsheetError(f"{shown}: the Board pack is an .xlsx workbook; give -o a name ending in .xlsx")
@@ -342,14 +398,4 @@ def write_workbook(path: Path, data: bytes) -> None:
         raise SpreadsheetError(f"{shown} is a folder; give -o a file name ending in .xlsx")
     if not path.parent.is_dir():
         raise SpreadsheetError(f"{shown}: the folder {display_path(path.parent)} does not exist; create it first")
-    try:
-        if os.path.lexists(path):
-            replace_file(path, data, expected_digest=digest(path.read_bytes()), shown=shown)
-        else:
-            create_file(path, data)
-    except FileExistsError:
-        raise SpreadsheetError(f"{shown} appeared while it was being written; run the export again") from None
-    except WriteFailed:
-        raise
-    except OSError as exc:
-        raise SpreadsheetError(f"cannot write {shown}: {exc.strerror or exc}") from None
+    write_output(path, data, shown)  # atomic, and never through a link (SECURITY.md, "Outputs")

@@ -7,9 +7,6 @@ link planted in the folder cannot make yotplan write somewhere else.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 from yotplan.errors import YotplanError
@@ -32,24 +29,14 @@ def prepare_folder(folder: Path) -> None:
 
 
 def write_output(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically, replacing (never following) whatever is there."""
+    """Write `data` to `path` atomically, replacing (never following) whatever is there: the one
+    writer of every command's output files (`yotplan.edit.safe_write.write_output`)."""
+    from yotplan.edit.safe_write import write_output as write_whole
+    from yotplan.errors import WriteFailed
+
     if path.is_dir() and not path.is_symlink():
         raise OutputRefused(f"{path} is a folder; move it away and run the command again")
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".yotplan-tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644 & ~_umask())
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise OutputRefused(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        write_whole(path, data, str(path))
+    except WriteFailed as exc:
+        raise OutputRefused(str(exc)) from None

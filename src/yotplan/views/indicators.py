@@ -1,8 +1,9 @@
 """Indicators: the numbers that show whether a recommendation made a difference, judged on a day.
 
-One row per indicator: its baseline, target and latest reading, the change since the reading
-before, whether it is on track (`yotplan.rules.impact`) and its impact RAG; and the
-recommendations that are delivered but not signed off, with what each still lacks.
+One row per indicator: its baseline, target and latest reading, its change since the baseline
+(`change`) and since the reading before (`change_since_previous`), whether it is on track
+(`yotplan.rules.impact`) and its impact RAG; and the recommendations that are delivered but not
+signed off, with what each still lacks.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ class IndicatorView:
     target: Measurement
     latest: Reading | None
     change: float | None
-    """The latest reading minus the one before it."""
+    """The latest reading minus the baseline: how far it has come."""
+    change_since_previous: float | None
+    """The latest reading minus the one before it: which way it moved last."""
     on_track: bool | None
     rag: ImpactRag
     readings: tuple[Reading, ...]
@@ -46,6 +49,7 @@ class IndicatorView:
             "target": _point(self.target),
             "latest": _point(self.latest),
             "change": self.change,
+            "change_since_previous": self.change_since_previous,
             "on_track": self.on_track,
             "rag": self.rag,
             "source": self.source,
@@ -67,8 +71,20 @@ def describe_indicator(i: IndicatorView) -> str:
         parts.append("no reading yet")
     else:
         judged = "on track" if i.on_track else "not on track"
-        parts.append(f"latest {with_unit(i.latest.value, i.unit)} on {i.latest.date.isoformat()}, {judged}")
+        moved = describe_change(i)
+        moved = f" ({moved})" if moved else ""
+        parts.append(f"latest {with_unit(i.latest.value, i.unit)} on {i.latest.date.isoformat()}{moved}, {judged}")
     return " ".join(parts)
+
+
+def describe_change(i: IndicatorView) -> str:
+    """`+5 since the baseline, -3 since the reading before`: the parts there are, or ''."""
+    parts = []
+    if i.change is not None:
+        parts.append(f"{i.change:+g} since the baseline")
+    if i.change_since_previous is not None:
+        parts.append(f"{i.change_since_previous:+g} since the reading before")
+    return ", ".join(parts)
 
 
 def indicators_view(plans: Plans, today: date, filters: Filters = Filters()) -> list[IndicatorView]:
@@ -96,6 +112,7 @@ def indicators_view(plans: Plans, today: date, filters: Filters = Filters()) -> 
                         target=indicator.target,
                         latest=status.latest,
                         change=status.change,
+                        change_since_previous=status.change_since_previous,
                         on_track=status.on_track,
                         rag=status.rag,
                         readings=tuple(readings),
@@ -103,6 +120,16 @@ def indicators_view(plans: Plans, today: date, filters: Filters = Filters()) -> 
                     )
                 )
     return views
+
+
+def find_indicator(plans: Plans, today: date, indicator_id: str) -> IndicatorView | None:
+    """The indicator with id `indicator_id` (any case; `SERVICE:ID` across services), or None."""
+    service, _, bare = indicator_id.strip().rpartition(":")
+    wanted = bare.casefold()
+    for view in indicators_view(plans, today):
+        if view.id.casefold() == wanted and (not service or view.service.casefold() == service.casefold()):
+            return view
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,10 @@ class ActionView:
     recommendation: str
     source: str
     service: str = ""
+    basis: str | None = None
+    """evidenced or assumed (`Action.status_basis`); None when the plan does not say."""
+    completed_basis: str | None = None
+    """assumed when the completion date is the plan's, not the source's."""
     undated: str | None = None
     """`to-be-confirmed` or `ongoing` for an action with no date (see `due_text`)."""
 
@@ -63,7 +67,9 @@ class ActionView:
             "due": _iso(self.due),
             "undated": self.undated,
             "status": self.status,
+            "basis": self.basis,
             "completed": _iso(self.completed),
+            "completed_basis": self.completed_basis,
             "rag": self.rag,
             "days_left": self.days_left,
             "recommendation": self.recommendation,
@@ -164,12 +170,20 @@ class StatusView:
             counts[rec.rag] += 1
         return counts
 
+    @property
+    def assumed(self) -> tuple[int, int]:
+        """(statuses assumed, statuses in all): how much of the picture the source is silent on."""
+        actions = [a for rec in self.recommendations for a in rec.actions]
+        return sum(a.basis == "assumed" for a in actions), len(actions)
+
     def as_json(self) -> dict[str, Any]:
+        assumed, total = self.assumed
         return {
             "today": self.today.isoformat(),
             "latest_update": _iso(self.latest_update),
             "since_meeting": self.since,
             "summary": self.summary,
+            "statuses": {"assumed": assumed, "total": total},
             "recommendations": [r.as_json() for r in self.recommendations],
         }
 
@@ -277,6 +291,8 @@ def action_view(ref: ActionRef, today: date, soon: int = DEFAULT_SOON_DAYS, serv
         recommendation=ref.rec.recommendation.id,
         source=ref.rec.source_id,
         service=service,
+        basis=action.status_basis,
+        completed_basis=action.completed_basis if action.completed is not None else None,
         undated=action.undated if action.due is None else None,
     )
 
@@ -418,6 +434,12 @@ def find_in_services(plans: Plans, item_id: str) -> tuple[PlanSet, Recommendatio
         if not chosen:
             known = ", ".join(s.service for s in sets)
             raise UnknownId(f"no service is called {service!r} (the services are {known})")
+        if len(chosen) > 1:  # YP014: never pick one silently
+            folders = " and ".join(s.root for s in chosen)
+            raise UnknownId(
+                f"{len(chosen)} plans folders have the service id {service!r} ({folders}); give each service its "
+                "own id in its service.yaml (`yotplan check` names them)"
+            )
         return chosen[0], find_item(chosen[0], bare)
     if len(sets) == 1:
         return sets[0], find_item(sets[0], item_id)

@@ -1,0 +1,115 @@
+"""The edges of the rules, where a `<` for a `<=` would change what a Board is told: an indicator
+exactly at its target, a value and its unit, and `# yotplan: allow` comments around one without
+its reason. Each was a surviving mutant (docs/mutation-testing.md)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from yotplan.plans.models import Action, Closure, Indicator, Measurement, Reading, Recommendation
+from yotplan.rules.file_checks import allowed_codes
+from yotplan.rules.impact import at_least_as_good, expected_value, indicator_status, with_unit
+from yotplan.rules.rag import DEFAULT_SOON_DAYS, recommendation_rag
+
+from conftest import Invoke
+
+
+@pytest.mark.parametrize(
+    ("value", "than", "better", "expected"),
+    [(5, 5, "lower", True), (5, 5, "higher", True), (4, 5, "lower", True), (6, 5, "lower", False)],
+)
+def test_equal_to_the_target_is_as_good_either_way(value: float, than: float, better: str, expected: bool) -> None:
+    assert at_least_as_good(value, than, better) is expected
+
+
+def test_a_lower_is_better_indicator_that_reaches_its_target_exactly_has_met_it() -> None:
+    indicator = Indicator(
+        id="I-1",
+        name="Days from referral to assessment",
+        unit="days",
+        better="lower",
+        target=Measurement(date(2023, 3, 31), 10),
+        baseline=Measurement(date(2022, 3, 31), 30),
+        readings=[Reading(date(2023, 3, 31), 10)],
+    )
+    status = indicator_status(indicator, date(2023, 4, 1))
+    assert (status.met, status.on_track, status.rag) == (True, True, "green")
+
+
+def test_a_baseline_and_a_target_on_the_same_day_expect_the_target() -> None:
+    indicator = Indicator(
+        id="I-1",
+        name="n",
+        unit="%",
+        better="higher",
+        target=Measurement(date(2023, 3, 31), 90),
+        baseline=Measurement(date(2023, 3, 31), 40),
+    )
+    assert expected_value(indicator, date(2023, 1, 1)) == 90
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [(75, "%", "75%"), (4, "meetings", "4 meetings"), (12.5, "days", "12.5 days"), (3, "", "3")],
+)
+def test_a_value_with_its_unit(value: float, unit: str, shown: str) -> None:
+    assert with_unit(value, unit) == shown
+
+
+def test_an_allow_without_its_reason_does_not_stop_the_next_one() -> None:
+    text = "a: 1  # yotplan: allow YP304\nb: 2  # yotplan: allow YP305 the office switchboard\n"
+    assert allowed_codes(text) == {2: {"YP305"}}
+
+
+def test_an_allow_on_the_second_line_after_a_blank_first_line() -> None:
+    assert allowed_codes("\nb: 2  # yotplan: allow YP305 the office switchboard\n") == {2: {"YP305"}}
+
+
+def recommendation(due: date, closure: Closure | None = None) -> Recommendation:
+    action = Action(id="R-1.1", title="t", owner="o", due=due, status="not-started")
+    return Recommendation(id="R-1", text="t", owner="o", actions=[action], closure=closure)
+
+
+def test_a_recommendation_signed_off_today_is_closed_today() -> None:
+    closure = Closure(meeting="yot-board@2022-06-01", date=date(2022, 6, 1))
+    assert recommendation_rag(recommendation(date(2022, 5, 1), closure), date(2022, 6, 1)) == "closed"
+    assert recommendation_rag(recommendation(date(2022, 5, 1), closure), date(2022, 5, 31)) == "red"
+
+
+def test_a_recommendation_passes_soon_on_to_its_actions() -> None:
+    rec = recommendation(date(2022, 6, 1) + timedelta(days=DEFAULT_SOON_DAYS + 5))
+    assert recommendation_rag(rec, date(2022, 6, 1)) == "green"
+    assert recommendation_rag(rec, date(2022, 6, 1), soon=DEFAULT_SOON_DAYS + 5) == "amber"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "field"),
+    [
+        ("owners.yaml", "role: YOT Manager\n", "role: YOT Manager (ring 07700 900123)\n", "role of owner yot-manager"),
+        (
+            "boards.yaml",
+            "name: YOT Management Board\n",
+            "name: YOT Board (ring 07700 900123)\n",
+            "name of board yot-board",
+        ),
+    ],
+)
+def test_personal_data_in_an_owner_or_a_board_is_found_on_its_line(
+    cli: Invoke, plans: Path, file: str, old: str, new: str, field: str
+) -> None:
+    path = plans / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    rows = path.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, row in enumerate(rows, 1) if "07700" in row)
+    column = rows[line - 1].index(new.split(": ", 1)[1].strip()) + 1  # where the value starts
+    result = cli("check", "--plans", plans, "--today", "2022-06-01")
+    found = [row for row in result.stdout.splitlines() if " YP305 " in row]
+    assert len(found) == 1
+    assert found[0].startswith(
+        f"{path}:{line}:{column}: warning YP305 {field} looks like a phone number (07••••••••23)"
+    )
