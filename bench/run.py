@@ -19,14 +19,12 @@ another cache folder, emptied before every run. Output goes to /dev/null, with C
 
 The many-services group (`--services N`, 155 in the full run) times N generated service folders
 of about 100 actions each against one folder of the same actions and against PyYAML's C loader
-reading the same files (bench/yaml_floor.py), in one round-robin, and reports the peak memory
-of yotplan's process and of its pool workers apart (bench/peaks.py).
+reading the same files (bench/yaml_floor.py), in one round-robin.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -181,10 +179,9 @@ class ServicesRun:
     cold_cache: Path
     ratios: list[tuple[str, float, float | None]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    peaks: list[tuple[str, int, int]] = field(default_factory=list)
     against_floor: list[str] = field(default_factory=list)
     """The group's rows against PyYAML's loader: medians, and the fastest runs (the least
-    disturbed by other work on the machine, where a pool worker had its core)."""
+    disturbed by other work on the machine)."""
 
     def measure(self) -> list[tuple[str, Timing]]:
         n, day = self.services, self.day
@@ -207,8 +204,6 @@ class ServicesRun:
             (f"overdue (warm) {label}", ["overdue", *many, *day], {}),
             (f"check (warm) {label}", ["check", *many, *day], {}),
             (f"check (cold) {label}", ["check", *many, *day], cold),
-            (f"check (cold) {label}, one process", ["check", *many, *day], {**cold, "YOTPLAN_JOBS": "1"}),
-            (f"check (cold) {label}, two processes", ["check", *many, *day], {**cold, "YOTPLAN_JOBS": "2"}),
             (f"check (cold) 1 folder of {total}", ["check", *single, *day], cold),
             (f"overdue (cold) {label}", ["overdue", *many, *day], cold),
         ]
@@ -230,7 +225,7 @@ class ServicesRun:
         measure(group, self.runs, self.base_env)
         self.notes.append(
             f"{label}: 1-minute load average {load_before} before, {_load_average()} after "
-            f"(the machine has {os.cpu_count()} cores; above {(os.cpu_count() or 1) + 1}, yotplan starts no pool)."
+            f"(the machine has {os.cpu_count()} cores)."
         )
         timed = {t.label: t for t in group}
 
@@ -240,16 +235,6 @@ class ServicesRun:
         self.ratios += [
             (f"status (warm) {label} / 1 folder of {total}", ms(f"status (warm) {label}") / ms(commands[0][0]), 1.5),
             (f"check (cold) {label} / yaml.load of the same files", ms(f"check (cold) {label}") / floor.median_ms, 1.0),
-            (
-                f"check (cold) {label}, two processes / yaml.load of the same files",
-                ms(f"check (cold) {label}, two processes") / floor.median_ms,
-                None,
-            ),
-            (
-                f"check (cold) {label}: two processes / one process",
-                ms(f"check (cold) {label}, two processes") / ms(f"check (cold) {label}, one process"),
-                None,
-            ),
             (
                 f"peak MiB, {label} (largest, process tree)",
                 max(t.peak_kib for t in group if label in t.label) / 1024,
@@ -270,27 +255,7 @@ class ServicesRun:
             )
         if f"report (warm) {label}" in timed:
             self.ratios.append((f"report (warm) {label}, seconds", ms(f"report (warm) {label}") / 1000, 3.0))
-        print(f"measuring peak memory of {label} ...", file=sys.stderr)
-        for what, args, env in commands:
-            if label in what:
-                self.peaks.append((what, *self._peak(args, env)))
         return [(label, t) for t in group]
-
-    def _peak(self, args: list[str], env: dict[str, str]) -> tuple[int, int]:
-        """yotplan's own peak and its largest worker's, in KiB, from one run through bench/peaks.py."""
-        if env.get("YOTPLAN_CACHE_DIR"):
-            shutil.rmtree(self.cold_cache, ignore_errors=True)
-        with tempfile.TemporaryDirectory() as where:
-            out = Path(where) / "peak.json"
-            subprocess.run(
-                [self.python, str(HERE / "peaks.py"), str(out), *args],
-                env={**self.base_env, **env},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
-            found = json.loads(out.read_text())
-        return int(found["self"]), int(found["children"])
 
 
 def _load_average() -> str:
@@ -372,7 +337,6 @@ def main() -> None:
 
     task = shutil.which("task")
     notes = []
-    peaks: list[tuple[str, int, int]] = []
     if not report:
         notes.append("`yotplan report` is not available in this build: skipped.")
     for n in sizes:
@@ -427,7 +391,6 @@ def main() -> None:
         rows += many.measure()
         ratios += many.ratios
         notes += many.notes
-        peaks += many.peaks
         against_floor = many.against_floor
 
     print()
@@ -446,13 +409,6 @@ def main() -> None:
             print(f"| {name} | {value:.2f} | | |")
             continue
         print(f"| {name} | {value:.2f} | {limit:g} | {'yes' if value <= limit else 'NO'} |")
-    if peaks:
-        print()
-        print("| command | yotplan process, peak MiB | largest pool worker, peak MiB |")
-        print("| --- | ---: | ---: |")
-        for command, own_kib, worker_kib in peaks:
-            workers = f"{worker_kib / 1024:.0f}" if worker_kib else "none"
-            print(f"| {command} | {own_kib / 1024:.0f} | {workers} |")
     if against_floor:
         print()
         print("\n".join(against_floor))

@@ -15,19 +15,19 @@ from pathlib import Path
 import pytest
 
 import yotplan.plans.cache
+from yotplan.cli.settings import cache_folder, cache_key_path, load_settings
+from yotplan.plans import loader
 from yotplan.plans.cache import (
     HEADER,
     KEY_BYTES,
     MAGIC,
     SUBFOLDER,
+    CacheOpening,
     PlanCache,
-    cache_folder,
-    cache_key_path,
     from_plain,
-    open_cache,
     to_plain,
 )
-from yotplan.plans.loader import load_plans
+from yotplan.plans.loader import LoadResult
 from yotplan.plans.models import OwnersFile, PlanFile
 from yotplan.rules.plan_rules import check_plans
 
@@ -41,8 +41,17 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("YOTPLAN_CACHE_DIR", str(folder))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.delenv("YOTPLAN_NO_CACHE", raising=False)
-    yotplan.plans.cache.disable_for_run(False)
     return folder
+
+
+def load_plans(root: Path, *, use_cache: bool = True) -> LoadResult:
+    """Load as the command line does: with the settings it reads from the environment."""
+    return loader.load_plans(root, settings=load_settings(no_cache=not use_cache))
+
+
+def open_cache() -> CacheOpening:
+    """The cache where the command line would open it."""
+    return yotplan.plans.cache.open_cache(cache_folder(), cache_key_path())
 
 
 def entries(folder: Path) -> list[Path]:
@@ -96,7 +105,8 @@ def test_an_entry_is_data_not_code(plans: Path, cache_dir: Path) -> None:
 def test_a_warm_run_imports_no_pydantic(plans: Path, cache_dir: Path) -> None:
     code = (
         "import sys; from pathlib import Path; from yotplan.plans.loader import load_plans\n"
-        f"r = load_plans(Path({str(plans)!r})); assert not r.problems, r.problems\n"
+        "from yotplan.cli.settings import load_settings\n"
+        f"r = load_plans(Path({str(plans)!r}), settings=load_settings()); assert not r.problems, r.problems\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core', 'yaml')))"
     )
     env = {**os.environ}
@@ -274,11 +284,13 @@ def test_a_cache_folder_inside_a_git_work_tree_is_refused(
 
 def test_disabled_by_environment(plans: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("YOTPLAN_NO_CACHE", "1")
-    assert open_cache().cache is None
+    assert load_settings().cache_dir is None
     load_plans(plans)
     assert entries(cache_dir) == []
     monkeypatch.setenv("YOTPLAN_NO_CACHE", "0")
-    assert open_cache().cache is not None
+    assert load_settings().cache_dir == cache_dir
+    load_plans(plans)
+    assert entries(cache_dir) != []
 
 
 def test_disabled_by_option_for_one_run_only(plans: Path, cli: Invoke, cache_dir: Path) -> None:
@@ -356,7 +368,11 @@ def test_a_fifo_in_the_cache_folder_does_not_hang_a_run(plans: Path, cache_dir: 
     entry = cache_dir / SUBFOLDER / opened().key(raw, PlanFile).hex()
     entry.unlink()
     os.mkfifo(entry)
-    code = f"from pathlib import Path; from yotplan.plans.loader import load_plans; load_plans(Path({str(plans)!r}))"
+    code = (
+        "from pathlib import Path; from yotplan.plans.loader import load_plans\n"
+        "from yotplan.cli.settings import load_settings\n"
+        f"load_plans(Path({str(plans)!r}), settings=load_settings())"
+    )
     subprocess.run([sys.executable, "-c", code], timeout=120, check=True)
 
 

@@ -271,6 +271,6 @@ def test_one_tab_press_imports_only_typer_and_the_command_line() -> None:
     *ids, packages, modules = done.stdout.splitlines()
     assert ids == ["hmip-1.1", "hmip-1.2", "hmip-1.3"]
     assert set(packages.removeprefix("packages:").split(",")) <= TAB_PRESS_MAY_IMPORT
-    leaves = {"yotplan.errors", "yotplan.problems", "yotplan.safe_text"}
+    leaves = {"yotplan.errors", "yotplan.problems", "yotplan.safe_text", "yotplan.choices"}
     for module in modules.removeprefix("yotplan:").split(","):
         assert module.startswith("yotplan.cli") or module in leaves, module

@@ -144,8 +144,10 @@ def test_the_workflows_report_commands_make_the_files(
         result = cli(*args, "--today", "2022-10-01")
         assert result.exit_code == 0, result.stderr
     assert (tmp_path / "board-report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert (tmp_path / "board-report.md").read_text(encoding="utf-8").startswith(
-        "# Torbay Youth Offending Service: improvement action plan, Board report"
+    assert (
+        (tmp_path / "board-report.md")
+        .read_text(encoding="utf-8")
+        .startswith("# Torbay Youth Offending Service: improvement action plan, Board report")
     )
 
 

@@ -36,8 +36,9 @@ def test_an_edit_that_adds_an_error_is_refused_and_writes_nothing(plans: Path) -
     with pytest.raises(EditWouldBreakPlans) as caught:
         edit_tree(plans, lambda tree: remove_key(tree["recommendations"][0], "owner"))
     assert [p.code for p in caught.value.problems] == ["YP101"]
+    line = (plans / HMIP).read_text(encoding="utf-8").splitlines().index("  - id: HMIP-1") + 1
     assert str(caught.value) == (
-        f"edit refused, nothing written: it would make the plans invalid: {plans / HMIP}:28:5: error YP101 "
+        f"edit refused, nothing written: it would make the plans invalid: {plans / HMIP}:{line}:5: error YP101 "
         "recommendation HMIP-1 has no owner; add `owner:` with a key from owners.yaml"
     )
     assert snapshot(plans) == before
@@ -104,7 +105,10 @@ def test_an_edit_may_fix_an_existing_error(cli: Invoke, plans: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"updated HMIP-3.1 in {path}: completed on 2022-05-06\n"
-    assert path.read_bytes() == (SHIPPED_PLANS / HMIP).read_bytes()  # the line is back where it was
+    # The line is back where it was; the date is now the user's, so the plan's `completed_basis` goes.
+    shipped = (SHIPPED_PLANS / HMIP).read_text(encoding="utf-8")
+    basis = "        completed_basis: assumed  # the review gives no date: done by the review date\n"
+    assert path.read_text(encoding="utf-8") == shipped.replace(basis, "", 1)
     assert cli("check", "--plans", plans, "--today", TODAY).exit_code == 0
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from edit_support import EDIT_FIXTURES, FIXTURE_FILES, SHIPPED_FILES, TARGET_ACTION, fixture_folder, line_index
@@ -331,6 +331,8 @@ def test_a_document_that_starts_with_dashes_keeps_them() -> None:
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(name="folded.yaml", text="\t")  # Hypothesis found it: a `>-` title kept its block style, unreadable
+@example(name="folded.yaml", text="\tindented by a tab")
 @given(
     name=st.sampled_from([p.name for p in PLAN_FILES if p.parent == EDIT_FIXTURES]),
     text=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=160),
@@ -344,3 +346,26 @@ def test_any_title_is_written_so_that_every_reader_gets_it_back(name: str, text:
     old, new = doc.original.splitlines(keepends=True), rendered.splitlines(keepends=True)
     opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
     assert [op[0] for op in opcodes if op[0] != "equal"] == ["replace"]
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        (("recommendations", 0, "actions", 0, "title"), "\tstarts with a tab"),  # a `>-` block before
+        (("recommendations", 1, "text"), "first line\n\tsecond line starts with a tab"),  # a `|-` block before
+        (("recommendations", 1, "text"), "first line\n  \tspaces, then a tab"),
+    ],
+)
+def test_a_block_text_replaced_by_one_with_a_tab_indented_line_is_quoted(path: tuple[object, ...], text: str) -> None:
+    doc = RoundTripDocument((EDIT_FIXTURES / "folded.yaml").read_bytes())
+    *parents, key = path
+    node = doc.data
+    for part in parents:
+        node = node[part]
+    set_value(node, key, text)
+    rendered = doc.render()
+    value = parse_yaml(rendered)
+    for part in path:
+        value = value[part]
+    assert value == text
+    assert f'{key}: "' in rendered  # double-quoted: the style that holds any text

@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from edit_support import changes_since, snapshot
-from yotplan.cli.edit import StatusChoice
-from yotplan.plans.models import STATUSES
 
 from conftest import SHIPPED_PLANS as SHIPPED
 from conftest import TODAY, Invoke
@@ -33,10 +31,6 @@ def run_update(cli: Invoke, plans: Path, *args: str) -> tuple[int, str, str, tup
     before = (plans / HMIP).read_text(encoding="utf-8")
     result = cli("update", *args, "--plans", plans, "--today", TODAY)
     return result.exit_code, result.stdout, result.stderr, diff(before, (plans / HMIP).read_text(encoding="utf-8"))
-
-
-def test_the_cli_offers_exactly_the_model_statuses() -> None:
-    assert tuple(s.value for s in StatusChoice) == STATUSES
 
 
 def test_status_change_is_one_line(cli: Invoke, plans: Path) -> None:

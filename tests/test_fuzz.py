@@ -268,7 +268,7 @@ def assert_problems_point_into(problems: list[Problem], path: Path) -> None:
 def test_every_mutated_plan_loads_or_gives_located_problems(folder: Path, raw: bytes) -> None:
     path = folder / "plan.yaml"
     path.write_bytes(raw)
-    result = load_plans(folder, use_cache=False)
+    result = load_plans(folder)  # the default: no cache
     assert_problems_point_into(result.problems, path)
     if result.problems:
         assert result.plans.plans == []
@@ -290,7 +290,7 @@ def test_a_mutated_owners_file_gives_located_problems(folder: Path, raw: bytes) 
     (folder / "plan.yaml").write_text(SMALL_PLAN)
     try:
         owners.write_bytes(raw)
-        result = load_plans(folder, use_cache=False)
+        result = load_plans(folder)  # the default: no cache
         assert_problems_point_into(result.problems, owners)
         check_plans(result.plans, TODAY)
     finally:

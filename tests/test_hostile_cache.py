@@ -29,9 +29,9 @@ from typing import Any
 
 import pytest
 
-import yotplan.plans.cache
 from gitrepo import Repo, git_env
 from hostile_support import TODAY, files_under, run
+from yotplan.cli.settings import cache_folder, cache_key_path
 from yotplan.plans.cache import HEADER, MAGIC, SUBFOLDER, PlanCache, open_cache, to_plain
 from yotplan.plans.loader import load_plans
 from yotplan.plans.models import OwnersFile, PlanFile
@@ -75,8 +75,7 @@ def attacker(tmp_path: Path) -> Iterator[PlanCache]:
         env.setenv("XDG_STATE_HOME", str(tmp_path / "attacker-state"))
         env.setenv("YOTPLAN_CACHE_DIR", str(tmp_path / "attacker-cache"))
         env.delenv("YOTPLAN_NO_CACHE", raising=False)
-        yotplan.plans.cache.disable_for_run(False)
-        opening = open_cache()
+        opening = open_cache(cache_folder(), cache_key_path())
     assert opening.cache is not None, opening.warning
     yield opening.cache
     opening.cache.close()
@@ -93,7 +92,7 @@ def plant(folder: Path, plans: Path, cache: PlanCache, marker: Path) -> list[Pat
 
     Returns the paths written.
     """
-    result = load_plans(plans, use_cache=False)
+    result = load_plans(plans)  # without the cache
     assert not result.problems
     docs = [result.plans.owners_doc, *result.plans.plans]
     payload = pickle.dumps(Payload(marker), protocol=pickle.HIGHEST_PROTOCOL)

@@ -205,3 +205,23 @@ def test_the_lists_in_the_fixtures_read_as_the_three_folders(cli: Invoke, listin
     """The README's examples use these lists."""
     from_list = run(cli, "status", "--plans-list", SERVICES / listing, "--format", "json")
     assert from_list == run(cli, "status", *three(), "--format", "json")
+
+
+def test_an_edit_among_services_finds_its_item_under_every_folders_lock(copies: tuple[Path, ...]) -> None:
+    """The folder to edit is chosen after every folder is locked, so no other edit can change the
+    plans between finding the item and changing it."""
+    from datetime import date
+
+    from yotplan.edit.locking import plans_lock
+    from yotplan.edit.session import session_for_item
+    from yotplan.errors import PlansLocked
+
+    with session_for_item(list(copies), "west:hmip-1.1", date.fromisoformat(TODAY)) as (session, bare):
+        assert bare == "hmip-1.1"
+        assert Path(session.root) == copies[2]
+        for folder in copies:  # each is held: a second edit of any of them would wait
+            with pytest.raises(PlansLocked), plans_lock(folder, timeout=0):
+                pass
+    for folder in copies:  # and each is free again
+        with plans_lock(folder, timeout=0):
+            pass

@@ -19,9 +19,11 @@ boards:
       - date: 2022-09-13
 """
 IMPACT = "    impact:\n      - 'Board minutes, 13 September: caseloads within the agreed limit for three months'\n"
-REFUSAL = (
-    "HMIP-3 is open, not impact-evidenced (it still has open actions): a board signs off a recommendation whose "
-    'impact is shown, or gives --reason "why it closes it anyway", which is kept in the file'
+REFUSAL = "HMIP-3 cannot be signed off on its evidence at yot-board@2022-09-13: open action HMIP-3.2 (not-started)"
+RULE = (
+    "A board signs off a recommendation whose actions are all done or dropped and whose every indicator has a "
+    "reading at or better than its target (or, with no indicator, impact recorded with `yotplan add impact {id}`); "
+    'or it gives --reason "why it closes it anyway", kept in the file'
 )
 
 
@@ -53,7 +55,9 @@ def test_an_open_recommendation_is_refused_and_nothing_is_written(
     result = cli("signoff", "HMIP-3", "--meeting", "yot-board@2022-09-13", "--plans", plans, "--today", "2022-10-01")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.splitlines()[0] == f"yotplan: error: {REFUSAL}"
+    [line] = result.stderr.splitlines()
+    lacks = "" if with_impact else "; no evidence yet that it made a difference: no indicator, and no impact recorded"
+    assert line == f"yotplan: error: {REFUSAL}{lacks}. {RULE.format(id='HMIP-3')}"
     assert folder_bytes(plans) == before
 
 
@@ -77,8 +81,8 @@ def test_with_a_reason_the_open_recommendation_is_signed_off(cli: Invoke, open_r
 def test_a_delivered_recommendation_is_refused_until_its_indicator_meets_its_target(
     cli: Invoke, open_recommendation: Path
 ) -> None:
-    """What it lacks is named: no reading; a reading short of the target; the target's value
-    reached before its date (met means at or after the target date). Then it is signed off."""
+    """What it lacks is named: no reading; a reading short of the target. A reading at the target
+    meets it, whatever its date (before the target date too). Then it is signed off."""
     plans = open_recommendation
     (plans / "boards.yaml").write_text(BOARDS + "      - date: 2023-02-14\n", encoding="utf-8")
     for action in ("HMIP-6.1", "HMIP-6.2"):
@@ -87,7 +91,6 @@ def test_a_delivered_recommendation_is_refused_until_its_indicator_meets_its_tar
     name = "Children receiving an out-of-court disposal who have a completed assessment"
     outcomes = []
     steps = [(None, "2022-09-13"), (("80", "2022-09-05"), "2022-09-13"), (("100", "2022-09-12"), "2022-09-13")]
-    steps.append((("100", "2023-02-01"), "2023-02-14"))
     for reading, meeting in steps:
         if reading is not None:
             value, day = reading
@@ -100,12 +103,11 @@ def test_a_delivered_recommendation_is_refused_until_its_indicator_meets_its_tar
         outcomes.append(result.stderr.splitlines()[0] if result.exit_code else result.stdout)
         if result.exit_code:
             assert folder_bytes(plans) == before
-    fix = 'a board signs off a recommendation whose impact is shown, or gives --reason "why it closes it anyway", '
-    fix += "which is kept in the file"
-    refused = "yotplan: error: HMIP-6 is delivered, not impact-evidenced"
+    refused = "yotplan: error: HMIP-6 cannot be signed off on its evidence at yot-board@2022-09-13: "
+    rule = RULE.format(id="HMIP-6")
     assert outcomes == [
-        f"{refused} ({name}: no reading yet (target 100% by 2023-01-31)): {fix}",
-        f"{refused} ({name}: 80% on 2022-09-05, target 100% by 2023-01-31): {fix}",
-        f"{refused} ({name}: 100% on 2022-09-12, target 100% by 2023-01-31): {fix}",
-        f"signed off HMIP-6 at yot-board@2023-02-14 in {plans / HMIP}\n",
+        f"{refused}{name} (HMIP-6-ocd-assessed): no reading yet, target 100% by 2023-01-31. {rule}",
+        f"{refused}{name} (HMIP-6-ocd-assessed): no reading has reached the target 100% by 2023-01-31; "
+        f"the best is 80% on 2022-09-05. {rule}",
+        f"signed off HMIP-6 at yot-board@2022-09-13 in {plans / HMIP}\n",
     ]

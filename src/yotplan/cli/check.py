@@ -9,19 +9,11 @@ from typing import Annotated
 
 import typer
 
-from yotplan.cli.app import (
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    PlansDirs,
-    PlansList,
-    Today,
-    app,
-    plans_folders,
-    print_notes,
-    print_text,
-    print_workflow_commands,
-    resolve_today,
-)
+from yotplan.cli.app import app
+from yotplan.cli.exit_codes import end_run
+from yotplan.cli.options import PlansDirs, PlansList, Today, resolve_today
+from yotplan.cli.output import print_notes, print_text, print_workflow_commands
+from yotplan.cli.reading import judge_plans, plans_folders
 
 
 class CheckFormat(StrEnum):
@@ -59,13 +51,13 @@ def check(
     """
     from yotplan.problems import as_errors, has_errors
     from yotplan.render import problems as render
-    from yotplan.rules.checker import judge, plans_folders_of
+    from yotplan.rules.checker import plans_folders_of
 
     if files:
         folders, path_problems = plans_folders_of(files)
     else:
         folders, path_problems = plans_folders(plans_dirs, plans_list), []
-    judged = judge(folders, resolve_today(today))
+    judged = judge_plans(folders, resolve_today(today))
     print_notes(judged.notes)
     problems = path_problems + judged.problems
     if strict:
@@ -80,4 +72,4 @@ def check(
         print_text(render.problems_text(render.capped(shown)))
     if fmt is not CheckFormat.json:
         sys.stderr.write(render.problems_summary(problems, judged.files) + "\n")
-    raise typer.Exit(EXIT_PROBLEMS if has_errors(problems) else EXIT_OK)
+    end_run(problems=has_errors(problems))

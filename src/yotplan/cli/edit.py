@@ -14,27 +14,17 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from yotplan.cli.app import (
-    GuardedGroup,
-    PlansDirs,
-    PlansList,
-    Today,
-    YotplanTyper,
-    app,
-    plans_folders,
-    print_notes,
-    print_notice,
-    print_problems,
-    print_text,
-    resolve_today,
-    usage_error,
-)
+from yotplan.choices import STATUSES
+from yotplan.cli.app import GuardedGroup, YotplanTyper, app
 from yotplan.cli.completion import (
     complete_action_ids,
     complete_owner_keys,
     complete_recommendation_ids,
     complete_source_ids,
 )
+from yotplan.cli.options import PlansDirs, PlansList, Today, resolve_today, usage_error
+from yotplan.cli.output import print_notes, print_notice, print_problems, print_text
+from yotplan.cli.reading import plans_folders
 from yotplan.cli.written_values import (
     number_option,
     read_written_date,
@@ -45,18 +35,6 @@ from yotplan.cli.written_values import (
 if TYPE_CHECKING:
     from yotplan.edit.session import EditSession
 
-
-class StatusChoice(StrEnum):
-    """The statuses of yotplan.plans.models.STATUSES (a test keeps them equal)."""
-
-    not_started = "not-started"
-    in_progress = "in-progress"
-    blocked = "blocked"
-    done = "done"
-    dropped = "dropped"
-
-
-STATUSES = [status.value for status in StatusChoice]
 
 DueDate = Annotated[
     date, written_date_option("--due", help="Due date (2022-12-31, 31/12/2022, March 2023, Q2 2023/24).")
@@ -81,30 +59,24 @@ add_app = YotplanTyper(
 app.add_typer(add_app, name="add")
 
 
-def target(plans_dirs: list[Path] | None, plans_list: Path | None, item_id: str | None = None) -> tuple[Path, str]:
-    """The plans folder an edit changes, and the item id without its `SERVICE:` prefix.
-
-    With one folder (the usual case, found from here by default) that is the folder; with
-    several, the one whose service holds `item_id` (`SERVICE:ID` when more than one does).
-    """
-    folders = plans_folders(plans_dirs, plans_list)
-    if len(folders) == 1 and (item_id is None or ":" not in item_id):
-        return folders[0], item_id or ""
-    if item_id is None:
-        usage_error("this edit changes one service: give one --plans folder", "--plans")
-    from yotplan.plans.loader import load_plans
-    from yotplan.views.queries import find_in_services
-
-    sets = [load_plans(folder).plans for folder in folders]
-    plans, _ = find_in_services(sets, item_id)
-    return next(f for f, s in zip(folders, sets, strict=True) if s is plans), item_id.rpartition(":")[2]
-
-
-def apply_in(folder: Path, today: date | None, edit: Callable[[EditSession], str]) -> None:
-    """Run one edit under the plans folder's lock, say what it did, and show any warning it brought."""
+def apply_in(
+    plans_dirs: list[Path] | None,
+    plans_list: Path | None,
+    today: date | None,
+    edit: Callable[[EditSession, str], str],
+    item_id: str | None = None,
+) -> None:
+    """Run one edit of the item `item_id` (`SERVICE:ID` among several services; None: an edit of
+    one folder, such as adding an owner) in the folder that holds it, under its lock; say what it
+    did, and show any warning it brought."""
+    from yotplan.cli.settings import load_settings
     from yotplan.edit.operations import apply_edit
 
-    outcome = apply_edit(folder, resolve_today(today), edit, on_wait=print_notice)
+    folders = plans_folders(plans_dirs, plans_list)
+    if item_id is None and len(folders) > 1:
+        usage_error("this edit changes one service: give one --plans folder", "--plans")
+    day = resolve_today(today)
+    outcome = apply_edit(folders, item_id or "", day, edit, settings=load_settings(), on_wait=print_notice)
     print_notes(outcome.notes)
     print_text(outcome.summary + ("" if outcome.written else " (nothing written)") + "\n")
     if outcome.warnings:
@@ -197,8 +169,7 @@ def update(
         measure=measure.strip() if measure is not None else None,
         reason=_text(reason, "--reason") if reason is not None else None,
     )
-    folder, bare = target(plans_dirs, plans_list, action_id)
-    apply_in(folder, today, lambda session: update_action(session, bare, changes))
+    apply_in(plans_dirs, plans_list, today, lambda session, bare: update_action(session, bare, changes), action_id)
 
 
 @app.command()
@@ -226,8 +197,9 @@ def log(
 
     text = _text(note, "NOTE")
     quotes = [_text(quote, "--evidence") for quote in evidence or ()]
-    folder, bare = target(plans_dirs, plans_list, action_id)
-    apply_in(folder, today, lambda session: log_progress(session, bare, text, on, quotes))
+    apply_in(
+        plans_dirs, plans_list, today, lambda session, bare: log_progress(session, bare, text, on, quotes), action_id
+    )
 
 
 @add_app.command("action")
@@ -262,8 +234,7 @@ def add_action(
     from yotplan.edit.operations import add_action as add
 
     new = NewAction(_text(title, "--title"), owner, due, _optional(measure), status, action_id)
-    folder, bare = target(plans_dirs, plans_list, rec_id)
-    apply_in(folder, today, lambda session: add(session, bare, new))
+    apply_in(plans_dirs, plans_list, today, lambda session, bare: add(session, bare, new), rec_id)
 
 
 @add_app.command("recommendation")
@@ -310,8 +281,9 @@ def add_recommendation(
 
     first = NewAction(_text(action_title, "--action-title"), action_owner or owner, action_due)
     body = _text(text, "--text")
-    folder, _ = target(plans_dirs, plans_list)
-    apply_in(folder, today, lambda s: add(s, source, body, owner, first, to=_optional(to), rec_id=rec_id))
+    apply_in(
+        plans_dirs, plans_list, today, lambda s, _: add(s, source, body, owner, first, to=_optional(to), rec_id=rec_id)
+    )
 
 
 @add_app.command("owner")
@@ -336,8 +308,9 @@ def add_owner(
     if not OWNER_KEY_PATTERN.fullmatch(key):
         usage_error(f"{key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager", "KEY")
     role_text, agency_text = _text(role, "--role"), _text(agency, "--agency")
-    folder, _ = target(plans_dirs, plans_list)
-    apply_in(folder, today, lambda session: add(session, key, role_text, agency_text, _optional(contact)))
+    apply_in(
+        plans_dirs, plans_list, today, lambda session, _: add(session, key, role_text, agency_text, _optional(contact))
+    )
 
 
 @add_app.command("indicator")
@@ -386,8 +359,7 @@ def add_indicator(
         (target_date, _number(target_value)),
         (baseline_date, _number(baseline)) if baseline is not None and baseline_date is not None else None,
     )
-    folder, bare = target(plans_dirs, plans_list, rec_id)
-    apply_in(folder, today, lambda session: add(session, bare, new))
+    apply_in(plans_dirs, plans_list, today, lambda session, bare: add(session, bare, new), rec_id)
 
 
 @add_app.command("impact")
@@ -423,8 +395,7 @@ def add_impact(
 
     said = _text(text, "--text")
     quotes = [_text(quote, "--evidence") for quote in evidence or ()]
-    folder, bare = target(plans_dirs, plans_list, rec_id)
-    apply_in(folder, today, lambda session: add(session, bare, said, on, quotes))
+    apply_in(plans_dirs, plans_list, today, lambda session, bare: add(session, bare, said, on, quotes), rec_id)
 
 
 @add_app.command("board")
@@ -446,8 +417,7 @@ def add_board(
     from yotplan.edit.operations import add_board as add
 
     said = _text(name, "--name")
-    folder, _ = target(plans_dirs, plans_list)
-    apply_in(folder, today, lambda session: add(session, key.strip(), said, _optional(chair)))
+    apply_in(plans_dirs, plans_list, today, lambda session, _: add(session, key.strip(), said, _optional(chair)))
 
 
 class KindChoice(StrEnum):
@@ -482,8 +452,7 @@ def add_source(
     from yotplan.edit.operations import add_source as add
 
     new = NewSource(source_id, _text(title, "--title"), kind.value, on, _optional(url), _optional(file))
-    folder, _ = target(plans_dirs, plans_list)
-    apply_in(folder, today, lambda session: add(session, new))
+    apply_in(plans_dirs, plans_list, today, lambda session, _: add(session, new))
 
 
 @add_app.command("meeting")
@@ -501,8 +470,7 @@ def add_meeting(
     """
     from yotplan.edit.operations import add_meeting as add
 
-    folder, _ = target(plans_dirs, plans_list)
-    apply_in(folder, today, lambda session: add(session, board, day, _optional(ref)))
+    apply_in(plans_dirs, plans_list, today, lambda session, _: add(session, board, day, _optional(ref)))
 
 
 def _number(value: float) -> float:

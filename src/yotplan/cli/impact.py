@@ -7,7 +7,10 @@ from typing import Annotated
 
 import typer
 
-from yotplan.cli.app import (
+from yotplan.cli.app import app
+from yotplan.cli.completion import complete_indicator_ids, complete_recommendation_ids
+from yotplan.cli.edit import apply_in, text_option
+from yotplan.cli.options import (
     Format,
     ListFormat,
     OwnerFilter,
@@ -15,13 +18,9 @@ from yotplan.cli.app import (
     PlansList,
     SourceFilter,
     Today,
-    app,
-    finish,
-    read_plans,
     resolve_today,
 )
-from yotplan.cli.completion import complete_indicator_ids, complete_recommendation_ids
-from yotplan.cli.edit import apply_in, target, text_option
+from yotplan.cli.reading import finish, read_plans
 from yotplan.cli.written_values import written_date_option
 
 
@@ -94,8 +93,13 @@ def record(
     """
     from yotplan.edit.operations import record_reading
 
-    folder, bare = target(plans_dirs, plans_list, indicator_id)
-    apply_in(folder, today, lambda session: record_reading(session, bare, value, on, note, replace=replace))
+    apply_in(
+        plans_dirs,
+        plans_list,
+        today,
+        lambda session, bare: record_reading(session, bare, value, on, note, replace=replace),
+        indicator_id,
+    )
 
 
 @app.command()
@@ -130,5 +134,6 @@ def signoff(
     """
     from yotplan.edit.operations import sign_off
 
-    folder, bare = target(plans_dirs, plans_list, rec_id)
-    apply_in(folder, today, lambda session: sign_off(session, bare, meeting, note, reason))
+    apply_in(
+        plans_dirs, plans_list, today, lambda session, bare: sign_off(session, bare, meeting, note, reason), rec_id
+    )

@@ -11,29 +11,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from yotplan.cli.app import (
-    PlansDir,
-    PlansDirs,
-    PlansList,
-    SourceFilter,
-    Today,
-    app,
-    finish,
-    plans_folder,
-    plans_folders,
-    print_notes,
-    print_renderable,
-    print_text,
-    read_plans,
-    resolve_today,
-    usage_error,
-    write_stdout,
-)
+from yotplan.cli.app import app
 from yotplan.cli.completion import complete_item_ids, complete_owner_keys
+from yotplan.cli.options import PlansDir, PlansDirs, PlansList, SourceFilter, Today, resolve_today, usage_error
+from yotplan.cli.output import print_notes, print_renderable, print_text, write_stdout
+from yotplan.cli.reading import finish, plans_folder, plans_folders, read_plans
+from yotplan.cli.settings import load_settings
 
 if TYPE_CHECKING:
     from yotplan.plans.planset import PlanSet
     from yotplan.problems import Problem
+    from yotplan.report.board import Report
     from yotplan.views.queries import Filters
 
 
@@ -76,18 +64,10 @@ OwnerOnly = Annotated[
 def _filters(plans: PlanSet, sources: list[str] | None, owners: list[str] | None) -> Filters:
     """--source and --owner checked exactly as `status` checks them (an unknown value is a usage
     error naming the closest known one), with each source id as its plan spells it."""
-    import dataclasses
-
     from yotplan.cli.views import filters_for
+    from yotplan.views.queries import as_spelled_in
 
-    filters = filters_for([plans], sources, owners)
-    chosen = {s.casefold() for s in filters.sources}
-    known = [doc.model.source.id for doc in plans.plans]
-    return dataclasses.replace(
-        filters,
-        sources=tuple(s for s in known if s.casefold() in chosen),
-        owners=tuple(dict.fromkeys(filters.owners)),
-    )
+    return as_spelled_in(filters_for([plans], sources, owners), plans)
 
 
 def _refuse_filters(*, since: str | None, source: list[str] | None, owner: list[str] | None) -> None:
@@ -181,7 +161,7 @@ def report(
     """
     import dataclasses
 
-    from yotplan.report.board import build_report, render_report
+    from yotplan.report.board import render_report
 
     folders = plans_folders(plans_dirs, plans_list)
     day = resolve_today(today)
@@ -197,26 +177,35 @@ def report(
         finish(judged)
         return
     plans = judged.plan_sets[0]
-    filters = _filters(plans, source, owner)
+    report = _service_report(plans, day, as_at, since, meeting, _filters(plans, source, owner))
+    if pages is ReportPages.meeting:
+        report = dataclasses.replace(report, meeting_part_only=True)
+    _write(render_report(report, fmt.value), output)
+    finish(judged)
+
+
+def _service_report(
+    plans: PlanSet, day: date, as_at: date, since: str | None, meeting: str | None, filters: Filters
+) -> Report:
+    """One service's Board report: with the changes since `since`, or for `meeting` (the plans as
+    they stood then); what git could not read is named on stderr."""
+    from yotplan.report.board import build_report
+
     changes = None
     history = None
     if since is not None:
         from yotplan.history.revisions import compare_revisions
 
-        changes = compare_revisions(Path(plans.root), since, plans=plans)
+        changes = compare_revisions(Path(plans.root), since, plans=plans, settings=load_settings())
         _warn(changes.problems, changes.skipped)
     if meeting is not None:
         from yotplan.history.meetings import for_meeting
 
-        paper = for_meeting(plans, meeting, day)
+        paper = for_meeting(plans, meeting, day, load_settings())
         print_notes([paper.history.note] if paper.history.note else [])
         _warn(paper.problems, paper.changes.skipped if paper.changes else ())
         plans, history, changes = paper.plans, paper.history, paper.changes
-    report = build_report(plans, as_at, changes=changes, filters=filters, meeting=history)
-    if pages is ReportPages.meeting:
-        report = dataclasses.replace(report, meeting_part_only=True)
-    _write(render_report(report, fmt.value), output)
-    finish(judged)
+    return build_report(plans, as_at, changes=changes, filters=filters, meeting=history)
 
 
 def _meeting_day(meeting: str, *, since: str | None, several: bool) -> date:
@@ -255,7 +244,7 @@ def diff(
     from yotplan.history.revisions import compare_revisions
     from yotplan.render import changes as render
 
-    comparison = compare_revisions(plans_folder(plans_dir), rev, to)
+    comparison = compare_revisions(plans_folder(plans_dir), rev, to, settings=load_settings())
     _warn(comparison.problems, comparison.skipped)
     if fmt is ChangesFormat.json:
         from yotplan.render.data import render_json
@@ -287,7 +276,7 @@ def history(
     from yotplan.history.revisions import item_history
     from yotplan.render import changes as render
 
-    timeline = item_history(plans_folder(plans_dir), item_id)
+    timeline = item_history(plans_folder(plans_dir), item_id, load_settings())
     _warn(timeline.problems)
     print_notes(timeline.notes)
     if fmt is ChangesFormat.json:
@@ -318,17 +307,14 @@ def calendar(
     Example: yotplan calendar --owner yot-manager -o due.ics
     """
     from yotplan.cli.views import filters_for
-    from yotplan.history.sequence import event_revisions
+    from yotplan.history.sequence import services_event_revisions
     from yotplan.report.ics import build_calendar
 
     day = resolve_today(today)
     judged = read_plans(plans_dirs, plans_list, day)
     owners = tuple(dict.fromkeys(filters_for(judged.plan_sets, None, owner).owners))
-    revisions = {}  # SEQUENCE and LAST-MODIFIED from each folder's git history
-    for plans in judged.plan_sets:
-        found = event_revisions(Path(plans.root), plans, day)
-        print_notes([found.warning] if found.warning else [])
-        revisions.update({(plans.service, action_id): value for action_id, value in found.by_action.items()})
+    revisions, warnings = services_event_revisions(judged.plan_sets, day, load_settings())  # SEQUENCE, from git
+    print_notes(warnings)
     calendar_file = build_calendar(judged.plan_sets, day, owners=owners, revisions=revisions)
     _write(calendar_file.ics, output)
     print_notes(calendar_file.left_out)

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from yotplan.cli.app import app, print_text
+from yotplan.cli.app import app
+from yotplan.cli.output import print_text
 
 
 class SchemaKind(StrEnum):

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from yotplan.cli.app import (
+from yotplan.cli.app import app
+from yotplan.cli.options import (
     Format,
     ListFormat,
     OwnerFilter,
@@ -14,13 +15,11 @@ from yotplan.cli.app import (
     PlansList,
     SourceFilter,
     Today,
-    app,
-    finish,
-    print_renderable,
-    read_plans,
     resolve_today,
     usage_error,
 )
+from yotplan.cli.output import print_renderable
+from yotplan.cli.reading import finish, read_plans
 from yotplan.cli.views import emit, filters_for
 
 

@@ -8,26 +8,24 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from yotplan.cli.app import (
-    EXIT_PROBLEMS,
+from yotplan.cli.app import app
+from yotplan.cli.completion import complete_owner_keys
+from yotplan.cli.exit_codes import end_run
+from yotplan.cli.options import (
     PlansDirs,
     PlansList,
     SourceFilter,
     Today,
-    app,
     date_option,
-    finish,
-    print_problems,
-    print_text,
-    read_plans,
     resolve_today,
     usage_error,
 )
-from yotplan.cli.completion import complete_owner_keys
+from yotplan.cli.output import print_problems, print_text
+from yotplan.cli.reading import finish, read_plans
 
 
 @app.command("import")
@@ -92,23 +90,13 @@ def import_plan(
 
     Example: yotplan import action-plan.xlsx -o imported --source-id HMIP --as-of 2024-02-14
     """
-    import codecs
-
     from yotplan.plans.loader import display_path
     from yotplan.spreadsheet.columns import parse_override
     from yotplan.spreadsheet.errors import BadOption, ImportRefused
-    from yotplan.spreadsheet.interpretation import ImportOptions, check_source_id, status_sentence
+    from yotplan.spreadsheet.interpretation import ImportOptions, check_source_id
     from yotplan.spreadsheet.plan_import import import_spreadsheet
 
-    if delimiter is not None:
-        delimiter = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}.get(delimiter.casefold(), delimiter)
-        if len(delimiter) != 1 or delimiter in '"\r\n':
-            usage_error(f"{delimiter!r} is not a delimiter: give one character, such as , ; or tab", "--delimiter")
-    if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            usage_error(f"{encoding!r} is not an encoding Python knows, such as utf-8 or cp1252", "--encoding")
+    delimiter, encoding = _csv_options(delimiter, encoding)
     try:
         options = ImportOptions(
             today=resolve_today(today),
@@ -126,18 +114,7 @@ def import_plan(
     except ImportRefused as exc:
         sys.stderr.write("".join(f"{line}\n" for line in exc.details))
         raise
-    lines: list[str] = []
-    for plan in result.plans:
-        where = f'sheet "{plan.sheet.name}", ' if plan.sheet.name else ""
-        lines.append(f"columns ({where}header on row {plan.header.row.number}):")
-        for column in plan.header.columns:
-            lines.append(f"  {column.header} -> {column.field or '(not used: ' + column.why_unused + ')'}")
-        lines.append(status_sentence(plan))
-        lines.append(f"As of {plan.as_at}: {plan.as_at_reason}.")
-        for heading, found in plan.grouped():
-            lines.append(f"{heading}:")
-            lines.extend(f"  {line}" for line in found)
-    print_text("".join(f"{line}\n" for line in lines))
+    print_text("".join(f"{line}\n" for plan in result.plans for line in _what_was_read(plan)))
     left_out = [line for plan in result.plans for line in plan.not_placed_lines()]
     if left_out:
         sys.stderr.write("rows not placed:\n" + "".join(f"  {line}\n" for line in left_out))
@@ -147,8 +124,39 @@ def import_plan(
     # What the guard found in the written files, as `check` would say it: a progress column
     # often holds a child's name or date of birth, and the file is about to be committed.
     print_problems(result.problems)
-    if result.not_placed or any(p.severity == "error" for p in result.problems):
-        raise typer.Exit(EXIT_PROBLEMS)
+    end_run(problems=bool(result.not_placed) or any(p.severity == "error" for p in result.problems))
+
+
+def _csv_options(delimiter: str | None, encoding: str | None) -> tuple[str | None, str | None]:
+    """`--delimiter` (a word or one character) and `--encoding` checked: usage errors otherwise."""
+    import codecs
+
+    if delimiter is not None:
+        delimiter = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}.get(delimiter.casefold(), delimiter)
+        if len(delimiter) != 1 or delimiter in '"\r\n':
+            usage_error(f"{delimiter!r} is not a delimiter: give one character, such as , ; or tab", "--delimiter")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            usage_error(f"{encoding!r} is not an encoding Python knows, such as utf-8 or cp1252", "--encoding")
+    return delimiter, encoding
+
+
+def _what_was_read(plan: Any) -> list[str]:
+    """What import says of one sheet: its columns, its status, its as-of date, and its guesses."""
+    from yotplan.spreadsheet.interpretation import status_sentence
+
+    where = f'sheet "{plan.sheet.name}", ' if plan.sheet.name else ""
+    lines = [f"columns ({where}header on row {plan.header.row.number}):"]
+    for column in plan.header.columns:
+        lines.append(f"  {column.header} -> {column.field or '(not used: ' + column.why_unused + ')'}")
+    lines.append(status_sentence(plan))
+    lines.append(f"As of {plan.as_at}: {plan.as_at_reason}.")
+    for heading, found in plan.grouped():
+        lines.append(f"{heading}:")
+        lines.extend(f"  {line}" for line in found)
+    return lines
 
 
 @app.command("export")

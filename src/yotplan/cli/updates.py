@@ -14,23 +14,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from yotplan.cli.app import (
-    EXIT_PROBLEMS,
-    PlansDir,
-    Today,
-    app,
-    check_choices,
-    date_option,
-    finish,
-    plans_folder,
-    print_notes,
-    print_notice,
-    print_text,
-    read_plans,
-    resolve_today,
-    usage_error,
-)
+from yotplan.cli.app import app
 from yotplan.cli.completion import complete_owner_keys
+from yotplan.cli.exit_codes import end_run
+from yotplan.cli.options import PlansDir, Today, check_choices, date_option, resolve_today, usage_error
+from yotplan.cli.output import print_notes, print_notice, print_text
+from yotplan.cli.reading import finish, plans_folder, read_plans
 
 if TYPE_CHECKING:
     from yotplan.updates.cycle import Round
@@ -260,5 +249,4 @@ def apply_updates(
     else:
         lines.append(f"wrote {', '.join(result.written)}")
     print_text("\n".join(lines) + "\n")
-    if result.refused:
-        raise typer.Exit(EXIT_PROBLEMS)
+    end_run(problems=bool(result.refused))

@@ -7,12 +7,14 @@ exits 1 when the plans have errors: a colleague's broken file does not hide the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from yotplan.cli.app import (
+from yotplan.choices import RAGS
+from yotplan.cli.app import app
+from yotplan.cli.completion import complete_item_ids
+from yotplan.cli.options import (
     Format,
     ListFormat,
     OwnerFilter,
@@ -20,17 +22,13 @@ from yotplan.cli.app import (
     PlansList,
     SourceFilter,
     Today,
-    app,
     check_choices,
-    finish,
-    left_out_line,
-    print_renderable,
-    print_text,
-    read_plans,
+    choice_type,
     resolve_today,
     usage_error,
 )
-from yotplan.cli.completion import complete_item_ids
+from yotplan.cli.output import print_renderable, print_text
+from yotplan.cli.reading import finish, read_plans
 
 if TYPE_CHECKING:
     from yotplan.plans.planset import PlanSet
@@ -39,13 +37,10 @@ if TYPE_CHECKING:
     from yotplan.views.queries import Filters
 
 
-class RagChoice(StrEnum):
-    red = "red"
-    amber = "amber"
-    green = "green"
-    delivered = "delivered"
-    closed = "closed"
-    dropped = "dropped"
+if TYPE_CHECKING:
+    RagChoice = str
+else:
+    RagChoice = choice_type("RagChoice", RAGS)  # `--rag`'s choices: the RAGs of yotplan.choices
 
 
 Soon = Annotated[
@@ -59,16 +54,11 @@ def filters_for(
 ) -> Filters:
     """The filters of a command's --source/--owner/--rag options, each value known in the plans
     (a usage error, with "did you mean", otherwise)."""
-    from yotplan.views.queries import Filters
+    from yotplan.views.queries import Filters, known_owners, known_sources
 
-    known_sources = list(dict.fromkeys(doc.model.source.id for s in plan_sets for doc in s.plans))
-    known_owners = sorted(
-        {key for s in plan_sets for key in s.owners}
-        | {a.action.owner for s in plan_sets for a in s.actions() if a.action.owner}
-    )
     return Filters(
-        sources=check_choices(sources, known_sources, "--source", fold=True),
-        owners=check_choices(owners, known_owners, "--owner"),
+        sources=check_choices(sources, known_sources(plan_sets), "--source", fold=True),
+        owners=check_choices(owners, known_owners(plan_sets), "--owner"),
         rags=tuple(rags),
     )
 
@@ -108,11 +98,14 @@ def emit(
 
         print_text(render_markdown(columns, rows))
     elif not rows:
-        print_text("".join(f"{line}\n" for line in (empty, left_out_line(judged)) if line))
+        from yotplan.render.problems import left_out_line
+
+        print_text("".join(f"{line}\n" for line in (empty, left_out_line(judged.files_left_out)) if line))
     else:
+        from yotplan.render.problems import left_out_line
         from yotplan.render.tables import list_renderable
 
-        foot = [left_out_line(judged)]
+        foot = [left_out_line(judged.files_left_out)]
         print_renderable(lambda width: list_renderable(columns, rows, width, count=count, foot=foot))
 
 
@@ -129,7 +122,7 @@ def status(
             "--rag",
             "-r",
             metavar="RAG",
-            help="Only this RAG (red, amber, green, delivered, closed, dropped); repeatable.",
+            help=f"Only this RAG ({', '.join(RAGS)}); repeatable.",
         ),
     ] = None,
     soon: Soon = 14,
@@ -148,6 +141,7 @@ def status(
     Example: yotplan status --source HMIP --rag red --today 2022-06-01
     """
     from yotplan.render.columns import STATUS_COLUMNS, TRAVEL_COLUMN, with_service
+    from yotplan.render.problems import left_out_line
     from yotplan.rules.plan_rules import STALE_DAYS
     from yotplan.views.queries import status_view
 
@@ -155,27 +149,22 @@ def status(
         usage_error("must be 0 or more days", "--soon")
     day = resolve_today(today)
     judged = read_plans(plans_dirs, plans_list, day)
-    filters = filters_for(judged.plan_sets, source, owner, [r.value for r in rag or ()])
-    previous = {}
-    # git history is read only when there is a meeting to compare with
-    if since_meeting is not None or any(p.meetings_held(before=day) for p in judged.plan_sets):
-        from yotplan.errors import UnknownId
-        from yotplan.history.meetings import previous_meeting_state
+    filters = filters_for(judged.plan_sets, source, owner, [str(r) for r in rag or ()])
+    from yotplan.cli.settings import load_settings
+    from yotplan.errors import UnknownId
+    from yotplan.history.meetings import previous_states
 
-        for plans in judged.plan_sets:
-            try:
-                state = previous_meeting_state(plans, day, since_meeting)
-            except UnknownId as exc:
-                usage_error(str(exc), "--since-meeting")
-            if state is not None:
-                previous[plans.service] = state
+    try:
+        previous = previous_states(judged.plan_sets, day, since_meeting, load_settings())
+    except UnknownId as exc:
+        usage_error(str(exc), "--since-meeting")
     view = status_view(judged.plan_sets, day, soon, filters, previous)
     status_columns = STATUS_COLUMNS + ([TRAVEL_COLUMN] if previous else [])
     if fmt is ListFormat.table:
         from yotplan.render.tables import status_renderable
 
         columns = with_service(status_columns, len(judged.results))
-        foot = [left_out_line(judged)]
+        foot = [left_out_line(judged.files_left_out)]
         print_renderable(lambda width: status_renderable(view, columns, width, stale_days=STALE_DAYS, foot=foot))
     else:
         emit(fmt, status_columns, view.recommendations, view.as_json(), judged, count="", empty="")
@@ -263,6 +252,16 @@ def owners(
     finish(judged)
 
 
+def _unknown(exc: Exception, judged: Judged) -> Exception:
+    """An unknown id's error, saying how many files did not load (the id may be in one)."""
+    from yotplan.errors import UnknownId
+
+    left_out = judged.files_left_out
+    if not left_out:
+        return exc
+    return UnknownId(f"{exc} ({len(left_out)} file{'s' * (len(left_out) > 1)} did not load: see above)")
+
+
 @app.command()
 def show(
     item_id: Annotated[
@@ -298,12 +297,7 @@ def show(
             print_renderable(lambda _: tables.show_indicator(indicator))
             finish(judged)
             return
-        left_out = judged.files_left_out
-        if left_out:
-            raise UnknownId(
-                f"{exc} ({len(left_out)} file{'s' * (len(left_out) > 1)} did not load: see above)"
-            ) from None
-        raise
+        raise _unknown(exc, judged) from None
     if isinstance(ref, RecommendationRef):
         from yotplan.views.indicators import indicators_view
 

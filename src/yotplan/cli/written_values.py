@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from yotplan.cli.app import print_notice
+from yotplan.cli.output import print_notice
 
 DATE_METAVAR = "DATE"
 DATE_FORMS = "a date: 2022-12-31, 31/12/2022, March 2023 (its last day) or Q2 2023/24 (its last day)"

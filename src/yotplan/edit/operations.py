@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from yotplan.edit.roundtrip import add_entry, append_item, new_list, new_mapping, remove_key, scalar, set_value
-from yotplan.edit.session import EditSession
+from yotplan.edit.session import EditSession, session_for_item
 from yotplan.errors import EditRefused, FileChangedOnDisk, UnknownId, UnknownOwner
+from yotplan.plans.loader import NO_CACHE, LoadSettings
 from yotplan.plans.models import (
     ID_PATTERN,
     Action,
@@ -100,12 +101,20 @@ class NewAction:
 
 
 def apply_edit(
-    root: Path, today: date, edit: Callable[[EditSession], str], on_wait: Callable[[str], None] | None = None
+    folders: Sequence[Path],
+    item_id: str,
+    today: date,
+    edit: Callable[[EditSession, str], str],
+    *,
+    settings: LoadSettings = NO_CACHE,
+    on_wait: Callable[[str], None] | None = None,
 ) -> EditOutcome:
-    """Run `edit` on the plans folder `root` under its lock; write only if the plans stay valid.
-    `on_wait` hears, once, that the edit is waiting for another one to finish."""
-    with EditSession(root, today, on_wait=on_wait) as session:
-        summary = edit(session)
+    """Run `edit` (given the session and `item_id` without its `SERVICE:` prefix; "" for an edit
+    of no item) on the plans folder that holds the item (`session_for_item`), under its lock;
+    write only if the plans stay valid. `on_wait` hears, once, that the edit is waiting for
+    another one to finish."""
+    with session_for_item(folders, item_id, today, settings=settings, on_wait=on_wait) as (session, bare):
+        summary = edit(session, bare)
         written = session.commit() + session.created
     return EditOutcome(summary, written, session.new_warnings, session.notes)
 

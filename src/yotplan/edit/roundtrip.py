@@ -56,6 +56,9 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVERS = (VersionedResolver(version=(1, 1)), VersionedResolver(version=(1, 2)))
 _BLOCK_SCALARS = (FoldedScalarString, LiteralScalarString)
 # Characters that YAML does not allow as they are, or reads as line breaks (NEL, U+2028, U+2029).
+_TAB_INDENTED_LINE = re.compile(r"(?:^|\n)[ ]*\t")
+"""A line starting with a tab (after any spaces): a block scalar (`>-`, `|`) cannot hold it, as
+YAML readers take the tab for indentation and refuse it."""
 _UNPRINTABLE = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _QUOTED_SCALARS = (SingleQuotedScalarString, DoubleQuotedScalarString)
 
@@ -356,6 +359,8 @@ def scalar(value: Any, like: Any = None) -> Any:
         folded = _folded(value)
         if folded is not None:
             return folded
+    if isinstance(like, _BLOCK_SCALARS) and _TAB_INDENTED_LINE.search(value):
+        return DoubleQuotedScalarString(value)  # a block would no longer parse: quoted, it reads back
     if isinstance(like, (*_QUOTED_SCALARS, *_BLOCK_SCALARS)):
         return type(like)(value)
     if needs_quotes(value):

@@ -18,8 +18,8 @@ import copy
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -31,7 +31,7 @@ from yotplan.edit.roundtrip import EditError, RoundTripDocument
 from yotplan.edit.safe_write import digest, read_settled, remove_stale_temp_files, replace_file
 from yotplan.errors import EditRefused, EditWouldBreakPlans, FileChangedOnDisk
 from yotplan.plans.links import leads_outside
-from yotplan.plans.loader import display_path, load_plans
+from yotplan.plans.loader import NO_CACHE, LoadSettings, display_path, load_plans
 from yotplan.plans.models import BoardsFile, Model, OwnersFile, PlanFile
 from yotplan.plans.planset import Document, PlanSet
 from yotplan.plans.strict_yaml import YamlProblem, parse_yaml
@@ -59,11 +59,15 @@ class EditSession:
         root: Path,
         today: date,
         *,
+        settings: LoadSettings = NO_CACHE,
         lock_timeout: float = LOCK_TIMEOUT,
         on_wait: Callable[[str], None] | None = None,
+        lock_held: bool = False,
     ) -> None:
         self.root = root
         self.today = today
+        self._settings = settings
+        self._lock_held = lock_held  # the caller holds the folder's lock already (`session_for_item`)
         self._lock_timeout = lock_timeout
         self._on_wait = on_wait
         self._stack = ExitStack()
@@ -83,11 +87,11 @@ class EditSession:
         if not self.root.is_dir():
             what = "not a folder" if self.root.exists() else "no such folder"
             raise EditRefused(f"{shown}: {what}; pass --plans DIR (or set YOTPLAN_PLANS), or run `yotplan init`")
-        self._locked = self._stack.enter_context(
+        self._locked = self._lock_held or self._stack.enter_context(
             plans_lock(self.root, timeout=self._lock_timeout, shown=shown, on_wait=self._on_wait)
         )
         try:
-            result = load_plans(self.root, checks=PERSONAL_DATA_CHECKS)
+            result = load_plans(self.root, settings=self._settings, checks=PERSONAL_DATA_CHECKS)
         except BaseException:
             self._stack.close()
             raise
@@ -186,6 +190,39 @@ class EditSession:
         if new_errors:
             # The edited file's own problems first: they are the cause of any in other files.
             raise EditWouldBreakPlans(sorted(new_errors, key=lambda p: (p.path not in texts, p.sort_key)))
+
+
+@contextmanager
+def session_for_item(
+    folders: Sequence[Path],
+    item_id: str,
+    today: date,
+    *,
+    settings: LoadSettings = NO_CACHE,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[tuple[EditSession, str]]:
+    """The edit session of the plans folder that holds `item_id`, and the id without its
+    `SERVICE:` prefix.
+
+    With one folder (the usual case) that is the folder. With several, the one whose service
+    holds the item (`SERVICE:ID` when more than one does: `views.queries.find_in_services`);
+    every folder is locked first, in one order (so two edits never wait on each other), and only
+    then read, so the item is found, as well as changed, under the lock.
+    """
+    if len(folders) == 1 and ":" not in item_id:
+        with EditSession(folders[0], today, settings=settings, on_wait=on_wait) as session:
+            yield session, item_id
+        return
+    from yotplan.views.queries import find_in_services
+
+    with ExitStack() as locks:
+        for folder in sorted(dict.fromkeys(f for f in folders if f.is_dir()), key=lambda f: str(f.absolute())):
+            locks.enter_context(plans_lock(folder, shown=display_path(folder), on_wait=on_wait))
+        sets = [load_plans(folder, settings=settings).plans for folder in folders]
+        plans, _ = find_in_services(sets, item_id)
+        chosen = next(folder for folder, found in zip(folders, sets, strict=True) if found is plans)
+        with EditSession(chosen, today, settings=settings, lock_held=True) as session:
+            yield session, item_id.rpartition(":")[2]
 
 
 _MODELS: dict[str, type[Model]] = {"owners_doc": OwnersFile, "boards_doc": BoardsFile, "": PlanFile}

@@ -14,16 +14,24 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yotplan.errors import GitError
-from yotplan.history.git import READ_OPTIONS, GitRepo, git, open_repo
-from yotplan.history.revisions import Comparison, RevisionReader
-from yotplan.plans.loader import is_plan_file_name
+from yotplan.plans.loader import NO_CACHE, LoadSettings, is_plan_file_name
 from yotplan.plans.models import PlanFile
 from yotplan.plans.planset import PlanSet, find_board, find_meeting, meeting_id
 from yotplan.problems import Problem
 from yotplan.rules.impact import Stage, recommendation_stage
 from yotplan.rules.rag import Rag, recommendation_rag
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from yotplan.history.git import GitRepo
+    from yotplan.history.revisions import Comparison
+
+# git and the revisions are imported where they are used: `status` asks `previous_states` on
+# every run, and most runs have no board meeting behind them to read from git.
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +81,7 @@ class MeetingHistory:
         return self.states[-1].commit
 
 
-def meeting_history(plans: PlanSet, meeting: str, today: date) -> MeetingHistory:
+def meeting_history(plans: PlanSet, meeting: str, today: date, settings: LoadSettings = NO_CACHE) -> MeetingHistory:
     """The meeting `BOARD@YYYY-MM-DD` (any case) and the board's meetings before it, from the git
     history of the plans folder. A meeting held before `today` is the plans as last committed
     on its day, like the earlier ones; a meeting today or ahead is `plans`, the files at hand.
@@ -87,7 +95,7 @@ def meeting_history(plans: PlanSet, meeting: str, today: date) -> MeetingHistory
     states: list[MeetingState] = []
     if from_git:
         try:
-            states = states_at_meetings(Path(plans.root), [(meeting_id(board, d), d) for d in from_git])
+            states = states_at_meetings(Path(plans.root), [(meeting_id(board, d), d) for d in from_git], settings)
         except GitError as exc:  # not a repository, or git missing: no history, and say so
             note = f"the plans at {board}'s meetings come from git history, which is not there: {exc}"
     if len(states) < len(held) + 1 or states[-1].commit is None:
@@ -108,21 +116,21 @@ class MeetingPaper:
     """Files that could not be read at either meeting's commit."""
 
 
-def for_meeting(plans: PlanSet, meeting: str, today: date) -> MeetingPaper:
+def for_meeting(plans: PlanSet, meeting: str, today: date, settings: LoadSettings = NO_CACHE) -> MeetingPaper:
     """The report's plans for a meeting, the plans at the board's meetings up to it, and the
     changes since the previous one. A meeting already held is the plans as they stood on its
     day (as last committed then); a meeting today or ahead, the files at hand."""
     from yotplan.history.revisions import Side, compare_revisions, plans_at
 
-    history = meeting_history(plans, meeting, today)
+    history = meeting_history(plans, meeting, today, settings)
     folder = Path(plans.root)
     problems: list[Problem] = []
     if history.commit is not None:
-        plans, problems = plans_at(folder, history.commit, plans)
+        plans, problems = plans_at(folder, history.commit, plans, settings)
     previous = history.previous
     if previous is None or previous.commit is None:
         return MeetingPaper(plans, history, None, problems)
-    changes = compare_revisions(folder, previous.commit, history.commit, plans=plans)
+    changes = compare_revisions(folder, previous.commit, history.commit, plans=plans, settings=settings)
     base = Side(previous.meeting, changes.base.commit, changes.base.short, changes.base.day)
     target = (
         changes.target
@@ -156,24 +164,47 @@ def meetings_before(plans: PlanSet, today: date, board: str | None = None) -> li
     return [(meeting_id(key, day), day) for day, key in held if key == latest_board]
 
 
-def previous_meeting_state(plans: PlanSet, today: date, board: str | None = None) -> MeetingState | None:
+def previous_meeting_state(
+    plans: PlanSet, today: date, board: str | None = None, settings: LoadSettings = NO_CACHE
+) -> MeetingState | None:
     """The plans as they stood at the board's last meeting before `today` (see `meetings_before`),
     or None when there is none, or no git history to read it from."""
     meetings = meetings_before(plans, today, board)
     if not meetings:
         return None
     try:
-        return states_at_meetings(Path(plans.root), meetings[-1:])[0]
+        return states_at_meetings(Path(plans.root), meetings[-1:], settings)[0]
     except GitError:
         return None
 
 
-def states_at_meetings(folder: Path, meetings: list[tuple[str, date]]) -> list[MeetingState]:
+def previous_states(
+    plan_sets: Sequence[PlanSet], today: date, board: str | None = None, settings: LoadSettings = NO_CACHE
+) -> dict[str, MeetingState]:
+    """Each service's state at its board's last meeting before `today` (`board`'s, when given),
+    by service; services without such a meeting, or without git history, are left out. Git is
+    read only when some board has met. Raises UnknownId when `board` is no service's board."""
+    if board is None and not any(plans.meetings_held(before=today) for plans in plan_sets):
+        return {}
+    previous = {}
+    for plans in plan_sets:
+        state = previous_meeting_state(plans, today, board, settings)
+        if state is not None:
+            previous[plans.service] = state
+    return previous
+
+
+def states_at_meetings(
+    folder: Path, meetings: list[tuple[str, date]], settings: LoadSettings = NO_CACHE
+) -> list[MeetingState]:
     """The plans' state at each (meeting id, day), from the git history of `folder`.
 
     Raises NotAGitRepo or GitError (git missing, a broken repository): callers outside git show
     no direction of travel.
     """
+    from yotplan.history.git import open_repo
+    from yotplan.history.revisions import RevisionReader
+
     repo = open_repo(folder)
     commits = _commits_by_time(repo)
     times = [when for when, _ in commits]
@@ -183,7 +214,7 @@ def states_at_meetings(folder: Path, meetings: list[tuple[str, date]]) -> list[M
         at = bisect_right(times, end_of_day)
         chosen.append(commits[at - 1][1] if at else None)
     trees = _plan_files_at(repo, {c for c in chosen if c is not None})
-    reader = RevisionReader(repo)
+    reader = RevisionReader(repo, settings)
     reader.parse([blob for files in trees.values() for _, blob in files])
     result = []
     for (meeting, day), commit in zip(meetings, chosen, strict=True):
@@ -201,6 +232,8 @@ def states_at_meetings(folder: Path, meetings: list[tuple[str, date]]) -> list[M
 def _commits_by_time(repo: GitRepo) -> list[tuple[float, str]]:
     """(committer time, hash) of each commit reachable from HEAD that changed the plans folder,
     oldest first. Empty in a repository with no commits."""
+    from yotplan.history.git import READ_OPTIONS, git
+
     try:
         out = git(repo, "log", *READ_OPTIONS, "--format=%ct %H", "HEAD", "--", repo.folder or ".")
     except GitError:
@@ -222,6 +255,8 @@ def _plan_files_at(repo: GitRepo, commits: set[str]) -> dict[str, list[tuple[str
         return {}
     ordered = sorted(commits)
     spec = "".join(f"{c}:{repo.folder}\n" if repo.folder else f"{c}:\n" for c in ordered)
+    from yotplan.history.git import git
+
     out = git(repo, "cat-file", "--batch", input=spec.encode("ascii"))
     found: dict[str, list[tuple[str, str]]] = {}
     pos = 0

@@ -33,7 +33,7 @@ from yotplan.history.git import (
     short_hash,
 )
 from yotplan.plans.limits import MAX_FILE_BYTES
-from yotplan.plans.loader import is_plan_file_name, load_plans, registry_model
+from yotplan.plans.loader import NO_CACHE, LoadSettings, is_plan_file_name, load_plans, opened_cache, registry_model
 from yotplan.plans.models import BoardsFile, PlanFile
 from yotplan.plans.planset import Document, PlanSet, RecommendationRef
 from yotplan.problems import Problem
@@ -132,8 +132,9 @@ class RevisionReader:
     """Reads plan files from git, parsing each distinct blob once however many commits share it,
     and not at all when the plan cache has its bytes (a version seen before, by any run)."""
 
-    def __init__(self, repo: GitRepo) -> None:
+    def __init__(self, repo: GitRepo, settings: LoadSettings = NO_CACHE) -> None:
         self.repo = repo
+        self.settings = settings
         self._parsed: dict[str, tuple[Document | None, list[Problem]]] = {}
 
     def documents(self, files: list[tuple[str, str]], label: str) -> tuple[list[Document], list[Problem], set[str]]:
@@ -157,10 +158,7 @@ class RevisionReader:
         missing = [blob for blob in blobs if blob not in self._parsed]
         if not missing:
             return
-        from yotplan.plans.cache import open_cache
-
-        cache = open_cache().cache
-        try:
+        with opened_cache(self.settings) as (cache, _):
             for blob, raw in read_blobs(self.repo, missing).items():
                 hit = cache.get(raw, PlanFile) if cache is not None else None
                 if hit is not None:
@@ -169,9 +167,6 @@ class RevisionReader:
                 self._parsed[blob] = parsed = _parse_plan(raw)
                 if cache is not None and parsed[0] is not None:
                     cache.put(raw, PlanFile, parsed[0].model)
-        finally:
-            if cache is not None:
-                cache.close()
 
     def readable(self, blob: str) -> bool:
         self.parse([blob])
@@ -221,14 +216,16 @@ def _parse_plan(raw: bytes, model: type[Any] = PlanFile) -> tuple[Document | Non
     return (None if problems else doc), problems
 
 
-def plans_at(folder: Path, commit: str, current: PlanSet) -> tuple[PlanSet, list[Problem]]:
+def plans_at(
+    folder: Path, commit: str, current: PlanSet, settings: LoadSettings = NO_CACHE
+) -> tuple[PlanSet, list[Problem]]:
     """The plans folder as committed at `commit`: its plan files, owners and boards (and the
     service `current` is). A file that does not load there is left out, with its problems.
     Raises NotAGitRepo or GitError."""
     repo = open_repo(folder)
     label = short_hash(repo, commit)
     files = plan_blobs(repo, commit)
-    reader = RevisionReader(repo)
+    reader = RevisionReader(repo, settings)
     docs, problems, _ = reader.documents([(n, b) for n, b in files if is_plan_file_name(n)], label)
     registries = {name: model for name, model in ((n, registry_model(n)) for n, _ in files) if model}
     raw = read_blobs(repo, [b for n, b in files if n in registries])
@@ -247,8 +244,8 @@ def plans_at(folder: Path, commit: str, current: PlanSet) -> tuple[PlanSet, list
     ), problems
 
 
-def _working_tree(folder: Path) -> tuple[PlanSet, list[Problem], set[str]]:
-    result = load_plans(folder)
+def _working_tree(folder: Path, settings: LoadSettings) -> tuple[PlanSet, list[Problem], set[str]]:
+    result = load_plans(folder, settings=settings)
     problems = [p for p in result.problems if is_plan_file_name(Path(p.path).name)]
     return result.plans, problems, {Path(p.path).name for p in problems}
 
@@ -267,7 +264,11 @@ def boards_at(repo: GitRepo, commit: str) -> BoardsFile | None:
 
 
 def compare_revisions(
-    folder: Path, base: str | None = None, to: str | None = None, plans: PlanSet | None = None
+    folder: Path,
+    base: str | None = None,
+    to: str | None = None,
+    plans: PlanSet | None = None,
+    settings: LoadSettings = NO_CACHE,
 ) -> Comparison:
     """Changes in the plans folder from `base` (default: the last tag, else HEAD~1) to `to`
     (default: the working tree, i.e. `plans` when given, else the folder read from disk).
@@ -277,11 +278,11 @@ def compare_revisions(
     repo = open_repo(folder)
     base_rev = base or default_base(repo)
     base_commit = resolve_commit(repo, base_rev)
-    reader = RevisionReader(repo)
+    reader = RevisionReader(repo, settings)
     old_docs, problems, broken = reader.at_commit(base_commit, base_rev)
     if to is None:
         target = Side(WORKING_TREE, None, None)
-        on_disk, new_problems, new_broken = (plans, [], set()) if plans is not None else _working_tree(folder)
+        on_disk, new_problems, new_broken = (plans, [], set()) if plans is not None else _working_tree(folder, settings)
         new_docs, new_boards = on_disk.plans, _boards_of(on_disk)
     else:
         to_commit = resolve_commit(repo, to)
@@ -299,7 +300,7 @@ def compare_revisions(
     )
 
 
-def item_history(folder: Path, item_id: str) -> ItemHistory:
+def item_history(folder: Path, item_id: str, settings: LoadSettings = NO_CACHE) -> ItemHistory:
     """Every commit (oldest first) that changed the recommendation, action or indicator `item_id`
     (any case), with what it changed. A recommendation's history includes changes to its actions
     and indicators.
@@ -309,7 +310,7 @@ def item_history(folder: Path, item_id: str) -> ItemHistory:
     version. Raises UnknownId when no commit ever had that id, NotAGitRepo or GitError.
     """
     repo = open_repo(folder)
-    reader = RevisionReader(repo)
+    reader = RevisionReader(repo, settings)
     wanted = item_id.strip().casefold()
     entries: list[HistoryEntry] = []
     problems: list[Problem] = []
@@ -357,7 +358,7 @@ def item_history(folder: Path, item_id: str) -> ItemHistory:
         if mine:
             entries.append(HistoryEntry(commit, mine))
     if wanted not in known:
-        uncommitted = _uncommitted_item(folder, item_id)
+        uncommitted = _uncommitted_item(folder, item_id, settings)
         if uncommitted is None:
             from yotplan.views.queries import unknown_id_message
 
@@ -370,11 +371,11 @@ def item_history(folder: Path, item_id: str) -> ItemHistory:
     return ItemHistory(shown_id, kind, entries, problems, notes)
 
 
-def _uncommitted_item(folder: Path, item_id: str) -> tuple[str, str] | None:
+def _uncommitted_item(folder: Path, item_id: str, settings: LoadSettings) -> tuple[str, str] | None:
     """(id, kind) of an item that is in the plans on disk (but in no commit), or None."""
     from yotplan.views.queries import find_item
 
-    plans = load_plans(folder).plans
+    plans = load_plans(folder, settings=settings).plans
     try:
         ref = find_item(plans, item_id)
     except UnknownId:

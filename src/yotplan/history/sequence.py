@@ -32,9 +32,11 @@ from typing import TYPE_CHECKING
 from yotplan.errors import GitError, NotAGitRepo
 from yotplan.history.compare import file_name
 from yotplan.history.git import GitRepo, is_shallow, log_plan_changes, open_repo, plan_blobs
-from yotplan.plans.loader import is_plan_file_name
+from yotplan.plans.loader import NO_CACHE, LoadSettings, is_plan_file_name
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from yotplan.plans.models import Action
     from yotplan.plans.planset import Document, PlanSet
 
@@ -68,7 +70,21 @@ def midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def event_revisions(folder: Path, plans: PlanSet, today: date) -> EventRevisions:
+def services_event_revisions(
+    plan_sets: Sequence[PlanSet], today: date, settings: LoadSettings = NO_CACHE
+) -> tuple[dict[tuple[str, str], Revision], list[str]]:
+    """`event_revisions` of every service's plans folder, keyed by (service, action id), and the
+    warnings (one per folder without a countable history)."""
+    revisions: dict[tuple[str, str], Revision] = {}
+    warnings: list[str] = []
+    for plans in plan_sets:
+        found = event_revisions(Path(plans.root), plans, today, settings)
+        warnings.extend([found.warning] if found.warning else [])
+        revisions.update({(plans.service, action_id): value for action_id, value in found.by_action.items()})
+    return revisions, warnings
+
+
+def event_revisions(folder: Path, plans: PlanSet, today: date, settings: LoadSettings = NO_CACHE) -> EventRevisions:
     """SEQUENCE and LAST-MODIFIED of each action in `plans` (the plans folder `folder` as read
     from disk), from the folder's git history. Never raises for git: see the module's docstring."""
     fallback = {ref.action.id: (0, midnight(today)) for ref in plans.actions()}
@@ -76,7 +92,7 @@ def event_revisions(folder: Path, plans: PlanSet, today: date) -> EventRevisions
         repo = open_repo(folder)
         if is_shallow(repo):
             return EventRevisions(fallback, SHALLOW_WARNING)
-        history = _walk(repo, _on_disk(folder, plans))
+        history = _walk(repo, _on_disk(folder, plans), settings)
     except NotAGitRepo:
         return EventRevisions(fallback)
     except GitError as exc:
@@ -122,7 +138,7 @@ def _on_disk(folder: Path, plans: PlanSet) -> dict[str, dict[str, Shown]]:
     return found
 
 
-def _walk(repo: GitRepo, known: dict[str, dict[str, Shown]]) -> _History:
+def _walk(repo: GitRepo, known: dict[str, dict[str, Shown]], settings: LoadSettings) -> _History:
     history = _History()
     log = [(c, [f for f in files if is_plan_file_name(f.name)]) for c, files in log_plan_changes(repo)]
     blobs = {b for _, files in log for f in files for b in (f.old_blob, f.new_blob) if b}
@@ -132,7 +148,7 @@ def _walk(repo: GitRepo, known: dict[str, dict[str, Shown]]) -> _History:
         # run served from the cache never loads: only when a version differs from the disk.
         from yotplan.history.revisions import RevisionReader
 
-        reader = RevisionReader(repo)
+        reader = RevisionReader(repo, settings)
         reader.parse(sorted(blobs - shown_in.keys()))
         for blob in blobs - shown_in.keys():
             docs = reader.documents([("plan.yaml", blob)], "")[0]

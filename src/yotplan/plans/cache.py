@@ -1,9 +1,10 @@
 """A cache of validated plan files, so a file that has not changed is not parsed and validated again.
 
-Where: the user's cache folder, never the repository: `$YOTPLAN_CACHE_DIR` if set, else
+Where: a folder the caller names (`LoadSettings.cache_dir`), never the repository. The command
+line chooses it (`yotplan.cli.settings`): `$YOTPLAN_CACHE_DIR` if set, else
 `$XDG_CACHE_HOME/yotplan` or `~/.cache/yotplan` (`~/Library/Caches/yotplan` on macOS,
 `%LOCALAPPDATA%\\yotplan\\Cache` on Windows). Entries live in its subfolder `entries/`, and
-yotplan reads, writes and deletes nothing else there.
+yotplan reads, writes and deletes nothing else there. This module reads no environment variable.
 
 The cache holds data, not code, and trusts no entry it did not write itself:
 
@@ -12,7 +13,7 @@ The cache holds data, not code, and trusts no entry it did not write itself:
   reading it can run nothing; the models are rebuilt from the values without validation
   (only files that validated are stored) and without importing pydantic.
 - Each entry carries a MAC: a keyed BLAKE2b of its key and payload, under a random key of
-  this user's kept outside the cache folder (`cache_key_path()`, mode 0600). An entry that
+  this user's kept outside the cache folder (`LoadSettings.cache_key_file`, mode 0600). An entry that
   someone else wrote (a folder committed to a repository, copied from another machine, or
   planted by another local user) fails it and is ignored. The payload is unmarshalled only
   after the MAC holds: marshal is not safe against crafted bytes.
@@ -37,7 +38,7 @@ parses the file again (`Document.lazy`) and stores them; later runs read them ba
 sixth of the parse time. Storing them for every file on the first load would cost every
 cold run 120 ms per 10,000 actions for positions most files never need.
 
-A run over many plans folders (`yotplan.plans.many`) keeps each small folder (512 kB at most:
+A run over many plans folders (`loader.load_folders`) keeps each small folder (512 kB at most:
 a service's plans are 20 to 70 kB) as one entry, named by a hash of its files' names and
 entry keys (`folder_key`), holding what each file's entry would hold. Creating a file costs
 0.05 to 1.7 ms here whatever its size (775 entries took 0.84-0.95 s of a 2.0 s cold load of
@@ -46,7 +47,7 @@ not 775. An edit to one file of such a folder reads the folder again (a few mill
 a service's 100 actions). One folder on its own keeps an entry per file, as before.
 
 Safe to delete at any time, even while yotplan runs: `rm -rf ~/.cache/yotplan`.
-Disabled by `YOTPLAN_NO_CACHE=1` or `yotplan --no-cache ...`.
+The command line turns it off with `YOTPLAN_NO_CACHE=1` or `yotplan --no-cache ...`.
 """
 
 from __future__ import annotations
@@ -98,36 +99,6 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
-
-_disabled_for_run = False
-
-
-def disable_for_run(disabled: bool) -> None:
-    """Set by `yotplan --no-cache` for the current command (the CLI sets it on every run)."""
-    global _disabled_for_run
-    _disabled_for_run = disabled
-
-
-def cache_folder() -> Path:
-    """The folder the cache lives in (which may not exist yet)."""
-    explicit = os.environ.get("YOTPLAN_CACHE_DIR")
-    if explicit:
-        return Path(explicit).absolute()
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "yotplan" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "yotplan"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yotplan"
-
-
-def cache_key_path() -> Path:
-    """Where this user's secret cache key is kept: outside every cache folder, and away from the
-    config folder that people often keep in git (`$XDG_STATE_HOME/yotplan/cache-key`)."""
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "yotplan" / "cache-key"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "yotplan" / "cache-key"
-    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "yotplan" / "cache-key"
 
 
 def _environment_key() -> bytes:
@@ -423,10 +394,9 @@ def inside_git_work_tree(folder: Path) -> Path | None:
     return None
 
 
-def _user_key() -> bytes:
-    """This user's secret cache key, made on first use. Raises CacheRefused when the key file
-    exists but others could read or change it, or OSError when it cannot be made."""
-    path = cache_key_path()
+def _user_key(path: Path) -> bytes:
+    """This user's secret cache key (kept in `path`), made on first use. Raises CacheRefused when
+    the key file exists but others could read or change it, or OSError when it cannot be made."""
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
     except FileNotFoundError:
@@ -455,7 +425,7 @@ def _make_user_key(path: Path) -> bytes:
         try:
             os.link(temporary, path)  # atomic, and never replaces a key another run made meanwhile
         except FileExistsError:
-            return _user_key()
+            return _user_key(path)
     finally:
         os.unlink(temporary)
     return key
@@ -619,15 +589,10 @@ class CacheOpening:
     warning: str | None = None
 
 
-def open_cache() -> CacheOpening:
-    """The cache for this run; refused (with a warning) inside a git work tree or when its folder
-    or key is not private; off (silently) when disabled or when it cannot be made."""
-    if _disabled_for_run or os.environ.get("YOTPLAN_NO_CACHE", "") not in ("", "0"):
-        return CacheOpening(None)
-    try:
-        root = cache_folder()
-    except RuntimeError:  # no home folder
-        return CacheOpening(None)
+def open_cache(root: Path, key_file: Path) -> CacheOpening:
+    """The cache in the folder `root`, its entries keyed with this user's key in `key_file`;
+    refused (with a warning) inside a git work tree or when its folder or key is not private;
+    off (silently) when it cannot be made."""
     work_tree = inside_git_work_tree(root)
     if work_tree is not None:
         return CacheOpening(
@@ -636,7 +601,7 @@ def open_cache() -> CacheOpening:
             "running without the cache (set YOTPLAN_CACHE_DIR to a folder outside it, or YOTPLAN_NO_CACHE=1)",
         )
     try:
-        user_key = _user_key()
+        user_key = _user_key(key_file)
         folder = _open_entries(root)
     except CacheRefused as refused:
         return CacheOpening(None, f"{refused}; running without the cache")

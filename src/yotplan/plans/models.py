@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
+from yotplan.choices import STATUSES as STATUSES  # the statuses' words live in yotplan.choices
+from yotplan.choices import Status as Status
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 ISO_DATE_SCHEMA_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
@@ -143,8 +146,6 @@ IsoDate = Annotated[date, _IsoDateSchema]
 Text = Annotated[str, _NonEmpty]
 Number = Annotated[int | float, _NumberSchema]
 
-Status = Literal["not-started", "in-progress", "blocked", "done", "dropped"]
-STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 Basis = Literal["evidenced", "assumed"]
 BASES: tuple[str, ...] = Basis.__args__  # type: ignore[attr-defined]
 UndatedKind = Literal["to-be-confirmed", "ongoing"]

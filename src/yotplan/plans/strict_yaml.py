@@ -80,10 +80,6 @@ class MarkedDict(dict[str, Any]):
     def value_marks(self, value: dict[str, Mark]) -> None:
         self._value_marks = value
 
-    def __getstate__(self) -> tuple[None, dict[str, Any]]:
-        # Pickled (by the cache) as plain tuples: the parser's position objects are big.
-        return None, {"_start": self.start, "_key_marks": self.key_marks, "_value_marks": self.value_marks}
-
 
 class MarkedList(list[Any]):
     """A sequence from YAML that knows where it starts and where each item was (1-based, as MarkedDict)."""
@@ -108,9 +104,6 @@ class MarkedList(list[Any]):
     @item_marks.setter
     def item_marks(self, value: list[Mark]) -> None:
         self._item_marks = value
-
-    def __getstate__(self) -> tuple[None, dict[str, Any]]:
-        return None, {"_start": self.start, "_item_marks": self.item_marks}
 
 
 class YamlProblem(Exception):

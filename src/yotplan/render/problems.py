@@ -104,3 +104,12 @@ def problems_github(problems: Sequence[Problem]) -> str:
     # them may start a workflow command, whatever a file name or an id holds.
     lines.extend(not_a_workflow_command(str(p)) for p in problems)
     return "".join(f"{line}\n" for line in lines)
+
+
+def left_out_line(left_out: list[str]) -> str:
+    """The foot of a table when files did not load: what it could not show, and why ("" when
+    every file loaded)."""
+    if not left_out:
+        return ""
+    files = f"{len(left_out)} file{'s' * (len(left_out) != 1)}"
+    return f"Not shown: {files} that did not load ({', '.join(left_out)}); the errors above say why."

@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from yotplan.plans.loader import PLAN_SUFFIXES, LoadResult, display_path
+from yotplan.plans.loader import NO_CACHE, PLAN_SUFFIXES, LoadResult, LoadSettings, display_path, load_folders
 from yotplan.plans.planset import PlanSet
 from yotplan.problems import Problem, has_errors
 from yotplan.rules.file_checks import PERSONAL_DATA_CHECKS
@@ -57,23 +57,20 @@ class Judged:
         return sorted(left_out - {doc.path for result in self.results for doc in result.plans.documents})
 
 
-def judge(folders: Iterable[Path], today: date, *, every_rule: bool = True, parallel: bool | None = None) -> Judged:
-    """Load the plans folders and judge them: all rules (`check`), or with `every_rule` false the
-    error rules and the personal-data guard (the commands that read plans).
-
-    Many folders are loaded with one cache, and those with many files to parse on a process
-    pool, each judged by the worker that loaded it (`yotplan.plans.many`); `parallel` forces the
-    pool on (True) or off (False) instead of deciding by the work to do."""
-    from yotplan.plans.many import load_many
-
-    loaded = load_many(
+def judge(
+    folders: Iterable[Path], today: date, *, every_rule: bool = True, settings: LoadSettings = NO_CACHE
+) -> Judged:
+    """Load the plans folders (`load_folders`, reading them as `settings` say) and judge them: all
+    rules (`check`), or with `every_rule` false the error rules and the personal-data guard (the
+    commands that read plans)."""
+    loaded = load_folders(
         list(folders),
+        settings=settings,
         checks=PERSONAL_DATA_CHECKS,
         judge=partial(judge_folder, today=today, warnings=every_rule),
-        parallel=parallel,
     )
-    judged = Judged([result for result, _ in loaded.results])
-    for result, found in loaded.results:
+    judged = Judged([result for result, _ in loaded])
+    for result, found in loaded:
         judged.problems.extend(result.problems)
         judged.problems.extend(found)
     judged.problems.extend(service_problems(judged.plan_sets))  # slugs, and unique across the folders
@@ -112,7 +109,7 @@ def plans_folders_of(files: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return list(folders), problems
 
 
-def check_folders(folders: Iterable[Path], today: date) -> tuple[list[Problem], int]:
+def check_folders(folders: Iterable[Path], today: date, settings: LoadSettings = NO_CACHE) -> tuple[list[Problem], int]:
     """Every problem in the given plans folders, and how many files were read."""
-    judged = judge(folders, today)
+    judged = judge(folders, today, settings=settings)
     return judged.problems, judged.files

@@ -9,13 +9,10 @@ plans, with blue for what is delivered, and keeps delivery apart from impact (se
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
+from yotplan.choices import RAGS as RAGS  # the RAGs' words live in yotplan.choices, worst first
+from yotplan.choices import Rag as Rag
 from yotplan.plans.models import Action, Recommendation
-
-Rag = Literal["red", "amber", "green", "delivered", "closed", "dropped"]
-RAGS: tuple[Rag, ...] = ("red", "amber", "green", "delivered", "closed", "dropped")
-"""Worst first: the order of summaries and of a recommendation's roll-up."""
 
 RAG_KEY: dict[Rag, str] = {
     "red": "an open action is overdue",

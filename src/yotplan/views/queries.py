@@ -5,6 +5,7 @@ All functions take `today` as a parameter; nothing here reads the clock or print
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -244,6 +245,31 @@ class Filters:
 
     def matches_owner(self, owner: str | None) -> bool:
         return not self.owners or owner in self.owners
+
+
+def known_sources(plan_sets: Sequence[PlanSet]) -> list[str]:
+    """Every source id of the plans, as first spelled, in order: what `--source` may name."""
+    return list(dict.fromkeys(doc.model.source.id for plans in plan_sets for doc in plans.plans))
+
+
+def known_owners(plan_sets: Sequence[PlanSet]) -> list[str]:
+    """Every owner key of the plans (in owners.yaml, or named by an action), sorted: what `--owner`
+    may name."""
+    return sorted(
+        {key for plans in plan_sets for key in plans.owners}
+        | {a.action.owner for plans in plan_sets for a in plans.actions() if a.action.owner}
+    )
+
+
+def as_spelled_in(filters: Filters, plans: PlanSet) -> Filters:
+    """The filters with each source id as the plans spell it (`--source hmip` is HMIP), in the
+    plans' order, and each owner once."""
+    chosen = {s.casefold() for s in filters.sources}
+    return dataclasses.replace(
+        filters,
+        sources=tuple(s for s in known_sources([plans]) if s.casefold() in chosen),
+        owners=tuple(dict.fromkeys(filters.owners)),
+    )
 
 
 def _iso(day: date | None) -> str | None:
