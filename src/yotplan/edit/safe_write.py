@@ -102,7 +102,7 @@ def read_settled(path: Path, shown: str) -> bytes:
             )
         age = time.time() - before.st_mtime_ns / 1e9
         if 0 <= age < settle:
-            _pause_for_tests("settling")
+            pause_for_tests("settling")
             _wait_to_settle(fd, before, time.monotonic() + settle - age, shown)
         chunks = []
         remaining = before.st_size + 1  # one byte more: a file that grew is noticed
@@ -190,7 +190,7 @@ def replace_file(path: Path, data: bytes, *, expected_digest: str, shown: str | 
         raise WriteFailed(f"cannot write {shown}: {exc.strerror or exc}; nothing was changed") from None
     temp = _write_temp(target, data, mode, shown)
     try:
-        _pause_for_tests()
+        pause_for_tests()
         try:
             current = target.read_bytes()
         except OSError:
@@ -207,7 +207,7 @@ def replace_file(path: Path, data: bytes, *, expected_digest: str, shown: str | 
         if isinstance(exc, OSError):
             raise WriteFailed(f"cannot write {shown}: {exc.strerror or exc}; the file is unchanged") from None
         raise
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
 
 
 def write_output(path: Path, data: bytes, shown: str | None = None) -> None:
@@ -243,7 +243,7 @@ def write_output(path: Path, data: bytes, shown: str | None = None) -> None:
         if isinstance(exc, OSError):
             raise WriteFailed(f"cannot write {shown}: {exc.strerror or exc}; nothing was changed") from None
         raise
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
 def create_file(path: Path, data: bytes, *, mode: int = 0o644) -> None:
@@ -267,7 +267,7 @@ def create_file(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
 def remove_stale_temp_files(path: Path) -> list[Path]:
@@ -305,7 +305,7 @@ def _write_temp(target: Path, data: bytes, mode: int, shown: str) -> str:
     return temp
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make a rename in `folder` durable. Not every platform can open a folder; that is fine."""
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -319,9 +319,10 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _pause_for_tests(point: str = "paused") -> None:
-    """The documented test hook (see the module docstring); does nothing in normal use."""
-    folder = os.environ.get(TEST_PAUSE_ENV)
+def pause_for_tests(point: str = "paused", env: str = TEST_PAUSE_ENV) -> None:
+    """The documented test hook (see the module docstring; `import` has its own variable): when the
+    variable `env` names a folder, write `point` there and wait for `resume`. Does nothing in normal use."""
+    folder = os.environ.get(env)
     if not folder or not os.path.isabs(folder) or not os.path.isdir(folder):
         return
     Path(folder, point).write_text(str(os.getpid()), encoding="utf-8")

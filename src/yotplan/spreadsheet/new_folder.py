@@ -23,15 +23,14 @@ import re
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from yotplan.edit.safe_write import fsync_folder, pause_for_tests
 from yotplan.plans.loader import display_path
 from yotplan.spreadsheet.errors import ImportRefused, SpreadsheetError
 
 TEST_PAUSE_ENV = "_YOTPLAN_TEST_PAUSE_BEFORE_PLACING"
-_TEST_PAUSE_LIMIT = 60.0
 _MARK = ".yotplan-import-"
 
 
@@ -60,12 +59,12 @@ def create_folder(target: Path, files: Mapping[str, str], check: Callable[[Path]
                 handle.flush()
                 os.fsync(handle.fileno())
         os.chmod(temp, 0o777 & ~_umask())
-        _fsync_folder(temp)
+        fsync_folder(temp)
         if check is not None:
             check(temp)
-        _pause_for_tests()
+        pause_for_tests(env=TEST_PAUSE_ENV)
         _rename_into_place(temp, target)
-        _fsync_folder(parent)
+        fsync_folder(parent)
     except BaseException as exc:
         shutil.rmtree(temp, ignore_errors=True)
         if isinstance(exc, OSError):
@@ -118,27 +117,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _pause_for_tests() -> None:
-    """The documented test hook (see the module docstring); does nothing in normal use."""
-    folder = os.environ.get(TEST_PAUSE_ENV)
-    if not folder or not os.path.isabs(folder) or not os.path.isdir(folder):
-        return
-    Path(folder, "paused").write_text(str(os.getpid()), encoding="utf-8")
-    deadline = time.monotonic() + _TEST_PAUSE_LIMIT
-    while not os.path.exists(os.path.join(folder, "resume")) and time.monotonic() < deadline:
-        time.sleep(0.01)
