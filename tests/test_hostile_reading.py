@@ -250,6 +250,13 @@ def console_script() -> list[str]:
     return [str(script)] if script.exists() else [PYTHON, "-m", "yotplan"]
 
 
+def _ctrl_c_reaches_it() -> None:
+    """In the child: Ctrl-C as a terminal gives it. A shell without job control starts background
+    jobs with SIGINT ignored, and children inherit that, so a run launched with `&` would otherwise
+    see no Ctrl-C at all."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture(scope="module")
 def interrupted(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[float, int, str]]:
     """Ctrl-C (SIGINT) at moments from 15 ms into `yotplan status`, closer together early on (each
@@ -269,6 +276,7 @@ def interrupted(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[float, i
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env=yotplan_env(),
+            preexec_fn=_ctrl_c_reaches_it,
         )
         time.sleep(when)  # the moment of the Ctrl-C: the attack's timing, not a synchronisation
         process.send_signal(signal.SIGINT)
@@ -280,6 +288,7 @@ def interrupted(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[float, i
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=yotplan_env({TEST_PAUSE_ENV: str(hook)}),
+        preexec_fn=_ctrl_c_reaches_it,
     )
     deadline = time.monotonic() + TIMEOUT  # only a safety net
     while not (hook / "paused").exists():
