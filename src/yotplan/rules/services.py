@@ -45,13 +45,9 @@ def service_problems(plan_sets: Sequence[PlanSet]) -> list[Problem]:
     problems = []
     for plans in plan_sets:
         if not SERVICE_ID_PATTERN.fullmatch(plans.service) and service_file(Path(plans.root)) is not None:
-            path, line, col = _where(plans)
             problems.append(
-                Problem(
-                    path,
-                    line,
-                    col,
-                    "error",
+                _at_id(
+                    plans,
                     "YP013",
                     f"service id {plans.service!r} is not a slug: use letters and digits joined by '-', '.' or "
                     "'_', e.g. torbay",
@@ -65,16 +61,18 @@ def service_problems(plan_sets: Sequence[PlanSet]) -> list[Problem]:
             continue
         folders = " and ".join(p.root for p in same)
         for plans in same:
-            path, line, col = _where(plans)
             problems.append(
-                Problem(
-                    path,
-                    line,
-                    col,
-                    "error",
+                _at_id(
+                    plans,
                     "YP014",
                     f"service id {plans.service!r} is used by {len(same)} plans folders ({folders}); give each "
                     "service its own id in its service.yaml",
                 )
             )
     return problems
+
+
+def _at_id(plans: PlanSet, code: str, message: str) -> Problem:
+    """An error at the `id:` of the folder's service.yaml (or at the folder, without one)."""
+    path, line, col = _where(plans)
+    return Problem(path, line, col, "error", code, message)
