@@ -246,3 +246,24 @@ def test_a_hash_inside_a_quoted_or_block_scalar_is_text_not_a_comment() -> None:
 
     text = 'a: "x # TQ1 3HR"\nb: |\n  # TQ1 3HR\n  y\nc: z # real\n# own line\n'
     assert list(comments(text)) == [(5, 6, " real"), (6, 1, " own line")]
+
+
+def test_an_owner_key_holding_a_date_of_birth_is_masked_in_every_message(cli: Invoke, plans: Path) -> None:
+    """YP104 (an unknown owner, with its "did you mean") and YP113 (a key that is not a slug) quote
+    the key: a child's details typed as an owner must not reach the log through them either."""
+    owners = plans / "owners.yaml"
+    owners.write_text(
+        owners.read_text(encoding="utf-8").replace("  yot-manager:", '  "Jo Bloggs DOB 12/03/2010":', 1),
+        encoding="utf-8",
+    )
+    hmip = plans / HMIP
+    hmip.write_text(
+        hmip.read_text(encoding="utf-8").replace("owner: yot-manager", 'owner: "Jo Bloggs DOB 12/03/2011"', 1),
+        encoding="utf-8",
+    )
+    result = cli("check", "--plans", plans, "--today", "2022-06-01")
+    codes = {code for row in result.stdout.splitlines() for code in ("YP104", "YP113", "YP301") if f" {code} " in row}
+    assert codes == {"YP104", "YP113", "YP301"}
+    assert "Jo Bloggs DOB 12••" in result.stdout  # the rest of the key is shown, so the line can be found
+    assert "12/03/2010" not in result.stdout
+    assert "12/03/2011" not in result.stdout

@@ -242,14 +242,12 @@ _CONTACTS = frozenset({"contact", "email"})
 
 
 def _message(field: str, value: str, finding: Any) -> str:
-    from yotplan.rules.personal_data import find_personal_data, mask
+    from yotplan.rules.personal_data import mask, masked_personal_data
 
     matched = value[finding.start : finding.end]
     # The field's name quotes an id or an owner key, which may hold the data itself: masked too.
-    for other in reversed(find_personal_data(field)):
-        field = field[: other.start] + mask(field[other.start : other.end]) + field[other.end :]
     return (
-        f"{field} looks like {finding.what} ({mask(' '.join(matched.split()))}): {finding.why}; "
+        f"{masked_personal_data(field)} looks like {finding.what} ({mask(' '.join(matched.split()))}): {finding.why}; "
         f"plans are kept forever in git, so remove it, or if it is not personal data add "
         f"`# yotplan: allow {finding.code} <reason>` on that line"
     )

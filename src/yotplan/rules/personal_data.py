@@ -191,6 +191,14 @@ def mask(matched: str) -> str:
     return matched[:shown] + "•" * (len(matched) - 2 * shown) + matched[-shown:]
 
 
+def masked_personal_data(text: str) -> str:
+    """`text` with every stretch that looks like personal data passed through `mask`, so that a
+    message quoting a user's text (an owner key, an id) never repeats the data into a CI log."""
+    for finding in reversed(find_personal_data(text)):
+        text = text[: finding.start] + mask(text[finding.start : finding.end]) + text[finding.end :]
+    return text
+
+
 # The regexes below start with a digit, a capital letter or a literal where they can, so the regex
 # engine skips ahead to candidates in C (a leading lookbehind would make it try every position); what
 # a match may not be glued to (a letter, a digit, '/') is checked after it matches. The others run

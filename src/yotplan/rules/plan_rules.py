@@ -89,9 +89,15 @@ def unknown_owner(plans: PlanSet, today: date) -> Iterator[Problem]:
 
 
 def _unknown_owner_message(key: str, known: list[str]) -> str:
+    from yotplan.rules.personal_data import masked_personal_data as masked
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    fix = f"did you mean {close[0]!r}?" if close else f"add it with `yotplan add owner {key} --role ... --agency ...`"
-    return f"owner {key!r} is not in owners.yaml ({fix})"
+    fix = (
+        f"did you mean {masked(close[0])!r}?"
+        if close
+        else f"add it with `yotplan add owner {masked(key)} --role ... --agency ...`"
+    )
+    return f"owner {masked(key)!r} is not in owners.yaml ({fix})"
 
 
 def action_without_due_date(plans: PlanSet, today: date) -> Iterator[Problem]:
@@ -267,11 +273,15 @@ def malformed_owner_key(plans: PlanSet, today: date) -> Iterator[Problem]:
         return
     for key in plans.owners:
         if not OWNER_KEY_PATTERN.fullmatch(key):
+            from yotplan.rules.personal_data import masked_personal_data
+
+            # A key that is not a slug may be a child's details typed as a name: never quoted whole.
+            shown = masked_personal_data(key)
             yield owners_doc.problem(
                 ("owners", key),
                 "error",
                 "YP113",
-                f"owner key {key!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager",
+                f"owner key {shown!r} is not a key: use letters, digits, '-', '_' or '.', e.g. yot-manager",
                 at_key=True,
             )
 
