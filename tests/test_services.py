@@ -71,6 +71,50 @@ def test_status_json_and_csv_carry_the_service(cli: Invoke) -> None:
     assert [(row["service"], row["id"]) for row in rows][3:5] == [("south", "HMIP-1"), ("south", "HMIP-2")]
 
 
+def test_status_ends_with_a_count_per_service(cli: Invoke) -> None:
+    out = run(cli, "status", *three())
+    after_table = out[out.index("12 recommendations") :]
+    assert (
+        "By service:\n"
+        "  north: 3 recommendations: 2 red, 1 amber; 2 overdue actions\n"
+        "  south: 5 recommendations: 2 red, 2 green, 1 delivered; 3 overdue actions\n"
+        "  west: 4 recommendations: 1 red, 2 green, 1 delivered; 1 overdue action\n"
+    ) in after_table
+
+
+def test_the_count_per_service_counts_only_the_rows_shown(cli: Invoke) -> None:
+    out = run(cli, "status", *three(), "--rag", "green")
+    assert "  north: 0 recommendations: none; 0 overdue actions\n" in out
+    assert "  south: 2 recommendations: 2 green; 0 overdue actions\n" in out
+
+
+def test_status_markdown_and_json_count_per_service_and_csv_stays_one_row_each(cli: Invoke) -> None:
+    markdown = run(cli, "status", *three(), "--format", "markdown")
+    assert markdown.endswith(
+        "\n| service | recommendations | red | amber | green | delivered | closed | dropped | overdue actions |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        "| north | 3 | 2 | 1 | 0 | 0 | 0 | 0 | 2 |\n"
+        "| south | 5 | 2 | 0 | 2 | 1 | 0 | 0 | 3 |\n"
+        "| west | 4 | 1 | 0 | 2 | 1 | 0 | 0 | 1 |\n"
+    )
+    data = json.loads(run(cli, "status", *three(), "--format", "json"))
+    assert data["services"][2] == {
+        "service": "west",
+        "recommendations": 4,
+        "summary": {"red": 1, "amber": 0, "green": 2, "delivered": 1, "closed": 0, "dropped": 0},
+        "overdue_actions": 1,
+    }
+    assert [s["service"] for s in data["services"]] == ["north", "south", "west"]
+    rows = list(csv.DictReader(io.StringIO(run(cli, "status", *three(), "--format", "csv"))))
+    assert len(rows) == 12
+
+
+def test_one_service_has_no_count_per_service(cli: Invoke) -> None:
+    assert "By service" not in run(cli, "status", "--plans", FOLDERS[0])
+    assert "| service |" not in run(cli, "status", "--plans", FOLDERS[0], "--format", "markdown")
+    assert "services" not in json.loads(run(cli, "status", "--plans", FOLDERS[0], "--format", "json"))
+
+
 def test_overdue_over_three_services_most_overdue_first(cli: Invoke) -> None:
     rows = list(csv.DictReader(io.StringIO(run(cli, "overdue", *three(), "--format", "csv"))))
     assert [(r["id"], r["service"], r["days overdue"]) for r in rows] == [

@@ -31,6 +31,9 @@ from yotplan.cli.output import print_renderable, print_text
 from yotplan.cli.reading import finish, read_plans
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from yotplan.history.meetings import MeetingState
     from yotplan.plans.planset import PlanSet
     from yotplan.render.columns import Column
     from yotplan.rules.checker import Judged
@@ -79,9 +82,10 @@ def emit(
     *,
     count: str,
     empty: str,
+    markdown_foot: str = "",
 ) -> None:
     """Print rows in the chosen format. A table ends with its count line and says what it could
-    not show; with no rows it says so in words."""
+    not show; with no rows it says so in words. Markdown ends with `markdown_foot`."""
     from yotplan.render.columns import with_service
 
     columns = with_service(list(columns), len(judged.results))
@@ -96,7 +100,7 @@ def emit(
     elif fmt is ListFormat.markdown:
         from yotplan.render.data import render_markdown
 
-        print_text(render_markdown(columns, rows))
+        print_text(render_markdown(columns, rows) + markdown_foot)
     elif not rows:
         from yotplan.render.problems import left_out_line
 
@@ -107,6 +111,19 @@ def emit(
 
         foot = [left_out_line(judged.files_left_out)]
         print_renderable(lambda width: list_renderable(columns, rows, width, count=count, foot=foot))
+
+
+def previous_meeting(plan_sets: Sequence[PlanSet], day: date, board: str | None) -> dict[str, MeetingState]:
+    """The RAGs at the last meeting of `board` (or of the board that met last) before `day`;
+    a usage error naming `--since-meeting` when there is no such board."""
+    from yotplan.cli.settings import load_settings
+    from yotplan.errors import UnknownId
+    from yotplan.history.meetings import previous_states
+
+    try:
+        return previous_states(plan_sets, day, board, load_settings())
+    except UnknownId as exc:
+        usage_error(str(exc), "--since-meeting")
 
 
 @app.command()
@@ -150,14 +167,7 @@ def status(
     day = resolve_today(today)
     judged = read_plans(plans_dirs, plans_list, day)
     filters = filters_for(judged.plan_sets, source, owner, [str(r) for r in rag or ()])
-    from yotplan.cli.settings import load_settings
-    from yotplan.errors import UnknownId
-    from yotplan.history.meetings import previous_states
-
-    try:
-        previous = previous_states(judged.plan_sets, day, since_meeting, load_settings())
-    except UnknownId as exc:
-        usage_error(str(exc), "--since-meeting")
+    previous = previous_meeting(judged.plan_sets, day, since_meeting)
     view = status_view(judged.plan_sets, day, soon, filters, previous)
     status_columns = STATUS_COLUMNS + ([TRAVEL_COLUMN] if previous else [])
     if fmt is ListFormat.table:
@@ -167,7 +177,12 @@ def status(
         foot = [left_out_line(judged.files_left_out)]
         print_renderable(lambda width: status_renderable(view, columns, width, stale_days=STALE_DAYS, foot=foot))
     else:
-        emit(fmt, status_columns, view.recommendations, view.as_json(), judged, count="", empty="")
+        from yotplan.render.data import service_counts_markdown
+
+        foot_md = service_counts_markdown(view.by_service)
+        emit(
+            fmt, status_columns, view.recommendations, view.as_json(), judged, count="", empty="", markdown_foot=foot_md
+        )
     finish(judged)
 
 

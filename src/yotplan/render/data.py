@@ -7,10 +7,14 @@ import io
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from yotplan.render.columns import Column
+from yotplan.rules.rag import RAGS
 from yotplan.safe_text import json_safe, one_line, visible
+
+if TYPE_CHECKING:
+    from yotplan.views.queries import ServiceCount
 
 
 def plural(count: int, thing: str, things: str | None = None) -> str:
@@ -56,6 +60,22 @@ def render_markdown(columns: Sequence[Column], rows: Sequence[Any]) -> str:
     ]
     for row in rows:
         lines.append("| " + " | ".join(markdown_cell(c.value(row)) for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def service_counts_markdown(counts: Sequence[ServiceCount]) -> str:
+    """Over several services, a table after the rows: each service's recommendations by RAG and
+    its overdue actions ('' for one service, whose output stays as it was)."""
+    if not counts:
+        return ""
+    lines = [
+        "",
+        "| service | recommendations | " + " | ".join(RAGS) + " | overdue actions |",
+        "| --- | ---: | " + " | ".join("---:" for _ in RAGS) + " | ---: |",
+    ]
+    for count in counts:
+        cells = [markdown_cell(count.service), str(count.total), *(str(count.recommendations[r]) for r in RAGS)]
+        lines.append("| " + " | ".join([*cells, str(count.overdue)]) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -13,7 +13,7 @@ from yotplan.plans.models import Action, Owner
 from yotplan.plans.planset import ActionRef, PlanSet, RecommendationRef
 from yotplan.render.columns import ALWAYS, Column, measurement, shorten
 from yotplan.render.data import plural
-from yotplan.rules.rag import RAG_KEY, RAGS
+from yotplan.rules.rag import RAG_KEY, RAGS, Rag
 from yotplan.safe_text import visible
 from yotplan.views.indicators import IndicatorView, describe_change, describe_indicator
 from yotplan.views.queries import ActionView, RecommendationView, StatusView
@@ -102,8 +102,14 @@ def list_table(columns: Sequence[Column], rows: Sequence[Any], width: int) -> Ta
 
 def summary_line(view: StatusView) -> Text:
     """`23 recommendations: 5 red, 3 amber, ...` with each count in its colour."""
-    counts = view.summary
-    line = Text(f"{plural(len(view.recommendations), 'recommendation')}: ")
+    line = rag_counts(view.summary, len(view.recommendations))
+    line.append(f"  (as at {view.today.isoformat()})", style="dim")
+    return line
+
+
+def rag_counts(counts: dict[Rag, int], total: int) -> Text:
+    """`23 recommendations: 5 red, 3 amber, ...` (the RAGs there are), each count in its colour."""
+    line = Text(f"{plural(total, 'recommendation')}: ")
     parts = [(f"{counts[rag]} {rag}", RAG_STYLES[rag]) for rag in RAGS if counts[rag]]
     for i, (part, style) in enumerate(parts):
         if i:
@@ -111,8 +117,22 @@ def summary_line(view: StatusView) -> Text:
         line.append(part, style=style)
     if not parts:
         line.append("none")
-    line.append(f"  (as at {view.today.isoformat()})", style="dim")
     return line
+
+
+def service_lines(view: StatusView) -> list[Text]:
+    """Over several services, a line each: `north: 3 recommendations: 2 red, 1 amber; 2 overdue
+    actions`, so a regional meeting reads each service's count without adding up rows."""
+    counts = view.by_service
+    if not counts:
+        return []
+    lines = [Text("By service:", style="bold")]
+    for count in counts:
+        line = Text(f"  {visible(count.service)}: ")
+        line.append_text(rag_counts(count.recommendations, count.total))
+        line.append(f"; {plural(count.overdue, 'overdue action')}", style="bold red" if count.overdue else "")
+        lines.append(line)
+    return lines
 
 
 def time_lines(view: StatusView, stale_days: int) -> list[Text]:
@@ -158,6 +178,7 @@ def status_renderable(
     return Group(
         list_table(columns, view.recommendations, width),
         summary_line(view),
+        *service_lines(view),
         key_line(view),
         *time_lines(view, stale_days),
         *(Text(visible(line), style="bold") for line in foot if line),

@@ -162,6 +162,20 @@ class StatusView:
     services: int = 1
     since: str | None = None
     """The meeting whose RAGs `previous` holds (`BOARD@YYYY-MM-DD`), when there is one."""
+    service_ids: tuple[str, ...] = ()
+    """The services shown, in the order of their folders (one count each, even with no row)."""
+
+    @property
+    def by_service(self) -> list[ServiceCount]:
+        """The rows counted per service, when they come from several (empty for one)."""
+        if self.services < 2:
+            return []
+        counts = {service: ServiceCount(service, dict.fromkeys(RAGS, 0)) for service in self.service_ids}
+        for rec in self.recommendations:
+            count = counts.setdefault(rec.service, ServiceCount(rec.service, dict.fromkeys(RAGS, 0)))
+            count.recommendations[rec.rag] += 1
+            count.overdue += sum(1 for a in rec.actions if a.days_overdue > 0)
+        return list(counts.values())
 
     @property
     def summary(self) -> dict[Rag, int]:
@@ -185,6 +199,31 @@ class StatusView:
             "summary": self.summary,
             "statuses": {"assumed": assumed, "total": total},
             "recommendations": [r.as_json() for r in self.recommendations],
+            # Only over several services, so the json of one service keeps its shape.
+            **({"services": [count.as_json() for count in self.by_service]} if self.services > 1 else {}),
+        }
+
+
+@dataclass(slots=True)
+class ServiceCount:
+    """One service's rows in `status` over several: its recommendations by RAG and its overdue actions."""
+
+    service: str
+    recommendations: dict[Rag, int]
+    """Every RAG, 0 when none."""
+    overdue: int = 0
+    """Overdue actions of the recommendations shown."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.recommendations.values())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "recommendations": self.total,
+            "summary": self.recommendations,
+            "overdue_actions": self.overdue,
         }
 
 
@@ -350,7 +389,8 @@ def status_view(
                 continue
             rows.append(view)
     meetings = sorted({state.meeting for state in (previous or {}).values()})
-    return StatusView(today, rows, latest_update(sets), len(sets), ", ".join(meetings) or None)
+    services = tuple(dict.fromkeys(plan_set.service for plan_set in sets))
+    return StatusView(today, rows, latest_update(sets), len(sets), ", ".join(meetings) or None, services)
 
 
 def latest_update(plans: Plans) -> date | None:
