@@ -116,6 +116,42 @@ def test_tables_fit_the_terminal(cli: Invoke, monkeypatch: pytest.MonkeyPatch, w
     assert "23 recommendations:" in status
 
 
+def table_cells(out: str) -> tuple[list[str], list[dict[str, str]]]:
+    """A printed table's headers and its rows, each cell's lines joined (a broken key whole again)."""
+    lines = [line for line in out.splitlines() if line.startswith(("┃", "│"))]
+    headers = [cell.strip() for cell in lines[0].strip("┃").split("┃")]
+    rows: list[list[str]] = []
+    for line in lines[1:]:
+        cells = [cell.strip() for cell in line.strip("│").split("│")]
+        if cells[0]:
+            rows.append(cells)
+        else:  # a continuation line: a key goes on without a space, text with one
+            rows[-1] = [
+                a + ("" if a.endswith("-") else " ") + b if b else a for a, b in zip(rows[-1], cells, strict=True)
+            ]
+    return headers, [dict(zip(headers, row, strict=True)) for row in rows]
+
+
+def test_at_80_columns_status_and_overdue_keep_what_a_manager_needs(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    args = ("--plans", SHIPPED_PLANS, "--today", AFTER_DEADLINES)
+    status = cli("status", *args).stdout
+    headers, rows = table_cells(status)
+    assert headers == ["id", "recommendation", "owner", "done", "next due", "rag"]
+    data = json.loads(cli("status", "-f", "json", *args).stdout)["recommendations"]
+    assert [(r["id"], r["owner"]) for r in rows] == [(r["id"], r["owner"]) for r in data]
+    assert rows[0]["recommendation"].startswith("make sure that Board members understand")
+    assert max(len(line) for line in status.splitlines()) >= 76  # the width is used, not a third left empty
+    overdue = cli("overdue", *args).stdout
+    headers, rows = table_cells(overdue)
+    assert headers == ["id", "title", "owner", "due", "days overdue"]
+    data = json.loads(cli("overdue", "-f", "json", *args).stdout)["actions"]
+    assert [(r["id"], r["owner"], r["due"]) for r in rows] == [(a["id"], a["owner"], a["due"]) for a in data]
+    assert max(len(line) for line in overdue.splitlines()) >= 76
+
+
 def test_user_text_is_not_read_as_markup(cli: Invoke, plans: Path) -> None:
     path = plans / "hmip-inspection.yaml"
     title = "        title: Secure regular CAMHS attendance at the YOT Management Board\n"

@@ -28,6 +28,9 @@ class Column:
     """Long text that wraps over lines in the table, at least MIN_WRAP_WIDTH wide; shown in full
     when the terminal is wide enough, else cut after `max_lines` lines (never in csv or json)."""
     max_lines: int = 3
+    breaks: bool = False
+    """A key that may go on over lines after its hyphens (`director-` / `childrens-services`) when
+    the terminal is narrow, so that the text beside it keeps room; it is never cut."""
     in_table: bool = True
     """Shown in tables and markdown."""
     in_csv: bool = True
@@ -57,7 +60,7 @@ STATUS_COLUMNS = [
     Column("id", lambda r: r.id, keep=ALWAYS),
     Column("source", lambda r: r.source, keep=10),
     Column("recommendation", lambda r: one_line(r.text), keep=60, wraps=True),
-    Column("owner", lambda r: r.owner, keep=80),
+    Column("owner", lambda r: r.owner, keep=80, breaks=True),
     Column("done", lambda r: f"{r.done}/{r.total}", "right", keep=40, in_csv=False),
     Column("done", lambda r: str(r.done), "right", in_table=False),
     Column("total", lambda r: str(r.total), "right", in_table=False),
@@ -98,7 +101,7 @@ INDICATOR_COLUMNS = [
 OVERDUE_COLUMNS = [
     Column("id", lambda a: a.id, keep=ALWAYS),
     Column("title", lambda a: one_line(a.title), keep=75, wraps=True, max_lines=2),
-    Column("owner", lambda a: a.owner, keep=60),
+    Column("owner", lambda a: a.owner, keep=60, breaks=True),
     Column("due", lambda a: a.due_text, keep=ALWAYS),
     Column("days overdue", lambda a: str(a.days_overdue), "right", keep=ALWAYS),
     Column("recommendation", lambda a: a.recommendation, keep=10),
@@ -107,7 +110,7 @@ OVERDUE_COLUMNS = [
 UPCOMING_COLUMNS = [
     Column("id", lambda a: a.id, keep=ALWAYS),
     Column("title", lambda a: one_line(a.title), keep=75, wraps=True, max_lines=2),
-    Column("owner", lambda a: a.owner, keep=60),
+    Column("owner", lambda a: a.owner, keep=60, breaks=True),
     Column("due", lambda a: a.due_text, keep=ALWAYS),
     Column("days left", lambda a: str(a.days_left), "right", keep=ALWAYS),
     Column("status", lambda a: a.status, keep=20),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,9 +40,10 @@ def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> l
 
     rich would rather squeeze a wrapping column to nothing than drop one; choosing here
     keeps ids, dates and owner keys whole and long text readable at 40, 80 or 120 columns.
+    A column fits when its text can wrap at MIN_WRAP_WIDTH and its keys break after hyphens.
     """
     kept = [c for c in columns if c.in_table]
-    while sum(_need(c, rows) for c in kept) + 3 * len(kept) + 1 > width:
+    while sum(_need(c, rows, least=True) for c in kept) + 3 * len(kept) + 1 > width:
         droppable = [c for c in kept if c.keep < ALWAYS]
         if not droppable:
             break  # what is left must show; rich cuts the widest with an ellipsis
@@ -49,19 +51,52 @@ def fit_columns(columns: Sequence[Column], rows: Sequence[Any], width: int) -> l
     return kept
 
 
-def _need(column: Column, rows: Sequence[Any]) -> int:
-    longest = max([len(column.header), *(len(column.value(r)) for r in rows)])
-    return min(longest, max(MIN_WRAP_WIDTH, len(column.header))) if column.wraps else longest
+def _need(column: Column, rows: Sequence[Any], *, least: bool = False) -> int:
+    """How wide `column` wants to be: its longest value (or, with `least`, the narrowest it can
+    go: a key's longest part between hyphens), and at most MIN_WRAP_WIDTH for text that wraps."""
+    values = [column.header, *(column.value(r) for r in rows)]
+    if column.wraps:
+        return min(max(map(len, values)), max(MIN_WRAP_WIDTH, len(column.header)))
+    if least and column.breaks:
+        return max(len(part) for value in values for part in _key_parts(value))
+    return max(map(len, values))
 
 
-def _wrap_widths(shown: Sequence[Column], rows: Sequence[Any], width: int) -> dict[str, int]:
-    """About how wide each wrapping column will be: what the others leave, shared equally."""
+def _key_parts(key: str) -> list[str]:
+    """`director-childrens-services` → `director-`, `childrens-`, `services`."""
+    return re.findall(r"[^-]*-+|[^-]+$", key) or [key]
+
+
+def _shared_widths(shown: Sequence[Column], rows: Sequence[Any], width: int) -> dict[str, int]:
+    """How wide each wrapping text and breaking key column is, from what the others leave.
+
+    A key column takes the widest of its keys that leaves the text beside it MIN_WRAP_WIDTH
+    (all of them when there is room), and breaks the longer keys after hyphens; so at 80
+    columns `status` shows the recommendation and its owner, and no third of the screen is empty.
+    """
     wrapping = [c for c in shown if c.wraps]
-    if not wrapping:
-        return {}
-    fixed = sum(_need(c, rows) for c in shown if not c.wraps) + 3 * len(shown) + 1
-    share = max(MIN_WRAP_WIDTH, (width - fixed) // len(wrapping))
-    return {c.header: share for c in wrapping}
+    breaking = [c for c in shown if c.breaks]
+    room = width - sum(_need(c, rows) for c in shown if not (c.wraps or c.breaks)) - 3 * len(shown) - 1
+    widths: dict[str, int] = {}
+    if breaking:
+        budget = (room - sum(_need(c, rows) for c in wrapping)) // len(breaking)
+        for c in breaking:
+            fitting = [len(v) for v in (c.header, *(c.value(r) for r in rows)) if len(v) <= budget]
+            widths[c.header] = max([_need(c, rows, least=True), *fitting])
+    rest = room - sum(widths.values())
+    for c in wrapping:
+        widths[c.header] = max(MIN_WRAP_WIDTH, rest // len(wrapping))
+    return widths
+
+
+def _broken(key: str, width: int) -> str:
+    """`key` over lines of at most `width`, broken only after a hyphen (one line when it fits)."""
+    lines = [""]
+    for part in _key_parts(key):
+        if lines[-1] and len(lines[-1]) + len(part) > width:
+            lines.append("")
+        lines[-1] += part
+    return "\n".join(lines)
 
 
 def _cut(text: str, width: int, lines: int) -> str:
@@ -79,7 +114,7 @@ def list_table(columns: Sequence[Column], rows: Sequence[Any], width: int) -> Ta
     keys and dates are never cut; long text wraps, in full when there is room for it."""
     table = Table(header_style="bold")
     shown = fit_columns(columns, rows, width)
-    wrap_widths = _wrap_widths(shown, rows, width)
+    widths = _shared_widths(shown, rows, width)
     for c in shown:
         justify: Any = c.justify
         if c.wraps:
@@ -94,7 +129,9 @@ def list_table(columns: Sequence[Column], rows: Sequence[Any], width: int) -> Ta
                 cells.append(rag_text(value))
                 continue
             if c.wraps:
-                value = _cut(value, wrap_widths[c.header], c.max_lines)
+                value = _cut(value, widths[c.header], c.max_lines)
+            elif c.breaks:
+                value = _broken(value, widths[c.header])
             cells.append(Text(visible(value)))
         table.add_row(*cells)
     return table
