@@ -11,7 +11,14 @@ import pytest
 
 from yotplan.plans.models import Action, Closure, Indicator, Measurement, Reading, Recommendation
 from yotplan.rules.file_checks import allowed_codes
-from yotplan.rules.impact import at_least_as_good, expected_value, indicator_status, with_unit
+from yotplan.rules.impact import (
+    at_least_as_good,
+    best_reading,
+    evidence_lacking,
+    expected_value,
+    indicator_status,
+    with_unit,
+)
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, recommendation_rag
 
 from conftest import Invoke
@@ -49,6 +56,45 @@ def test_a_baseline_and_a_target_on_the_same_day_expect_the_target() -> None:
         baseline=Measurement(date(2023, 3, 31), 40),
     )
     assert expected_value(indicator, date(2023, 1, 1)) == 90
+
+
+@pytest.mark.parametrize(
+    ("better", "best"),
+    [("higher", Reading(date(2023, 2, 28), 60)), ("lower", Reading(date(2023, 1, 31), 40))],
+)
+def test_the_best_reading_is_the_best_for_the_way_the_indicator_is_better(better: str, best: Reading) -> None:
+    """What a refused sign-off quotes as "the best is ...": neither the first nor the latest reading."""
+    readings = [Reading(date(2023, 1, 31), 40), Reading(date(2023, 2, 28), 60), Reading(date(2023, 3, 31), 50)]
+    indicator = Indicator(
+        id="I-1",
+        name="n",
+        unit="%",
+        better=better,
+        target=Measurement(date(2023, 12, 31), 90 if better == "higher" else 5),
+    )
+    assert best_reading(indicator, readings) == best
+
+
+def test_of_equal_best_readings_the_latest_is_quoted() -> None:
+    readings = [Reading(date(2023, 1, 31), 60), Reading(date(2023, 2, 28), 60), Reading(date(2023, 3, 31), 50)]
+    indicator = Indicator(id="I-1", name="n", unit="%", better="higher", target=Measurement(date(2023, 12, 31), 90))
+    assert best_reading(indicator, readings) == Reading(date(2023, 2, 28), 60)
+
+
+def test_a_reading_taken_today_counts_towards_the_evidence() -> None:
+    indicator = Indicator(
+        id="I-1",
+        name="Attendance",
+        unit="%",
+        better="higher",
+        target=Measurement(date(2023, 12, 31), 90),
+        readings=[Reading(date(2023, 3, 31), 60)],
+    )
+    action = Action(id="R-1.1", title="t", owner="o", due=date(2023, 1, 31), status="done")
+    rec = Recommendation(id="R-1", text="t", owner="o", actions=[action], indicators=[indicator])
+    assert evidence_lacking(rec, date(2023, 3, 31)) == [
+        "Attendance (I-1): no reading has reached the target 90% by 2023-12-31; the best is 60% on 2023-03-31"
+    ]
 
 
 @pytest.mark.parametrize(
