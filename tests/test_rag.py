@@ -60,3 +60,21 @@ def rec(*actions: Action) -> Recommendation:
 )
 def test_recommendation_rag_is_worst_open_action(statuses: list[tuple[str, int]], rag: str) -> None:
     assert recommendation_rag(rec(*(action(s, d) for s, d in statuses)), TODAY) == rag
+
+
+def ongoing(*updated_days_ago: int) -> Action:
+    updates = [{"date": (TODAY - timedelta(days=d)).isoformat(), "note": "met"} for d in updated_days_ago]
+    return action("in-progress", None, undated="ongoing", updates=updates)
+
+
+def test_an_action_whose_date_is_to_be_confirmed_is_amber() -> None:
+    assert action_rag(action("in-progress", None, undated="to-be-confirmed"), TODAY) == "amber"
+
+
+@pytest.mark.parametrize(
+    ("updated_days_ago", "rag"),
+    [((), "amber"), ((0,), "green"), ((90,), "green"), ((91,), "amber"), ((200, 30), "green")],
+)
+def test_an_ongoing_action_is_green_only_while_it_is_updated(updated_days_ago: tuple[int, ...], rag: str) -> None:
+    """Amber when nothing was recorded on it in the last 90 days (ONGOING_QUIET_DAYS), or ever."""
+    assert action_rag(ongoing(*updated_days_ago), TODAY) == rag
