@@ -105,6 +105,15 @@ def test_an_owners_role_is_checked_too(cli: Invoke, plans: Path) -> None:
     assert any(row.startswith(f"{path}:") and " YP305 " in row for row in result.stdout.splitlines())
 
 
+def test_a_landline_passes_only_in_an_owners_contact_not_in_its_role(cli: Invoke, plans: Path) -> None:
+    """Only `contact` and `email` are work-contact fields: in the role, a desk number is flagged."""
+    path = plans / "owners.yaml"
+    source = path.read_text(encoding="utf-8")
+    path.write_text(source.replace("role: YOT Manager\n", "role: YOT Manager (desk 01632 960123)\n", 1), "utf-8")
+    result = cli("check", "--plans", plans, "--today", "2022-06-01")
+    assert any(row.startswith(f"{path}:") and " YP305 " in row for row in result.stdout.splitlines())
+
+
 def test_an_edit_that_adds_it_is_written_and_warned_about(cli: Invoke, plans: Path) -> None:
     result = cli("log", "HMIP-1.1", "Met J.S. (15) at the Board", "--plans", plans, "--today", "2022-06-01")
     assert result.exit_code == 0
@@ -246,6 +255,9 @@ def test_a_hash_inside_a_quoted_or_block_scalar_is_text_not_a_comment() -> None:
 
     text = 'a: "x # TQ1 3HR"\nb: |\n  # TQ1 3HR\n  y\nc: z # real\n# own line\n'
     assert list(comments(text)) == [(5, 6, " real"), (6, 1, " own line")]
+    # single quotes and a folded block are text too; a comment line just before a quoted value is a comment
+    text = "a: 'x # TQ1 3HR'\nb: >\n  # folded TQ1 3HR\n  y\n# own line\nc: \"z\"\n"
+    assert list(comments(text)) == [(5, 1, " own line")]
 
 
 def test_an_owner_key_holding_a_date_of_birth_is_masked_in_every_message(cli: Invoke, plans: Path) -> None:
