@@ -17,6 +17,7 @@ from yotplan.rules.impact import (
     evidence_lacking,
     expected_value,
     indicator_status,
+    recommendation_stage,
     with_unit,
 )
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, recommendation_rag
@@ -158,4 +159,20 @@ def test_personal_data_in_an_owner_or_a_board_is_found_on_its_line(
     assert len(found) == 1
     assert found[0].startswith(
         f"{path}:{line}:{column}: warning YP305 {field} looks like a phone number (07••••••••23)"
+    )
+
+
+def test_the_stage_of_a_recommendation_signed_off_today_or_delivered_without_evidence() -> None:
+    done = Action(id="R-1.1", title="t", owner="o", due=date(2022, 5, 1), status="done")
+    signed = Recommendation(
+        id="R-1",
+        text="t",
+        owner="o",
+        actions=[done],
+        closure=Closure(meeting="yot-board@2022-06-01", date=date(2022, 6, 1)),
+    )
+    assert recommendation_stage(signed, date(2022, 6, 1)) == "closed"
+    assert (
+        recommendation_stage(Recommendation(id="R-1", text="t", owner="o", actions=[done]), date(2022, 6, 1))
+        == "delivered"
     )

@@ -269,3 +269,22 @@ def test_an_edit_among_services_finds_its_item_under_every_folders_lock(copies: 
     for folder in copies:  # and each is free again
         with plans_lock(folder, timeout=0):
             pass
+
+
+@pytest.mark.parametrize(
+    ("files", "found"),
+    [
+        (["service.yaml"], "service.yaml"),
+        (["service.yml"], "service.yml"),
+        (["service.yml", "service.yaml"], "service.yaml"),
+        ([], None),
+    ],
+)
+def test_a_folders_service_file_is_service_yaml_else_service_yml(
+    tmp_path: Path, files: list[str], found: str | None
+) -> None:
+    from yotplan.rules.services import service_file
+
+    for name in files:
+        (tmp_path / name).write_text("id: torbay\n", encoding="utf-8")
+    assert service_file(tmp_path) == (tmp_path / found if found else None)
