@@ -176,3 +176,19 @@ def test_the_stage_of_a_recommendation_signed_off_today_or_delivered_without_evi
         recommendation_stage(Recommendation(id="R-1", text="t", owner="o", actions=[done]), date(2022, 6, 1))
         == "delivered"
     )
+
+
+def test_an_indicator_without_a_reading_keeps_its_baseline_and_is_not_worse() -> None:
+    baseline = Measurement(date(2022, 3, 31), 40)
+    indicator = Indicator(
+        id="I-1", name="n", unit="%", better="higher", target=Measurement(date(2023, 3, 31), 90), baseline=baseline
+    )
+    status = indicator_status(indicator, date(2022, 6, 1))
+    assert (status.latest, status.on_track, status.met, status.rag, status.worse_than_baseline, status.baseline) == (
+        None,
+        None,
+        False,
+        "amber",
+        False,
+        baseline,
+    )
