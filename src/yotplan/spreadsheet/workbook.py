@@ -82,6 +82,17 @@ class ExportSummary:
     recommendations: int
     actions: int
     overdue: int
+    services: int = 1
+    indicators_flagged: int | None = None
+    """Over several services: the indicators not on track, listed by exception."""
+
+    def describe(self) -> str:
+        """`23 recommendations, 53 actions, 5 overdue (as at 2022-09-20)`, and over several
+        services how many, and how many indicators are not on track."""
+        counts = f"{self.recommendations} recommendations, {self.actions} actions, {self.overdue} overdue"
+        if self.services > 1:
+            counts = f"{self.services} services, {counts}, {self.indicators_flagged} indicators not on track"
+        return f"{counts} (as at {self.today})"
 
 
 REC_COLUMNS = (
@@ -183,9 +194,8 @@ def build_workbook(plans: PlanSet, today: date, filters: Filters = Filters()) ->
     summary.title = SHEETS[0]
     service = plans.service_name or plans.service
     _summary_sheet(summary, view.recommendations, titles, overdue, today, filters, service)
-    roles = {key: f"{owner.role}, {owner.agency}" for key, owner in plans.owners.items()}
-    recs = [dataclasses.replace(r, owner=roles.get(r.owner, r.owner)) for r in view.recommendations]
-    late = [dataclasses.replace(a, owner=roles.get(a.owner, a.owner)) for a in overdue]
+    recs = [dataclasses.replace(r, owner=_role(plans, r.owner)) for r in view.recommendations]
+    late = [dataclasses.replace(a, owner=_role(plans, a.owner)) for a in overdue]
     _table(workbook.create_sheet(SHEETS[1]), REC_COLUMNS, recs)
     _table(workbook.create_sheet(SHEETS[2]), ACTION_COLUMNS, actions, repeat=1)
     _table(workbook.create_sheet(SHEETS[3]), OVERDUE_COLUMNS, late)
@@ -194,6 +204,77 @@ def build_workbook(plans: PlanSet, today: date, filters: Filters = Filters()) ->
         _print_setup(sheet, service, today)
     stats = ExportSummary(today, len(view.recommendations), len(actions), len(overdue))
     return _save(workbook, today), stats
+
+
+def _recommendations_of(rag: str) -> Callable[[Any], int]:
+    return lambda row: row.recommendations[rag]
+
+
+REGIONAL_SHEETS = ("Services", "Overdue", "Indicators")
+SERVICE_COLUMNS = (
+    Column("Service", "id", lambda r: r.service),
+    Column("Name", "text", lambda r: r.name),
+    Column("Region", "text", lambda r: r.region_label),
+    Column("Recommendations", "number", lambda r: r.total),
+    *(Column(rag.capitalize(), "number", _recommendations_of(rag)) for rag in RAGS),
+    Column("Overdue actions", "number", lambda r: r.overdue_count),
+    Column("Indicators", "number", lambda r: r.indicators_total),
+    Column("On track", "number", lambda r: r.indicators["green"]),
+)
+REGIONAL_OVERDUE_COLUMNS = (Column("Service", "id", lambda a: a.service), *OVERDUE_COLUMNS)
+INDICATOR_EXCEPTION_COLUMNS = (
+    Column("Service", "id", lambda e: e.view.service),
+    Column("Indicator", "id", lambda e: e.view.id),
+    Column("Rec ref", "id", lambda e: e.view.recommendation),
+    Column("Name", "long", lambda e: e.view.name),
+    Column("Unit", "text", lambda e: e.view.unit),
+    Column("Baseline", "number", lambda e: _value(e.view.baseline)),
+    Column("Latest", "number", lambda e: _value(e.view.latest)),
+    Column("Latest date", "date", lambda e: _date(e.view.latest)),
+    Column("Target", "number", lambda e: e.view.target.value),
+    Column("Target date", "date", lambda e: e.view.target.date),
+    Column("Why", "long", lambda e: e.reason),
+    Column("RAG", "rag", lambda e: e.view.rag),
+)
+
+
+def build_regional_workbook(plans: Sequence[PlanSet], today: date) -> tuple[bytes, ExportSummary]:
+    """Several services side by side, as at `today`: a row per service (recommendations by RAG,
+    overdue actions, indicators and how many are on track), every overdue action, and the
+    indicators not on track, by exception, as the regional report lists them."""
+    from openpyxl import Workbook
+
+    from yotplan.views.regional import indicators_needing_attention, service_rows
+
+    rows = service_rows(plans, today)
+    overdue = sorted(
+        (
+            dataclasses.replace(a, owner=_role(plan_set, a.owner))
+            for plan_set in plans
+            for a in overdue_actions(plan_set, today)
+        ),
+        key=lambda a: (-a.days_overdue, a.service.casefold(), a.id.casefold()),
+    )
+    flagged = indicators_needing_attention(plans, today)
+    workbook = Workbook()
+    services = workbook.active
+    assert services is not None  # a new workbook has one sheet
+    services.title = REGIONAL_SHEETS[0]
+    _table(services, SERVICE_COLUMNS, rows)
+    _table(workbook.create_sheet(REGIONAL_SHEETS[1]), REGIONAL_OVERDUE_COLUMNS, overdue)
+    _table(workbook.create_sheet(REGIONAL_SHEETS[2]), INDICATOR_EXCEPTION_COLUMNS, flagged)
+    for sheet in workbook.worksheets:
+        _print_setup(sheet, f"Regional workbook ({len(rows)} services)", today, pack="")
+    stats = ExportSummary(
+        today, sum(r.total for r in rows), sum(r.actions for r in rows), len(overdue), len(rows), len(flagged)
+    )
+    return _save(workbook, today), stats
+
+
+def _role(plans: PlanSet, key: str) -> str:
+    """An owner as the Board pack shows one: `YOT Manager, Torbay Council` (its key when unknown)."""
+    owner = plans.owners.get(key)
+    return f"{owner.role}, {owner.agency}" if owner is not None else key
 
 
 def _summary_sheet(
@@ -320,7 +401,7 @@ def fit_widths(widths: Sequence[int], kinds: Sequence[Kind]) -> list[int]:
     return fitted
 
 
-def _print_setup(sheet: Worksheet, service: str, today: date) -> None:
+def _print_setup(sheet: Worksheet, service: str, today: date, pack: str = "Board pack") -> None:
     """A4 landscape at a readable scale, with the service and the as-at date in the header and
     footer, and the page number and count."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -338,7 +419,7 @@ def _print_setup(sheet: Worksheet, service: str, today: date) -> None:
     header, footer = sheet.oddHeader, sheet.oddFooter
     assert header is not None
     assert footer is not None
-    header.left.text = f"{service} Board pack: {sheet.title}".replace("&", "&&")
+    header.left.text = f"{service} {pack}".strip().replace("&", "&&") + f": {sheet.title}".replace("&", "&&")
     header.right.text = as_at
     footer.left.text = f"{service} · {as_at}".replace("&", "&&")
     footer.right.text = "Page &P of &N"
