@@ -192,3 +192,16 @@ def test_an_indicator_without_a_reading_keeps_its_baseline_and_is_not_worse() ->
         False,
         baseline,
     )
+
+
+def test_an_indicator_without_a_baseline_behind_its_target_is_amber_on_the_target_date_and_red_after() -> None:
+    indicator = Indicator(
+        id="I-1",
+        name="n",
+        unit="%",
+        better="higher",
+        target=Measurement(date(2023, 3, 31), 90),
+        readings=[Reading(date(2023, 3, 1), 50)],
+    )
+    assert indicator_status(indicator, date(2023, 3, 31)).rag == "amber"
+    assert indicator_status(indicator, date(2023, 4, 1)).rag == "red"
