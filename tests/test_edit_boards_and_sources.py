@@ -237,3 +237,9 @@ def test_the_first_action_of_a_new_recommendation_takes_the_id_and_status_given(
         "        title: Recruit\n        owner: yot-manager\n        due: 2022-09-30\n        status: done\n"
         "        completed: 2022-06-01\n"
     )
+
+
+def test_a_recommendation_id_given_that_is_used_says_where(cli: Invoke, plans: Path) -> None:
+    args = ("add", "recommendation", "-s", "LGA", "--id", "hmip-1", "--text", "t", "-o", "yot-manager",
+            "--action-title", "t", "--action-due", "2022-09-30")  # fmt: skip
+    assert refused(cli, plans, *args) == f"id 'hmip-1' is already used in {plans / HMIP}; ids must be unique"
