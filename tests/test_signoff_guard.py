@@ -131,3 +131,16 @@ def test_an_action_or_a_second_sign_off_is_refused_with_its_line(cli: Invoke, op
     signed = folder_bytes(plans)
     assert signoff("HMIP-3") == (1, "yotplan: error: HMIP-3 is already signed off, at yot-board@2022-09-13\n")
     assert folder_bytes(plans) == signed
+
+
+def test_a_recommendation_with_no_actions_is_refused_saying_so(cli: Invoke, open_recommendation: Path) -> None:
+    plans = open_recommendation
+    with (plans / HMIP).open("a", encoding="utf-8") as plan:
+        plan.write("\n  - id: HMIP-99\n    text: Keep a list\n    actions: []\n")
+    before = folder_bytes(plans)
+    result = cli("signoff", "HMIP-99", "-m", "yot-board@2022-09-13", "--plans", plans, "--today", "2022-10-01")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "yotplan: error: HMIP-99 cannot be signed off on its evidence at yot-board@2022-09-13: no actions; "
+    )
+    assert folder_bytes(plans) == before
