@@ -144,3 +144,11 @@ def test_a_recommendation_with_no_actions_is_refused_saying_so(cli: Invoke, open
         "yotplan: error: HMIP-99 cannot be signed off on its evidence at yot-board@2022-09-13: no actions; "
     )
     assert folder_bytes(plans) == before
+
+
+def test_a_board_can_sign_off_at_a_meeting_held_today(cli: Invoke, open_recommendation: Path) -> None:
+    plans = open_recommendation
+    result = cli("signoff", "HMIP-3", "-m", "yot-board@2022-09-13", "--reason", "Merged into IR-1", "--plans", plans,
+                 "--today", "2022-09-13")  # fmt: skip
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "    closure:\n      meeting: yot-board@2022-09-13\n" in (plans / HMIP).read_text(encoding="utf-8")
