@@ -20,6 +20,7 @@ from services_support import FOLDERS, NAMES, SERVICES, TODAY, three
 from yotplan.plans.loader import load_plans
 from yotplan.views.regional import (
     TOPICS,
+    indicators_needing_attention,
     most_overdue_services,
     service_rows,
     theme_of,
@@ -179,6 +180,64 @@ def test_services_with_the_most_overdue_actions_and_the_worst_of_each(cli: Invok
     ]
 
 
+def test_indicators_by_exception_red_first_with_why_and_the_rest_counted(cli: Invoke) -> None:
+    html = regional(cli)
+    section = html[html.index('<section id="indicators">') : html.index("</section>", html.index('id="indicators"'))]
+    assert "5 indicators in 3 services: 2 on track, 1 amber, 2 red." in text_of(section)
+    assert rows_of(html, "reflow indicators") == [
+        [
+            "north",
+            "HMIP-2-camhs-wait Children assessed by CAMHS within four weeks of referral (for HMIP-2)",
+            "40% on 2022-06-10",
+            "35% on 2022-12-01",
+            "80% by 2023-06-30",
+            "worse than its baseline",
+            "red",
+        ],
+        [
+            "north",
+            "HMIP-3-audits Assessments audited in the month (for HMIP-3)",
+            "not measured",
+            "no reading",
+            "10 assessments by 2023-01-31",
+            "no reading, and its target date has passed",
+            "red",
+        ],
+        [
+            "south",
+            "HMIP-1-board-reports Board members who read the performance report before the meeting (for HMIP-1)",
+            "60% on 2022-06-01",
+            "65% on 2023-01-15",
+            "90% by 2023-06-30",
+            "behind the line from its baseline to its target",
+            "amber",
+        ],
+    ]
+    assert "On track, by service: north 0 of 2; south 1 of 2; west 1 of 1." in text_of(section)
+    assert "HMIP-4-ooc-assessed" not in section  # green: counted, not listed
+    assert "HMIP-1-board-attendance" not in section
+    md = regional(cli, "--format", "markdown")
+    assert "| north | HMIP-3-audits Assessments audited in the month (for HMIP-3) | not measured | no reading |" in md
+
+
+def test_indicators_needing_attention_come_from_the_impact_rules() -> None:
+    plans = [load_plans(folder).plans for folder in FOLDERS]
+    found = indicators_needing_attention(plans, DAY)
+    assert [(e.view.service, e.view.id, e.view.rag) for e in found] == [
+        ("north", "HMIP-2-camhs-wait", "red"),
+        ("north", "HMIP-3-audits", "red"),
+        ("south", "HMIP-1-board-reports", "amber"),
+    ]
+    # Before HMIP-3-audits' target date, no reading yet is amber, and said so.
+    early = {e.view.id: e for e in indicators_needing_attention(plans, date(2023, 1, 1))}
+    assert (early["HMIP-3-audits"].view.rag, early["HMIP-3-audits"].reason) == ("amber", "no reading yet")
+    assert [row.indicators for row in service_rows(plans, DAY)] == [
+        {"red": 2, "amber": 0, "green": 0},
+        {"red": 0, "amber": 1, "green": 1},
+        {"red": 0, "amber": 0, "green": 1},
+    ]
+
+
 def test_the_themes_most_often_late(cli: Invoke) -> None:
     rows = rows_of(regional(cli), "reflow themes")
     assert rows[:3] == [
@@ -229,6 +288,7 @@ def test_markdown_has_the_same_parts_in_order(cli: Invoke) -> None:
         "Services by RAG",
         "Services with the most overdue actions",
         "Themes most often late",
+        "Indicators needing attention",
         "Northam Youth Justice Service",
         "Southcombe Youth Offending Service",
         "Westford & District Youth Justice Service",

@@ -269,3 +269,48 @@ def test_an_edit_among_services_finds_its_item_under_every_folders_lock(copies: 
     for folder in copies:  # and each is free again
         with plans_lock(folder, timeout=0):
             pass
+
+
+def test_export_over_several_services_is_a_regional_workbook_with_indicators_by_exception(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "region.xlsx"
+    out = run(cli, "export", "-o", path, *three())
+    assert out == (
+        f"wrote {path}: 3 services, 12 recommendations, 16 actions, 6 overdue, "
+        f"3 indicators not on track (as at {TODAY})\n"
+    )
+    book = load_workbook(path)
+    assert book.sheetnames == ["Services", "Overdue", "Indicators"]
+    services = list(book["Services"].iter_rows(values_only=True))
+    assert services[0] == (
+        "Service", "Name", "Region", "Recommendations", "Red", "Amber", "Green", "Delivered", "Closed", "Dropped",
+        "Overdue actions", "Indicators", "On track",
+    )  # fmt: skip
+    assert services[1:] == [
+        ("north", "Northam Youth Justice Service", "North East", 3, 2, 1, 0, 0, 0, 0, 2, 2, 0),
+        ("south", "Southcombe Youth Offending Service", "South West", 5, 2, 0, 2, 1, 0, 0, 3, 2, 1),
+        ("west", "Westford & District Youth Justice Service", "South West", 4, 1, 0, 2, 1, 0, 0, 1, 1, 1),
+    ]
+    flagged = [(r[0], r[1], r[10], r[11]) for r in book["Indicators"].iter_rows(min_row=2, values_only=True)]
+    assert flagged == [
+        ("north", "HMIP-2-camhs-wait", "worse than its baseline", "red"),
+        ("north", "HMIP-3-audits", "no reading, and its target date has passed", "red"),
+        ("south", "HMIP-1-board-reports", "behind the line from its baseline to its target", "amber"),
+    ]
+    overdue = [(r[0], r[1], r[3], r[5]) for r in book["Overdue"].iter_rows(min_row=2, values_only=True)]
+    assert overdue[0] == ("south", "HMIP-1.2", "YOT Manager, Southcombe Council", 121)  # roles, most overdue first
+    assert [r[3] for r in overdue] == [121, 91, 60, 29, 28, 14]
+    assert book["Services"].oddHeader.left.text == "Regional workbook (3 services): Services"
+    assert path.read_bytes() == (
+        run(cli, "export", "-o", tmp_path / "again.xlsx", *three()) and (tmp_path / "again.xlsx").read_bytes()
+    )
+
+
+def test_export_over_several_services_refuses_a_filter_of_one_pack(cli: Invoke, tmp_path: Path) -> None:
+    result = cli("export", "-o", tmp_path / "region.xlsx", *three(), "--today", TODAY, "--source", "HMIP")
+    assert result.exit_code == 2
+    assert "a regional workbook covers every one" in result.stderr
+    assert not (tmp_path / "region.xlsx").exists()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
 from datetime import date, datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -14,13 +16,14 @@ from openpyxl import load_workbook
 
 from yotplan.plans.loader import load_plans
 from yotplan.report.charts import RAG_COLOURS as REPORT_COLOURS
-from yotplan.spreadsheet.workbook import RAG_COLOURS, build_workbook
+from yotplan.spreadsheet.workbook import LONG_ACROSS, RAG_COLOURS, WIDEST_SHEET, build_workbook, fit_widths
 from yotplan.views.queries import Filters, overdue_actions, status_view
 
 from conftest import SHIPPED_PLANS, Invoke
 
 AS_AT = "2022-10-01"  # a mix of red, amber, green and delivered in the shipped plans
 DAY = date(2022, 10, 1)
+SOFFICE = shutil.which("soffice")
 
 
 def flat(text: str) -> str:
@@ -118,7 +121,14 @@ def test_headers_are_frozen_filtered_and_columns_sized(pack: Path) -> None:
         assert all(8 <= w <= 46 for w in widths), (name, widths)
     text = book["Actions"]["C2"]
     assert text.alignment.wrap_text
-    assert book["Actions"].column_dimensions["C"].width == 42  # long text: capped, wrapped
+    assert book["Overdue"].column_dimensions["B"].width == 42  # long text: capped, wrapped
+    # Recommendations' long text gives way so that the sheet prints one page wide at 8 pt.
+    recs = [book["Recommendations"].column_dimensions[c.column_letter].width for c in book["Recommendations"][1]]
+    assert sum(recs) <= WIDEST_SHEET
+    assert recs[2] < 42
+    # Actions cannot fit one page wide: its long texts are LONG_ACROSS, its id printed on every page.
+    assert book["Actions"].column_dimensions["D"].width == LONG_ACROSS + 2
+    assert book["Actions"].print_title_cols == "$A:$A"
 
 
 def test_the_pack_prints_on_a4_landscape_with_the_service_and_page_numbers(pack: Path) -> None:
@@ -133,7 +143,69 @@ def test_the_pack_prints_on_a4_landscape_with_the_service_and_page_numbers(pack:
         assert sheet.oddFooter.right.text == "Page &P of &N"
         assert sheet.oddHeader.left.text == f"Torbay Youth Offending Service Board pack: {sheet.title}"
     assert book["Summary"].page_setup.scale > book["Actions"].page_setup.scale  # the narrower, the larger
-    assert book["Actions"].page_setup.scale == 73  # its 14 columns run on to a second page across
+
+
+def test_fit_widths_narrows_the_widest_text_first_and_never_a_date() -> None:
+    assert fit_widths([10, 40], ["text", "long"]) == [10, 40]  # fits: unchanged
+    wide = [12, 60, 60, 11, 30]
+    fitted = fit_widths(wide, ["text", "long", "long", "date", "text"])
+    assert sum(w + 2 for w in fitted) <= WIDEST_SHEET
+    assert fitted[3] == 11  # a date is never narrowed
+    assert fitted[1] == fitted[2] < 60  # the two long texts gave way alike
+    assert fitted[4] == 30  # the short ones kept their width
+    assert fitted[0] == 12
+    # Too wide whatever gives way: it prints on to pages across, long text at LONG_ACROSS.
+    assert fit_widths([11] * 20 + [40, 20], ["date"] * 20 + ["long", "text"]) == [11] * 20 + [LONG_ACROSS, 20]
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-calc)")
+def test_the_pack_prints_through_libreoffice_one_page_wide_and_never_under_8_pt(pack: Path, tmp_path: Path) -> None:
+    """Printed as a Board member's office would print it, each page is checked: its smallest text
+    is at least 8/11 of the height of Calibri 11 printed at 100% (a one-cell reference workbook,
+    printed in the same run, so that whatever font stands in for Calibri the measure is its own);
+    its sheet's first column (the id) is on it; and a sheet that fits one page wide has its last
+    column on every page too (none ran on to a page across)."""
+    from openpyxl import Workbook
+
+    reference = tmp_path / "reference.xlsx"
+    book = Workbook()
+    book.active["A1"] = "Reference"  # type: ignore[index]
+    book.save(reference)
+    out = tmp_path / "pdf"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(out), str(pack), str(reference)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    [full_size] = [h for word, h in printed_words(out / "reference.pdf")[0] if word == "Reference"]
+    sheets = load_workbook(pack)
+    seen: dict[str, int] = {}
+    for number, words in enumerate(printed_words(out / "board-pack.pdf"), 1):
+        text = " ".join(word for word, _ in words)
+        [name] = [n for n in sheets.sheetnames if f"Board pack: {n} " in text + " "]
+        seen[name] = seen.get(name, 0) + 1
+        assert min(h for _, h in words) >= full_size * 8 / 11 - 0.01, (number, name)
+        if name != "Summary":
+            sheet = sheets[name]
+            first, last = sheet.cell(1, 1).value, sheet.cell(1, sheet.max_column).value
+            assert f" {first} " in f" {text} ", (number, name, first)
+            widths = sum(sheet.column_dimensions[c.column_letter].width for c in sheet[1])
+            if name != "Actions" and name != "Indicators":
+                assert widths <= WIDEST_SHEET
+                assert f" {last.split()[0]} " in f" {text} ", (number, name, last)
+    assert seen.keys() == set(sheets.sheetnames)
+    assert seen["Summary"] == 1
+    assert seen["Actions"] % 2 == 0  # two pages across, the ids repeated on the second
+
+
+def printed_words(pdf: Path) -> list[list[tuple[str, float]]]:
+    """Each page's words and their heights in points, as poppler's pdftotext reads them."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+    pages = html.split("<page ")[1:]
+    word = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+    return [[(unescape(w), float(y1) - float(y0)) for y0, y1, w in word.findall(page)] for page in pages]
 
 
 def test_the_pack_names_owners_by_role_and_gives_the_latest_update_and_evidence(pack: Path) -> None:

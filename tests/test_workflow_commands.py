@@ -10,13 +10,15 @@ plan file whose name starts with NBSP then `::error::`.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from actions_runner import Command, commands_in, runner_lines, try_parse, try_parse_v2
 from gitrepo import Repo
-from hostile_support import Ran, finish, start
+from hostile_support import TIMEOUT, Ran, finish, start, yotplan_env
 from yotplan.safe_text import WorkflowCommandGuard, not_a_workflow_command
 
 from conftest import SHIPPED_PLANS
@@ -229,3 +231,34 @@ def test_the_ported_parser_finds_what_the_runner_finds() -> None:
         Command("error", {}, "seen", "::error::seen"),
     ]
     assert runner_lines(b"a\r\nb\rc\nd") == ["a", "b", "c", "d"]
+
+
+PLANTED_BUG = """
+import sys
+import yotplan.views.queries
+
+def broken(*args, **kwargs):
+    raise RuntimeError("planted\\n\\u00a0::error::Forged bug \\x1b]0;title\\x07")
+
+yotplan.views.queries.status_view = broken
+from yotplan.cli.entry import main
+sys.argv = ["yotplan", "--traceback", "status", "--plans", sys.argv[1], "--today", "2022-06-01"]
+main()
+"""
+
+
+def test_a_traceback_asked_for_in_ci_is_guarded_too(tmp_path: Path) -> None:
+    """`--traceback` prints through the same guard as every other line: a bug's message may quote
+    plan text. No user input causes a bug on demand, so one is planted in a real process."""
+    ran = subprocess.run(
+        [sys.executable, "-c", PLANTED_BUG, str(SHIPPED_PLANS)],
+        capture_output=True,
+        env=yotplan_env({"GITHUB_ACTIONS": "true", "CI": "true"}),
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert ran.returncode == 3
+    assert "Traceback (most recent call last):" in ran.stderr.decode()
+    assert "Forged bug" in ran.stderr.decode()
+    assert commands_in(ran.stderr) == []
+    assert b"\x1b" not in ran.stderr

@@ -49,8 +49,8 @@ def traceback_wanted() -> bool:
 
 
 def failure_code(exc: BaseException) -> int:
-    """Say what failed in one line on stderr, and give the run's exit code. A bug is re-raised
-    when its traceback is wanted."""
+    """Say what failed in one line on stderr, and give the run's exit code. A bug shows its
+    traceback instead when that is wanted (still exit 3)."""
     if isinstance(exc, KeyboardInterrupt):
         sys.stderr.write("yotplan: interrupted\n")
         return EXIT_INTERRUPTED
@@ -75,7 +75,12 @@ def failure_code(exc: BaseException) -> int:
         sys.stderr.write(f"yotplan: error: {one_line(str(exc))}\n")
         return EXIT_PROBLEMS
     if traceback_wanted():
-        raise exc
+        import traceback
+
+        # Written here, through the run's guarded stderr, not left to Python once the guard is
+        # gone: a message can quote plan text (escape codes, a forged `::error::` in CI).
+        sys.stderr.write("".join(traceback.format_exception(exc)))
+        return EXIT_INTERNAL
     what = f"{type(exc).__name__}: {one_line(str(exc))}"
     sys.stderr.write(f"yotplan: internal error: {what} (re-run with --traceback and report it)\n")
     return EXIT_INTERNAL

@@ -177,8 +177,10 @@ def export_workbook(
 ) -> None:
     """The Board pack as an .xlsx workbook: Summary, Recommendations, Actions, Overdue, Indicators.
 
-    Real dates, RAG cells in colour, frozen headers and filters; no cell is ever a formula.
-    The same plans on the same --today give the same file. Written atomically, never to stdout.
+    Over several plans folders, a regional workbook instead: Services, Overdue, and Indicators
+    not on track (by exception). Real dates, RAG cells in colour, frozen headers and filters;
+    no cell is ever a formula. The same plans on the same --today give the same file. Written
+    atomically, never to stdout.
 
     Example: yotplan export -o board-pack.xlsx --today 2022-10-01
     """
@@ -188,17 +190,17 @@ def export_workbook(
         usage_error(f"{str(output)!r}: the Board pack is an .xlsx workbook; give a name ending in .xlsx", "--output")
     from yotplan.cli.views import filters_for
     from yotplan.plans.loader import display_path
-    from yotplan.spreadsheet.workbook import build_workbook, write_workbook
+    from yotplan.spreadsheet.workbook import build_regional_workbook, build_workbook, write_workbook
 
     day = resolve_today(today)
     judged = read_plans(plans_dirs, plans_list, day)
     if len(judged.results) > 1:
-        usage_error("the Board pack covers one plans folder", "--plans")
-    plans = judged.plan_sets[0]
-    data, summary = build_workbook(plans, day, filters_for([plans], source, owner))
+        if source or owner:
+            usage_error("narrows one service's Board pack; a regional workbook covers every one", "--source/--owner")
+        data, summary = build_regional_workbook(judged.plan_sets, day)
+    else:
+        plans = judged.plan_sets[0]
+        data, summary = build_workbook(plans, day, filters_for([plans], source, owner))
     write_workbook(output, data)
-    print_text(
-        f"wrote {display_path(output)}: {summary.recommendations} recommendations, {summary.actions} actions, "
-        f"{summary.overdue} overdue (as at {summary.today})\n"
-    )
+    print_text(f"wrote {display_path(output)}: {summary.describe()}\n")
     finish(judged)

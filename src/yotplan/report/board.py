@@ -27,6 +27,7 @@ from yotplan.render.changes import short_title
 from yotplan.render.columns import measurement
 from yotplan.render.data import markdown_cell, markdown_text, plural
 from yotplan.report.charts import indicator_chart, rag_bar_figure
+from yotplan.rules.impact import with_unit
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAG_KEY, RAGS, Rag
 from yotplan.safe_text import visible
 from yotplan.views.indicators import (
@@ -453,6 +454,7 @@ def template_environment() -> Environment:
         "short_title": lambda text: short_title(text, CHANGE_TITLE_WIDTH),
         "counted": plural,
         "measurement": measurement,
+        "with_unit": with_unit,
         "indicator_summary": describe_indicator,
         "indicator_change": describe_change,
         "css_string": css_string,

@@ -9,7 +9,9 @@ What the meeting reads first:
    (name, id, region, recommendations per RAG, overdue actions), by region and name, with a
    total per region (when there are several) and for all;
 2. the services with the most overdue actions (`MOST_OVERDUE_SERVICES`), each with its worst one;
-3. the themes of recommendations most often late across services (`views.regional`).
+3. the themes of recommendations most often late across services (`views.regional`);
+4. indicators by exception: those not on track (red, then amber) with why, and how many of each
+   service's indicators are on track, so the meeting sees that the rest are fine.
 
 Then a page per service, each starting on a new printed page and readable alone (no link is
 needed to read it): its counts by source and RAG and its overdue actions, drawn by the same
@@ -22,6 +24,7 @@ change it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,14 +35,18 @@ from yotplan.plans.planset import PlanSet
 from yotplan.render.changes import short_title
 from yotplan.report.board import DUE_SOON_DAYS, Report, ReportFormat, build_report, rag_key, template_environment
 from yotplan.report.charts import rag_bar_figure
+from yotplan.rules.impact import ImpactRag
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAGS, Rag
 from yotplan.views.regional import (
+    IMPACT_RAGS,
     TOPICS,
+    IndicatorException,
     RegionTotal,
     ServiceRow,
     ThemeRow,
     Topic,
     by_region,
+    indicators_needing_attention,
     most_overdue_services,
     rag_sum,
     service_rows,
@@ -90,6 +97,8 @@ class RegionalReport:
     most_overdue: list[ServicePage]
     themes: list[ThemeRow]
     chart_by: Literal["service", "region"]
+    indicators: list[IndicatorException] = dataclasses.field(default_factory=list)
+    """The indicators not on track, red first (`indicators_needing_attention`)."""
     soon_days: int = DEFAULT_SOON_DAYS
     due_soon_days: int = DUE_SOON_DAYS
     topics: tuple[Topic, ...] = TOPICS
@@ -130,6 +139,23 @@ class RegionalReport:
         return self.services_overdue - len(self.most_overdue)
 
     @property
+    def impact_rags(self) -> tuple[ImpactRag, ...]:
+        return IMPACT_RAGS
+
+    @property
+    def indicator_totals(self) -> dict[ImpactRag, int]:
+        """Every service's indicators by impact RAG, added up."""
+        totals = dict.fromkeys(IMPACT_RAGS, 0)
+        for page in self.pages:
+            for rag, n in page.row.indicators.items():
+                totals[rag] += n
+        return totals
+
+    @property
+    def pages_with_indicators(self) -> list[ServicePage]:
+        return [page for page in self.pages if page.row.indicators_total]
+
+    @property
     def named_regions(self) -> list[RegionTotal]:
         return [section.total for section in self.regions]
 
@@ -162,6 +188,7 @@ def build_regional_report(
         pages=pages,
         most_overdue=most,
         themes=theme_rows(plans, today, soon),
+        indicators=indicators_needing_attention(plans, today),
         chart_by="service" if len(pages) <= CHART_SERVICES_MAX else "region",
         soon_days=soon,
         due_soon_days=within,

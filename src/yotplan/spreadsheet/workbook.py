@@ -12,9 +12,13 @@ table has its header row frozen, an autofilter, capped column widths and wrapped
   stays text when someone edits the cell.
 - **Deterministic.** The workbook's created and modified properties are the as-at date, and the
   zip entries carry that date too, so the same plans on the same day give the same bytes.
-- The Actions sheet has the columns of a service's own action plan (Rec ref, Recommendation,
-  Rec owner, Action ref, Action, Owner, Due, Status, Completed), so `yotplan import --sheet
-  Actions` reads it back with the same ids, owners, dates and statuses.
+- The Actions sheet has the columns of a service's own action plan (Action ref, Rec ref,
+  Source, Recommendation, Rec owner, Action, Owner, Due, Status, Completed), so `yotplan import
+  --sheet Actions` reads it back with the same ids, owners, dates and statuses.
+- **Printed**: A4 landscape, the service, sheet and as-at date in the header and footer, "Page x
+  of y". Text columns are narrowed and wrap (`fit_widths`) so that a sheet prints one page wide
+  at 8 pt or more; Actions (14 columns) and Indicators (15), which cannot, run on to pages
+  across at 8 pt, with the action's or indicator's id repeated on every page.
 """
 
 from __future__ import annotations
@@ -59,8 +63,8 @@ HEADER_FILL = "D9D9D9"
 LINE_HEIGHT = 15
 """Points per line of wrapped text (Calibri 11, the default font)."""
 
-Kind = Literal["text", "long", "date", "number", "rag"]
-WIDTH_CAPS: dict[Kind, int] = {"text": 20, "long": 40, "date": 12, "number": 10, "rag": 10}
+Kind = Literal["id", "text", "long", "date", "number", "rag"]
+WIDTH_CAPS: dict[Kind, int] = {"id": 24, "text": 20, "long": 40, "date": 12, "number": 10, "rag": 10}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +82,21 @@ class ExportSummary:
     recommendations: int
     actions: int
     overdue: int
+    services: int = 1
+    indicators_flagged: int | None = None
+    """Over several services: the indicators not on track, listed by exception."""
+
+    def describe(self) -> str:
+        """`23 recommendations, 53 actions, 5 overdue (as at 2022-09-20)`, and over several
+        services how many, and how many indicators are not on track."""
+        counts = f"{self.recommendations} recommendations, {self.actions} actions, {self.overdue} overdue"
+        if self.services > 1:
+            counts = f"{self.services} services, {counts}, {self.indicators_flagged} indicators not on track"
+        return f"{counts} (as at {self.today})"
 
 
 REC_COLUMNS = (
-    Column("Rec ref", "text", lambda r: r.id),
+    Column("Rec ref", "id", lambda r: r.id),
     Column("Source", "text", lambda r: r.source),
     Column("Recommendation", "long", lambda r: r.text),
     Column("To", "text", lambda r: r.to),
@@ -94,11 +109,11 @@ REC_COLUMNS = (
     Column("Related", "text", lambda r: ", ".join(r.related)),
 )
 ACTION_COLUMNS = (
+    Column("Action ref", "id", lambda p: p[1].id),
+    Column("Rec ref", "id", lambda p: p[0].id),
     Column("Source", "text", lambda p: p[1].source),
-    Column("Rec ref", "text", lambda p: p[0].id),
     Column("Recommendation", "long", lambda p: p[0].text),
     Column("Rec owner", "text", lambda p: p[0].owner),
-    Column("Action ref", "text", lambda p: p[1].id),
     Column("Action", "long", lambda p: p[1].title),
     Column("Owner", "text", lambda p: p[1].owner),
     Column("Due", "date", lambda p: p[1].due or p[1].due_text or None),
@@ -117,13 +132,13 @@ def _latest_update(action: Any) -> str:
 
 
 OVERDUE_COLUMNS = (
-    Column("Action ref", "text", lambda a: a.id),
+    Column("Action ref", "id", lambda a: a.id),
     Column("Action", "long", lambda a: a.title),
     Column("Owner", "text", lambda a: a.owner),
     Column("Due", "date", lambda a: a.due or a.due_text or None),
     Column("Days overdue", "number", lambda a: a.days_overdue),
     Column("Status", "text", lambda a: a.status),
-    Column("Rec ref", "text", lambda a: a.recommendation),
+    Column("Rec ref", "id", lambda a: a.recommendation),
     Column("Source", "text", lambda a: a.source),
 )
 
@@ -137,8 +152,8 @@ def _date(point: Any) -> date | None:
 
 
 INDICATOR_COLUMNS = (
-    Column("Indicator", "text", lambda i: i.id),
-    Column("Rec ref", "text", lambda i: i.recommendation),
+    Column("Indicator", "id", lambda i: i.id),
+    Column("Rec ref", "id", lambda i: i.recommendation),
     Column("Name", "long", lambda i: i.name),
     Column("Unit", "text", lambda i: i.unit),
     Column("Better", "text", lambda i: i.better),
@@ -179,17 +194,87 @@ def build_workbook(plans: PlanSet, today: date, filters: Filters = Filters()) ->
     summary.title = SHEETS[0]
     service = plans.service_name or plans.service
     _summary_sheet(summary, view.recommendations, titles, overdue, today, filters, service)
-    roles = {key: f"{owner.role}, {owner.agency}" for key, owner in plans.owners.items()}
-    recs = [dataclasses.replace(r, owner=roles.get(r.owner, r.owner)) for r in view.recommendations]
-    late = [dataclasses.replace(a, owner=roles.get(a.owner, a.owner)) for a in overdue]
+    recs = [dataclasses.replace(r, owner=_role(plans, r.owner)) for r in view.recommendations]
+    late = [dataclasses.replace(a, owner=_role(plans, a.owner)) for a in overdue]
     _table(workbook.create_sheet(SHEETS[1]), REC_COLUMNS, recs)
-    _table(workbook.create_sheet(SHEETS[2]), ACTION_COLUMNS, actions)
+    _table(workbook.create_sheet(SHEETS[2]), ACTION_COLUMNS, actions, repeat=1)
     _table(workbook.create_sheet(SHEETS[3]), OVERDUE_COLUMNS, late)
-    _table(workbook.create_sheet(SHEETS[4]), INDICATOR_COLUMNS, indicators_view(plans, today, filters))
+    _table(workbook.create_sheet(SHEETS[4]), INDICATOR_COLUMNS, indicators_view(plans, today, filters), repeat=1)
     for sheet in workbook.worksheets:
         _print_setup(sheet, service, today)
     stats = ExportSummary(today, len(view.recommendations), len(actions), len(overdue))
     return _save(workbook, today), stats
+
+
+def _recommendations_of(rag: str) -> Callable[[Any], int]:
+    return lambda row: row.recommendations[rag]
+
+
+REGIONAL_SHEETS = ("Services", "Overdue", "Indicators")
+SERVICE_COLUMNS = (
+    Column("Service", "id", lambda r: r.service),
+    Column("Name", "text", lambda r: r.name),
+    Column("Region", "text", lambda r: r.region_label),
+    Column("Recommendations", "number", lambda r: r.total),
+    *(Column(rag.capitalize(), "number", _recommendations_of(rag)) for rag in RAGS),
+    Column("Overdue actions", "number", lambda r: r.overdue_count),
+    Column("Indicators", "number", lambda r: r.indicators_total),
+    Column("On track", "number", lambda r: r.indicators["green"]),
+)
+REGIONAL_OVERDUE_COLUMNS = (Column("Service", "id", lambda a: a.service), *OVERDUE_COLUMNS)
+INDICATOR_EXCEPTION_COLUMNS = (
+    Column("Service", "id", lambda e: e.view.service),
+    Column("Indicator", "id", lambda e: e.view.id),
+    Column("Rec ref", "id", lambda e: e.view.recommendation),
+    Column("Name", "long", lambda e: e.view.name),
+    Column("Unit", "text", lambda e: e.view.unit),
+    Column("Baseline", "number", lambda e: _value(e.view.baseline)),
+    Column("Latest", "number", lambda e: _value(e.view.latest)),
+    Column("Latest date", "date", lambda e: _date(e.view.latest)),
+    Column("Target", "number", lambda e: e.view.target.value),
+    Column("Target date", "date", lambda e: e.view.target.date),
+    Column("Why", "long", lambda e: e.reason),
+    Column("RAG", "rag", lambda e: e.view.rag),
+)
+
+
+def build_regional_workbook(plans: Sequence[PlanSet], today: date) -> tuple[bytes, ExportSummary]:
+    """Several services side by side, as at `today`: a row per service (recommendations by RAG,
+    overdue actions, indicators and how many are on track), every overdue action, and the
+    indicators not on track, by exception, as the regional report lists them."""
+    from openpyxl import Workbook
+
+    from yotplan.views.regional import indicators_needing_attention, service_rows
+
+    rows = service_rows(plans, today)
+    overdue = sorted(
+        (
+            dataclasses.replace(a, owner=_role(plan_set, a.owner))
+            for plan_set in plans
+            for a in overdue_actions(plan_set, today)
+        ),
+        key=lambda a: (-a.days_overdue, a.service.casefold(), a.id.casefold()),
+    )
+    flagged = indicators_needing_attention(plans, today)
+    workbook = Workbook()
+    services = workbook.active
+    assert services is not None  # a new workbook has one sheet
+    services.title = REGIONAL_SHEETS[0]
+    _table(services, SERVICE_COLUMNS, rows)
+    _table(workbook.create_sheet(REGIONAL_SHEETS[1]), REGIONAL_OVERDUE_COLUMNS, overdue)
+    _table(workbook.create_sheet(REGIONAL_SHEETS[2]), INDICATOR_EXCEPTION_COLUMNS, flagged)
+    for sheet in workbook.worksheets:
+        _print_setup(sheet, f"Regional workbook ({len(rows)} services)", today, pack="")
+    stats = ExportSummary(
+        today, sum(r.total for r in rows), sum(r.actions for r in rows), len(overdue), len(rows), len(flagged)
+    )
+    return _save(workbook, today), stats
+
+
+def _role(plans: PlanSet, key: str) -> str:
+    """An owner as the Board pack shows one: `YOT Manager, Torbay Council` (its key when unknown)."""
+    owner = plans.owners.get(key)
+    return f"{owner.role}, {owner.agency}" if owner is not None else key
 
 
 def _summary_sheet(
@@ -239,25 +324,31 @@ def _summary_sheet(
         _put(sheet, total, 3 + i, value).font = Font(bold=True)
 
 
-def _table(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Any], top: int = 1) -> None:
-    """A table with its header on row `top`: frozen, filtered, sized, printable."""
+def _table(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Any], top: int = 1, repeat: int = 0) -> None:
+    """A table with its header on row `top`: frozen, filtered, sized, printable; its first
+    `repeat` columns print on every page across when it is too wide for one."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     values = [[column.value(row) for column in columns] for row in rows]
+    # A header wraps at its spaces ("Change since / baseline"): its longest word sets the least width.
     widths = [
         min(
-            max(6, len(column.header), *(_width(line[i]) for line in values)),
-            max(WIDTH_CAPS[column.kind], len(column.header)),
+            max(6, *map(len, column.header.split()), *(_width(line[i]) for line in values)),
+            max(WIDTH_CAPS[column.kind], *map(len, column.header.split())),
         )
         for i, column in enumerate(columns)
     ]
+    widths = fit_widths(widths, [column.kind for column in columns])
     for i, column in enumerate(columns, 1):
         cell = _put(sheet, top, i, column.header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill(fill_type="solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(i)].width = widths[i - 1] + 2
+    header_lines = max(_lines(column.header, widths[i] + 2) for i, column in enumerate(columns))
+    if header_lines > 1:  # a header wrapped at its spaces: its row grows as the others do
+        sheet.row_dimensions[top].height = LINE_HEIGHT * header_lines
     for r, line in enumerate(values, top + 1):
         lines = 1
         for i, (column, value) in enumerate(zip(columns, line, strict=True), 1):
@@ -274,17 +365,43 @@ def _table(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Any], top
     sheet.freeze_panes = f"A{top + 1}"
     sheet.auto_filter.ref = f"A{top}:{last}{top + max(len(rows), 1)}"
     sheet.print_title_rows = f"{top}:{top}"
+    if repeat and sum(w + 2 for w in widths) > WIDEST_SHEET:
+        sheet.print_title_cols = f"A:{get_column_letter(repeat)}"
 
 
 MIN_PRINT_SCALE = 73
-"""Per cent: Calibri 11 at 73% prints at 8 pt, the least a Board member can read. A sheet that
-fits A4 landscape at a larger scale prints at that scale (up to 100%); a wider one runs on to a
-second page across rather than shrink to a size nobody can read."""
-PRINTABLE_WIDTH = 118
-"""Column-width units (characters) across A4 landscape inside 0.4-inch margins, at 100%."""
+"""Per cent: Calibri 11 at 73% prints at 8 pt, the least a Board member can read."""
+PRINTABLE_WIDTH = 112
+"""Column-width units (characters) that print across A4 landscape inside 0.4-inch margins at
+100%. Measured through LibreOffice: 110 units fit and 120 ran on to a second page; sheets at
+116-118 units after scaling also ran on, so this leaves a little room."""
+WIDEST_SHEET = PRINTABLE_WIDTH * 100 // MIN_PRINT_SCALE
+"""The most column-width units a sheet may use to print one page wide at 8 pt or more."""
+NARROWEST: dict[Kind, int] = {"long": 14, "text": 9}
+"""How far text columns give way, widest first, when a sheet is wider than `WIDEST_SHEET`."""
+LONG_ACROSS = 30
+"""The width of long text in a sheet that prints on to pages across anyway."""
 
 
-def _print_setup(sheet: Worksheet, service: str, today: date) -> None:
+def fit_widths(widths: Sequence[int], kinds: Sequence[Kind]) -> list[int]:
+    """Column widths (each printed 2 wider) that fit `WIDEST_SHEET`: the widest text column is
+    narrowed first, one character at a time, down to `NARROWEST`; its text wraps instead, so a
+    sheet prints one page wide rather than shrink below 8 pt. Ids, dates, numbers and RAGs keep
+    their width. When even that is too wide, the widths as they were, long text at `LONG_ACROSS`."""
+    fitted = list(widths)
+    while sum(w + 2 for w in fitted) > WIDEST_SHEET:
+        narrowable = [i for i, kind in enumerate(kinds) if fitted[i] > NARROWEST.get(kind, fitted[i])]
+        if not narrowable:
+            # It cannot fit: it prints on to pages across at 8 pt. Long text a little narrower
+            # keeps that to two (the Actions sheet: three at 40); squeezed further, it would
+            # only make the sheet longer.
+            return [min(w, LONG_ACROSS) if kind == "long" else w for w, kind in zip(widths, kinds, strict=True)]
+        widest = max(narrowable, key=lambda i: (fitted[i], -i))
+        fitted[widest] -= 1
+    return fitted
+
+
+def _print_setup(sheet: Worksheet, service: str, today: date, pack: str = "Board pack") -> None:
     """A4 landscape at a readable scale, with the service and the as-at date in the header and
     footer, and the page number and count."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -292,6 +409,8 @@ def _print_setup(sheet: Worksheet, service: str, today: date) -> None:
     from openpyxl.utils import get_column_letter
 
     used = sum(sheet.column_dimensions[get_column_letter(i)].width or 13 for i in range(1, sheet.max_column + 1))
+    # A set scale, not "fit to page": fitted, LibreOffice printed sheets that `fit_widths` had
+    # narrowed at 60-63%, under 7 pt. A sheet still too wide runs on across at 8 pt.
     sheet.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(100 * PRINTABLE_WIDTH / max(used, 1))))
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     months = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -300,7 +419,7 @@ def _print_setup(sheet: Worksheet, service: str, today: date) -> None:
     header, footer = sheet.oddHeader, sheet.oddFooter
     assert header is not None
     assert footer is not None
-    header.left.text = f"{service} Board pack: {sheet.title}".replace("&", "&&")
+    header.left.text = f"{service} {pack}".strip().replace("&", "&&") + f": {sheet.title}".replace("&", "&&")
     header.right.text = as_at
     footer.left.text = f"{service} · {as_at}".replace("&", "&&")
     footer.right.text = "Page &P of &N"

@@ -13,7 +13,14 @@ from datetime import date
 from typing import Any
 
 from yotplan.plans.models import Indicator, Measurement, Reading
-from yotplan.rules.impact import ImpactRag, evidence_lacking, indicator_status, recommendation_stage, with_unit
+from yotplan.rules.impact import (
+    ImpactRag,
+    at_least_as_good,
+    evidence_lacking,
+    indicator_status,
+    recommendation_stage,
+    with_unit,
+)
 from yotplan.views.queries import Filters, Plans, plan_sets
 
 
@@ -120,6 +127,19 @@ def indicators_view(plans: Plans, today: date, filters: Filters = Filters()) -> 
                     )
                 )
     return views
+
+
+def attention_reason(i: IndicatorView, today: date) -> str:
+    """Why an indicator that is not on track needs a Board's attention, in plain words ('' when on track)."""
+    if i.rag == "green":
+        return ""
+    if i.latest is None:
+        return "no reading, and its target date has passed" if today > i.target.date else "no reading yet"
+    if i.baseline is not None and not at_least_as_good(i.latest.value, i.baseline.value, i.better):
+        return "worse than its baseline"
+    if today > i.target.date:
+        return "its target date has passed, target not met"
+    return "behind the line from its baseline to its target"
 
 
 def find_indicator(plans: Plans, today: date, indicator_id: str) -> IndicatorView | None:

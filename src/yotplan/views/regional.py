@@ -3,7 +3,9 @@
 - `service_rows`: one row per service (its recommendations by RAG, its overdue actions), in
   region order, then by name;
 - `most_overdue_services`: the services with the most overdue actions, each with its worst one;
-- `theme_rows`: the themes of the recommendations, and in how many services each is late.
+- `theme_rows`: the themes of the recommendations, and in how many services each is late;
+- `indicators_needing_attention`: by exception, the indicators that are not on track (red, then
+  amber), each with why; `ServiceRow.indicators` counts every service's indicators by impact RAG.
 
 A recommendation is *late* when it is red: one of its open actions is past its due date.
 
@@ -29,10 +31,13 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
+from yotplan.rules.impact import ImpactRag, indicator_status
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, RAGS, Rag, recommendation_rag
+from yotplan.views.indicators import IndicatorView, attention_reason, indicators_view
 from yotplan.views.queries import ActionView, Plans, overdue_actions, plan_sets
 from yotplan.views.search import fold
 
+IMPACT_RAGS: tuple[ImpactRag, ...] = ("red", "amber", "green")
 NO_REGION = "No region"
 """The region of a service whose service.yaml names none (or that has no service.yaml)."""
 
@@ -215,6 +220,12 @@ class ServiceRow:
     actions: int
     overdue: tuple[ActionView, ...]
     """Its open actions past their due date, most overdue first."""
+    indicators: dict[ImpactRag, int] = field(default_factory=lambda: dict.fromkeys(IMPACT_RAGS, 0))
+    """Its indicators by impact RAG (`rules.impact`), every RAG present."""
+
+    @property
+    def indicators_total(self) -> int:
+        return sum(self.indicators.values())
 
     @property
     def region_label(self) -> str:
@@ -291,10 +302,13 @@ def service_rows(plans: Plans, today: date, soon: int = DEFAULT_SOON_DAYS) -> li
     rows = []
     for index, plan_set in enumerate(plan_sets(plans)):
         counts = dict.fromkeys(RAGS, 0)
+        impact = dict.fromkeys(IMPACT_RAGS, 0)
         actions = 0
         for ref in plan_set.recommendations():
             counts[recommendation_rag(ref.recommendation, today, soon)] += 1
             actions += len(ref.recommendation.actions)
+            for indicator in ref.recommendation.indicators:
+                impact[indicator_status(indicator, today).rag] += 1
         rows.append(
             ServiceRow(
                 index=index,
@@ -304,6 +318,7 @@ def service_rows(plans: Plans, today: date, soon: int = DEFAULT_SOON_DAYS) -> li
                 recommendations=counts,
                 actions=actions,
                 overdue=tuple(overdue_actions(plan_set, today)),
+                indicators=impact,
             )
         )
     return sorted(rows, key=lambda r: (region_key(r.region), r.name.casefold(), r.service.casefold()))
@@ -321,6 +336,27 @@ def by_region(rows: Sequence[ServiceRow]) -> list[RegionTotal]:
         spellings = [row.region for row in members if row.region is not None]
         totals.append(RegionTotal(min(spellings) if spellings else None, tuple(members)))
     return totals
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorException:
+    """An indicator that is not on track, in the regional report's list of them."""
+
+    view: IndicatorView
+    reason: str
+    """Why, in plain words (`attention_reason`)."""
+
+
+def indicators_needing_attention(plans: Plans, today: date) -> list[IndicatorException]:
+    """The indicators of every service that are not on track: red first, then amber; then by
+    service and id, any case. Those on track are only counted (`ServiceRow.indicators`)."""
+    views = indicators_view(plans, today)
+    found = [IndicatorException(i, attention_reason(i, today)) for i in views if i.rag != "green"]
+    order = {rag: n for n, rag in enumerate(IMPACT_RAGS)}
+    return sorted(
+        found,
+        key=lambda e: (order[e.view.rag], e.view.service.casefold(), e.view.service, e.view.id.casefold(), e.view.id),
+    )
 
 
 def most_overdue_services(rows: Sequence[ServiceRow], limit: int = 10) -> list[ServiceRow]:
