@@ -243,3 +243,18 @@ def test_a_recommendation_id_given_that_is_used_says_where(cli: Invoke, plans: P
     args = ("add", "recommendation", "-s", "LGA", "--id", "hmip-1", "--text", "t", "-o", "yot-manager",
             "--action-title", "t", "--action-due", "2022-09-30")  # fmt: skip
     assert refused(cli, plans, *args) == f"id 'hmip-1' is already used in {plans / HMIP}; ids must be unique"
+
+
+def test_an_indicator_goes_on_a_recommendation_before_its_closure(cli: Invoke, plans: Path) -> None:
+    indicator = ("--name", "X", "--unit", "%", "--better", "higher", "--target", "100", "--target-date", "2023-03-31")
+    assert refused(cli, plans, "add", "indicator", "HMIP-3.2", "--id", "HMIP-3-x", *indicator) == (
+        "HMIP-3.2 is an action; indicators belong to recommendations, e.g. HMIP-3"
+    )
+    assert cli("add", "meeting", "yot-board", "--date", "2022-05-31", "--plans", plans, "--today", TODAY).exit_code == 0
+    signed = cli("signoff", "HMIP-3", "-m", "yot-board@2022-05-31", "--reason", "Agreed", "--plans", plans,
+                 "--today", TODAY)  # fmt: skip
+    assert signed.exit_code == 0, signed.stderr
+    added = cli("add", "indicator", "HMIP-3", "--id", "HMIP-3-x", *indicator, "--plans", plans, "--today", TODAY)
+    assert (added.exit_code, added.stderr) == (0, "")
+    text = (plans / HMIP).read_text(encoding="utf-8")
+    assert text.index("      - id: HMIP-3-x\n") < text.index("    closure:\n      meeting: yot-board@2022-05-31\n")
