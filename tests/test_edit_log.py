@@ -75,3 +75,36 @@ def test_an_empty_note_or_bad_date_is_a_usage_error(cli: Invoke, plans: Path) ->
     assert cli("log", "HMIP-1.1", "   ", "--plans", plans, "--today", TODAY).exit_code == 2
     assert cli("log", "HMIP-1.1", "x", "--date", "2022-02-30", "--plans", plans, "--today", TODAY).exit_code == 2
     assert (plans / HMIP).read_bytes() == before
+
+
+def test_log_with_evidence_writes_each_piece_before_any_review_note(cli: Invoke, plans: Path) -> None:
+    anchor = (
+        "        measure: The Board has considered a written review of management capacity and agreed any changes.\n"
+    )
+    review = "        review:\n          - 'the sheet said: ask the Director'\n"
+    (plans / HMIP).write_text((plans / HMIP).read_text(encoding="utf-8").replace(anchor, anchor + review), "utf-8")
+    before = (plans / HMIP).read_text(encoding="utf-8")
+    result = cli("log", "HMIP-3.2", "Review started.", "-e", "Board minutes, 14 June", "-e", "Terms of reference",
+                 "--plans", plans, "--today", TODAY)  # fmt: skip
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        f"logged an update on HMIP-3.2 in {plans / HMIP} (2022-06-01), with 2 pieces of evidence\n"
+    )
+    assert (plans / HMIP).read_text(encoding="utf-8") == before.replace(
+        anchor + review,
+        anchor + "        updates:\n          - date: 2022-06-01\n            note: Review started.\n"
+        "        evidence:\n          - Board minutes, 14 June\n          - Terms of reference\n" + review,
+    )
+    one = cli("log", "HMIP-3.2", "Drafted.", "-e", "Draft v1", "--plans", plans, "--today", TODAY)
+    assert one.stdout == f"logged an update on HMIP-3.2 in {plans / HMIP} (2022-06-01), with 1 piece of evidence\n"
+
+
+def test_an_update_dated_after_today_is_refused(cli: Invoke, plans: Path) -> None:
+    before = (plans / HMIP).read_bytes()
+    result = cli("log", "HMIP-1.1", "x", "--date", "2022-06-02", "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "yotplan: error: an update records what happened, so it cannot be dated 2022-06-02, after today (2022-06-01); "
+        "plan future work as an action with a due date\n"
+    )
+    assert (plans / HMIP).read_bytes() == before

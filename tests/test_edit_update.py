@@ -353,3 +353,14 @@ def test_a_checkpoint_takes_back_one_part_of_an_edit(plans: Path) -> None:
     assert written == [doc.path]
     removed, added = diff((SHIPPED / HMIP).read_text(encoding="utf-8"), (plans / HMIP).read_text(encoding="utf-8"))
     assert (removed, added) == (["        status: not-started"], ["        status: in-progress"])
+
+
+def test_an_owner_cannot_be_checked_without_the_owners_file(cli: Invoke, plans: Path) -> None:
+    (plans / "owners.yaml").unlink()
+    before = (plans / HMIP).read_bytes()
+    result = cli("update", "HMIP-1.1", "--owner", "yot-manager", "--plans", plans, "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "yotplan: error: owner 'yot-manager' cannot be checked: the owners file is missing or does not load\n"
+    )
+    assert (plans / HMIP).read_bytes() == before

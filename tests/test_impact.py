@@ -396,3 +396,20 @@ def test_no_previous_outside_git_or_before_any_meeting(cli: Invoke, plans: Path,
     assert all(r["previous"] is None for r in outside["recommendations"])
     early = json.loads(cli("status", "-f", "json", "--plans", board_repo.plans, "--today", "2022-06-01").stdout)
     assert early["since_meeting"] is None
+
+
+def test_a_reading_on_the_baseline_date_is_kept_and_a_target_on_it_is_refused(cli: Invoke, plans: Path) -> None:
+    same_day = cli(
+        "add", "indicator", "HMIP-1", "--id", "HMIP-1-x", "--name", "X", "--unit", "%", "--better", "higher",
+        "--target", "100", "--target-date", "2022-05-06", "--baseline", "25", "--baseline-date", "2022-05-06",
+        "--plans", plans, "--today", "2022-06-01",
+    )  # fmt: skip
+    assert same_day.exit_code == 1
+    assert same_day.stderr == (
+        "yotplan: error: the target date 2022-05-06 must come after the baseline date 2022-05-06\n"
+    )
+    add_indicator(cli, plans, "--baseline", "25", "--baseline-date", "2022-05-06")
+    on_baseline = cli("record", "HMIP-1-camhs-meetings", "30", "--date", "2022-05-06", "--plans", plans,
+                      "--today", "2022-06-01")  # fmt: skip
+    assert (on_baseline.exit_code, on_baseline.stderr) == (0, "")
+    assert "          - date: 2022-05-06\n            value: 30\n" in (plans / HMIP).read_text(encoding="utf-8")

@@ -111,3 +111,44 @@ def test_a_delivered_recommendation_is_refused_until_its_indicator_meets_its_tar
         f"the best is 80% on 2022-09-05. {rule}",
         f"signed off HMIP-6 at yot-board@2022-09-13 in {plans / HMIP}\n",
     ]
+
+
+def test_an_action_or_a_second_sign_off_is_refused_with_its_line(cli: Invoke, open_recommendation: Path) -> None:
+    plans = open_recommendation
+
+    def signoff(item: str) -> tuple[int, str]:
+        result = cli("signoff", item, "-m", "yot-board@2022-09-13", "--reason", "r", "--plans", plans,
+                     "--today", "2022-10-01")  # fmt: skip
+        return result.exit_code, result.stderr
+
+    before = folder_bytes(plans)
+    assert signoff("HMIP-3.2") == (
+        1,
+        "yotplan: error: HMIP-3.2 is an action; a board signs off recommendations, e.g. HMIP-3\n",
+    )
+    assert folder_bytes(plans) == before
+    assert signoff("HMIP-3")[0] == 0
+    signed = folder_bytes(plans)
+    assert signoff("HMIP-3") == (1, "yotplan: error: HMIP-3 is already signed off, at yot-board@2022-09-13\n")
+    assert folder_bytes(plans) == signed
+
+
+def test_a_recommendation_with_no_actions_is_refused_saying_so(cli: Invoke, open_recommendation: Path) -> None:
+    plans = open_recommendation
+    with (plans / HMIP).open("a", encoding="utf-8") as plan:
+        plan.write("\n  - id: HMIP-99\n    text: Keep a list\n    actions: []\n")
+    before = folder_bytes(plans)
+    result = cli("signoff", "HMIP-99", "-m", "yot-board@2022-09-13", "--plans", plans, "--today", "2022-10-01")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "yotplan: error: HMIP-99 cannot be signed off on its evidence at yot-board@2022-09-13: no actions; "
+    )
+    assert folder_bytes(plans) == before
+
+
+def test_a_board_can_sign_off_at_a_meeting_held_today(cli: Invoke, open_recommendation: Path) -> None:
+    plans = open_recommendation
+    result = cli("signoff", "HMIP-3", "-m", "yot-board@2022-09-13", "--reason", "Merged into IR-1", "--plans", plans,
+                 "--today", "2022-09-13")  # fmt: skip
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "    closure:\n      meeting: yot-board@2022-09-13\n" in (plans / HMIP).read_text(encoding="utf-8")
