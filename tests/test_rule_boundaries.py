@@ -22,7 +22,7 @@ from yotplan.rules.impact import (
 )
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, recommendation_rag
 
-from conftest import Invoke
+from conftest import SHIPPED_PLANS, Invoke
 
 
 @pytest.mark.parametrize(
@@ -205,3 +205,15 @@ def test_an_indicator_without_a_baseline_behind_its_target_is_amber_on_the_targe
     )
     assert indicator_status(indicator, date(2023, 3, 31)).rag == "amber"
     assert indicator_status(indicator, date(2023, 4, 1)).rag == "red"
+
+
+def test_the_reading_commands_judge_without_the_warning_rules() -> None:
+    """`status` and the other reading commands run the error rules only (`every_rule=False`):
+    `check` shows the warnings, a colleague's `status` does not pay for them."""
+    from yotplan.rules.checker import judge
+
+    day = date(2022, 10, 1)
+    every = [p.code for p in judge([SHIPPED_PLANS], day).problems if p.severity == "warning"]
+    reading = [p.code for p in judge([SHIPPED_PLANS], day, every_rule=False).problems if p.severity == "warning"]
+    assert "YP201" in every  # overdue actions, on that day
+    assert reading == []
