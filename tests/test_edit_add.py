@@ -292,3 +292,33 @@ def test_an_owner_needs_an_owners_file(cli: Invoke, tmp_path: Path) -> None:
         "or start a plans folder with `yotplan init`\n"
     )
     assert sorted(p.name for p in folder.iterdir()) == ["hmip-inspection.yaml"]
+
+
+def test_the_first_action_of_a_recommendation_goes_where_the_format_puts_actions(cli: Invoke, tmp_path: Path) -> None:
+    """A recommendation written with no actions yet (YP102) and an `indicators:` list: `add action`
+    writes `actions:` before `indicators:`, in the order of the format, not at the end."""
+    from services_support import FOLDERS
+
+    plans = tmp_path / "plans"
+    shutil.copytree(FOLDERS[0], plans)
+    path = plans / "hmip-inspection.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("    actions:\n", text.index("  - id: HMIP-3\n"))], encoding="utf-8")
+    result = cli(
+        "add", "action", "HMIP-3", "--title", "Audit", "--owner", "yot-manager", "--due", "2023-06-30",
+        "--plans", plans, "--today", "2023-03-01",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    after = path.read_text(encoding="utf-8")
+    assert after[after.index("  - id: HMIP-3\n") :].startswith(
+        "  - id: HMIP-3\n"
+        "    text: Improve the quality assurance of assessments and plans.\n"
+        "    owner: yot-manager\n"
+        "    actions:\n"
+        "      - id: HMIP-3.1\n"
+        "        title: Audit\n"
+        "        owner: yot-manager\n"
+        "        due: 2023-06-30\n"
+        "        status: not-started\n"
+        "    indicators:\n"
+    )

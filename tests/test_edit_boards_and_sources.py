@@ -166,6 +166,13 @@ def test_an_unknown_source_lists_the_known_ones(cli: Invoke, plans: Path, tmp_pa
     assert refused(cli, empty, *args) == "no plan file has source 'ZZZ' (known: none)"
 
 
+def test_a_source_half_like_a_known_one_is_suggested(cli: Invoke, plans: Path) -> None:
+    """`HMZZ` shares half of `HMIP` (difflib's ratio 0.5): close enough to ask "did you mean"."""
+    args = ("add", "recommendation", "-s", "HMZZ", "--text", "t", "-o", "yot-manager", "--action-title", "t",
+            "--action-due", "2022-09-30")  # fmt: skip
+    assert refused(cli, plans, *args) == "no plan file has source 'HMZZ' (did you mean 'HMIP'?)"
+
+
 # add meeting ---------------------------------------------------------------------------
 
 

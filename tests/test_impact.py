@@ -169,7 +169,10 @@ def test_record_refuses_a_reading_before_the_baseline_or_twice_on_a_day(cli: Inv
 
     code, said = record("30", "--date", "2022-05-05")
     assert code == 1
-    assert "HMIP-1-camhs-meetings starts at its baseline on 2022-05-06, so a reading cannot be dated 2022-05-05" in said
+    assert (
+        "HMIP-1-camhs-meetings starts at its baseline on 2022-05-06, so a reading cannot be dated 2022-05-05, "
+        "before it; check the date, or correct the baseline in the plan file"
+    ) in said
     assert record("60%", "--date", "2022-09-13") == (
         0,
         f"recorded 60% for HMIP-1-camhs-meetings in {plans / HMIP} (2022-09-13)\n",
@@ -413,3 +416,22 @@ def test_a_reading_on_the_baseline_date_is_kept_and_a_target_on_it_is_refused(cl
                       "--today", "2022-06-01")  # fmt: skip
     assert (on_baseline.exit_code, on_baseline.stderr) == (0, "")
     assert "          - date: 2022-05-06\n            value: 30\n" in (plans / HMIP).read_text(encoding="utf-8")
+
+
+def test_record_reading_through_the_python_api_takes_a_number_and_refuses_a_second_on_a_day(
+    cli: Invoke, plans: Path
+) -> None:
+    """The CLI always passes text and `--replace` or not; the function's own defaults hold too."""
+    from yotplan.edit.operations import record_reading
+    from yotplan.edit.session import EditSession
+    from yotplan.errors import EditRefused
+
+    add_indicator(cli, plans)
+    day = date(2022, 10, 1)
+    with EditSession(plans, day) as session:
+        said = record_reading(session, "HMIP-1-camhs-meetings", 62.5, on=date(2022, 9, 13))
+        session.commit()
+    assert said == f"recorded 62.5% for HMIP-1-camhs-meetings in {plans / HMIP} (2022-09-13)"
+    assert "          - date: 2022-09-13\n            value: 62.5\n" in (plans / HMIP).read_text(encoding="utf-8")
+    with EditSession(plans, day) as session, pytest.raises(EditRefused, match="already has a reading on 2022-09-13"):
+        record_reading(session, "HMIP-1-camhs-meetings", 70, on=date(2022, 9, 13))
