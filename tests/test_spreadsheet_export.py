@@ -184,7 +184,9 @@ def test_the_pack_prints_through_libreoffice_one_page_wide_and_never_under_8_pt(
         text = " ".join(word for word, _ in words)
         [name] = [n for n in sheets.sheetnames if f"Board pack: {n} " in text + " "]
         seen[name] = seen.get(name, 0) + 1
-        assert min(h for _, h in words) >= full_size * 8 / 11 - 0.01, (number, name)
+        # 2 % for LibreOffice's rounding of a scaled size: 73 % of 11 pt measured 0.7267 of it
+        # here, where 8 pt is 0.7273; a sheet at 65 % (7.2 pt) is still well under.
+        assert min(h for _, h in words) >= full_size * 8 / 11 * 0.98, (number, name)
         if name != "Summary":
             sheet = sheets[name]
             first, last = sheet.cell(1, 1).value, sheet.cell(1, sheet.max_column).value
