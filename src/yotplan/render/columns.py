@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from yotplan.rules.impact import with_unit
+from yotplan.rules.rag import RAGS
 from yotplan.views.queries import ActionView, OwnerView
 
 if TYPE_CHECKING:
@@ -68,6 +69,19 @@ STATUS_COLUMNS = [
     Column("rag", lambda r: r.rag, keep=ALWAYS),
     Column("stage", lambda r: r.stage, keep=35),
 ]
+
+
+def _count_of(rag: str) -> Callable[[Any], str]:
+    return lambda count: str(count.recommendations[rag])
+
+
+SERVICE_COUNT_COLUMNS = [
+    Column("service", lambda c: c.service, keep=ALWAYS),
+    Column("recommendations", lambda c: str(c.total), "right"),
+    *(Column(rag, _count_of(rag), "right") for rag in RAGS),
+    Column("overdue actions", lambda c: str(c.overdue), "right"),
+]
+"""`status` over several services, after its rows: a service's recommendations by RAG."""
 
 TRAVEL_COLUMN = Column("then → now", lambda r: r.travel, keep=45)
 """Added to `status` when there is a previous board meeting to compare with."""

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from yotplan.render.columns import Column
-from yotplan.rules.rag import RAGS
 from yotplan.safe_text import json_safe, one_line, visible
 
 if TYPE_CHECKING:
@@ -66,17 +65,9 @@ def render_markdown(columns: Sequence[Column], rows: Sequence[Any]) -> str:
 def service_counts_markdown(counts: Sequence[ServiceCount]) -> str:
     """Over several services, a table after the rows: each service's recommendations by RAG and
     its overdue actions ('' for one service, whose output stays as it was)."""
-    if not counts:
-        return ""
-    lines = [
-        "",
-        "| service | recommendations | " + " | ".join(RAGS) + " | overdue actions |",
-        "| --- | ---: | " + " | ".join("---:" for _ in RAGS) + " | ---: |",
-    ]
-    for count in counts:
-        cells = [markdown_cell(count.service), str(count.total), *(str(count.recommendations[r]) for r in RAGS)]
-        lines.append("| " + " | ".join([*cells, str(count.overdue)]) + " |")
-    return "\n".join(lines) + "\n"
+    from yotplan.render.columns import SERVICE_COUNT_COLUMNS
+
+    return "\n" + render_markdown(SERVICE_COUNT_COLUMNS, counts) if counts else ""
 
 
 _ENTITY = re.compile(r"&(?=#?\w+;)")

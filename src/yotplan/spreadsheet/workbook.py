@@ -222,17 +222,17 @@ SERVICE_COLUMNS = (
     Column("On track", "number", lambda r: r.indicators["green"]),
 )
 REGIONAL_OVERDUE_COLUMNS = (Column("Service", "id", lambda a: a.service), *OVERDUE_COLUMNS)
+EXCEPTION_SHOWS = ("Indicator", "Rec ref", "Name", "Unit", "Baseline", "Target", "Target date", "Latest", "Latest date")
+"""The columns of the Board pack's Indicators sheet that the regional workbook's exceptions keep."""
+
+
+def _of_view(column: Column) -> Column:
+    return Column(column.header, column.kind, lambda e: column.value(e.view))
+
+
 INDICATOR_EXCEPTION_COLUMNS = (
     Column("Service", "id", lambda e: e.view.service),
-    Column("Indicator", "id", lambda e: e.view.id),
-    Column("Rec ref", "id", lambda e: e.view.recommendation),
-    Column("Name", "long", lambda e: e.view.name),
-    Column("Unit", "text", lambda e: e.view.unit),
-    Column("Baseline", "number", lambda e: _value(e.view.baseline)),
-    Column("Latest", "number", lambda e: _value(e.view.latest)),
-    Column("Latest date", "date", lambda e: _date(e.view.latest)),
-    Column("Target", "number", lambda e: e.view.target.value),
-    Column("Target date", "date", lambda e: e.view.target.date),
+    *(_of_view(c) for c in INDICATOR_COLUMNS if c.header in EXCEPTION_SHOWS),
     Column("Why", "long", lambda e: e.reason),
     Column("RAG", "rag", lambda e: e.view.rag),
 )
