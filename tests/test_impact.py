@@ -435,3 +435,22 @@ def test_record_reading_through_the_python_api_takes_a_number_and_refuses_a_seco
     assert "          - date: 2022-09-13\n            value: 62.5\n" in (plans / HMIP).read_text(encoding="utf-8")
     with EditSession(plans, day) as session, pytest.raises(EditRefused, match="already has a reading on 2022-09-13"):
         record_reading(session, "HMIP-1-camhs-meetings", 70, on=date(2022, 9, 13))
+
+
+@pytest.mark.parametrize(("text", "expected"), [("75", 75), (" 12.5 ", 12.5), ("60 %", 60), ("-3", -3)])
+def test_a_value_as_a_person_types_it_is_the_number_it_says(text: str, expected: float) -> None:
+    """A whole number stays whole (75, not 75.0), a decimal stays a decimal."""
+    from yotplan.edit.operations import reading_value
+
+    value = reading_value(text, indicator())
+    assert (value, type(value)) == (expected, type(expected))
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "Infinity"])
+def test_a_value_that_is_not_a_finite_number_is_refused(text: str) -> None:
+    from yotplan.edit.operations import reading_value
+    from yotplan.errors import EditRefused
+
+    with pytest.raises(EditRefused) as refused:
+        reading_value(text, indicator())
+    assert str(refused.value) == f"{text!r} is not a number: give the value measured, e.g. 75 or 12.5"
