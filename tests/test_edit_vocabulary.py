@@ -183,12 +183,17 @@ def test_update_due_tbc_or_ongoing_makes_the_action_undated(cli: Invoke, plans: 
     after = (plans / HMIP).read_text(encoding="utf-8")
     assert "        due: 2022-07-31" not in after.split("- id: HMIP-1.2")[0].split("- id: HMIP-1.1")[1]
     assert f"        undated: {kind}" in added_lines(plans, HMIP, before)
+    head = "- id: HMIP-1.1\n        title: Secure regular CAMHS attendance at the YOT Management Board\n"
+    assert f"{head}        owner: camhs-lead\n        undated: {kind}\n        # HMIP-1.1, LGA-a.3" in after
     assert cli("check", "--plans", plans, "--today", TODAY).exit_code == 0
     dated = cli(
         "update", "HMIP-1.1", "--due", "30/09/2022", "--reason", "CAMHS agreed", "--plans", plans, "--today", TODAY
     )
     assert dated.exit_code == 0, dated.stderr
-    assert f"        undated: {kind}" not in (plans / HMIP).read_text(encoding="utf-8")
+    dated_text = (plans / HMIP).read_text(encoding="utf-8")
+    assert f"        undated: {kind}" not in dated_text
+    # the due date goes back to its place in an action, and the comment after it stays after it
+    assert f"{head}        owner: camhs-lead\n        due: 2022-09-30\n        # HMIP-1.1, LGA-a.3" in dated_text
 
 
 BAD_INPUTS = [
