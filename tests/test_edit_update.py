@@ -162,6 +162,15 @@ def test_moving_due_earlier_needs_no_reason(cli: Invoke, plans: Path) -> None:
     assert changes == (["        due: 2022-12-31"], ["        due: 2022-10-31"])
 
 
+def test_a_new_due_date_is_said_first_then_the_status(cli: Invoke, plans: Path) -> None:
+    code, out, err, _ = run_update(cli, plans, "HMIP-3.2", "--status", "in-progress", "--due", "2022-10-31")
+    assert (code, err) == (0, "")
+    assert out == (
+        f"updated HMIP-3.2 in {plans / HMIP}: due date moved from 2022-12-31 to 2022-10-31; "
+        "status changed from not-started to in-progress\n"
+    )
+
+
 def test_any_change_can_carry_a_reason(cli: Invoke, plans: Path) -> None:
     code, _, _, (removed, added) = run_update(
         cli, plans, "HMIP-3.2", "--status", "blocked", "--reason", "No budget until April"

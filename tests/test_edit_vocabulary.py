@@ -189,7 +189,8 @@ def test_update_due_tbc_or_ongoing_makes_the_action_undated(cli: Invoke, plans: 
     dated = cli(
         "update", "HMIP-1.1", "--due", "30/09/2022", "--reason", "CAMHS agreed", "--plans", plans, "--today", TODAY
     )
-    assert dated.exit_code == 0, dated.stderr
+    assert (dated.exit_code, dated.stderr) == (0, "")
+    assert dated.stdout.startswith(f"updated HMIP-1.1 in {plans / HMIP}: due 2022-09-30 (reason logged)")
     dated_text = (plans / HMIP).read_text(encoding="utf-8")
     assert f"        undated: {kind}" not in dated_text
     # the due date goes back to its place in an action, and the comment after it stays after it
