@@ -193,6 +193,8 @@ def test_update_due_tbc_or_ongoing_makes_the_action_undated(cli: Invoke, plans: 
         f"updated HMIP-1.1 in {plans / HMIP}: undated kind changed from {kind}: undated ({other_kind})"
     )
     assert f"        owner: camhs-lead\n        undated: {other_kind}\n" in (plans / HMIP).read_text(encoding="utf-8")
+    again = cli("update", "HMIP-1.1", "--due", other_word, "--plans", plans, "--today", TODAY)
+    assert (again.exit_code, again.stdout) == (0, "HMIP-1.1: nothing to change (nothing written)\n")
     dated = cli(
         "update", "HMIP-1.1", "--due", "30/09/2022", "--reason", "CAMHS agreed", "--plans", plans, "--today", TODAY
     )
