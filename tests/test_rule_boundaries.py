@@ -4,12 +4,16 @@ its reason. Each was a surviving mutant (docs/mutation-testing.md)."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from yotplan.plans.loader import load_plans
 from yotplan.plans.models import Action, Closure, Indicator, Measurement, Reading, Recommendation
+from yotplan.plans.planset import PlanSet
+from yotplan.rules.checker import check_folders
 from yotplan.rules.file_checks import allowed_codes
 from yotplan.rules.impact import (
     at_least_as_good,
@@ -20,6 +24,7 @@ from yotplan.rules.impact import (
     recommendation_stage,
     with_unit,
 )
+from yotplan.rules.plan_rules import RULES, check_plans
 from yotplan.rules.rag import DEFAULT_SOON_DAYS, recommendation_rag
 
 from conftest import SHIPPED_PLANS, Invoke
@@ -217,3 +222,117 @@ def test_the_reading_commands_judge_without_the_warning_rules() -> None:
     reading = [p.code for p in judge([SHIPPED_PLANS], day, every_rule=False).problems if p.severity == "warning"]
     assert "YP201" in every  # overdue actions, on that day
     assert reading == []
+
+
+VALID_CASE = Path(__file__).parent / "corpus" / "valid"
+TODAY = date(2022, 6, 1)
+
+
+def valid_plans_folder_with(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """The corpus's valid plans folder, copied, with each (old, new) edit made to review.yaml."""
+    folder = tmp_path / "plans"
+    shutil.copytree(VALID_CASE, folder)
+    (folder / "expected.txt").unlink()
+    review = folder / "review.yaml"
+    text = review.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    review.write_text(text, encoding="utf-8")
+    return folder
+
+
+def valid_plans_with(tmp_path: Path, *edits: tuple[str, str]) -> PlanSet:
+    result = load_plans(valid_plans_folder_with(tmp_path, *edits))
+    assert result.problems == []
+    return result.plans
+
+
+def found(code: str, plans: PlanSet) -> list[str]:
+    return [f"{p.line}: {p.severity} {p.code} {p.message}" for p in RULES[code](plans, TODAY)]
+
+
+def test_an_action_completed_today_is_not_completed_in_the_future(tmp_path: Path) -> None:
+    plans = valid_plans_with(tmp_path, ("completed: 2022-04-28", "completed: 2022-06-01"))
+    assert found("YP107", plans) == []
+
+
+def test_an_action_is_stale_after_90_days_without_an_update_or_started_with_none(tmp_path: Path) -> None:
+    """A done or recently updated action before a stale one does not end the search; a started
+    action with no updates is stale, a not-started one only once it has an old update."""
+    plans = valid_plans_with(
+        tmp_path,
+        (
+            "          - date: 2022-05-06\n            note: Planning started.",
+            "          - date: 2022-03-03\n            note: Planning started.",
+        ),
+        (
+            "        due: 2022-12-31\n        status: not-started\n",
+            "        due: 2022-12-31\n        status: not-started\n"
+            "      - id: REV-2.2\n        title: Pilot it\n        owner: yot-manager\n        due: 2022-12-31\n"
+            "        status: blocked\n"
+            "      - id: REV-2.3\n        title: Review it\n        owner: yot-manager\n        due: 2022-12-31\n"
+            "        status: not-started\n        updates:\n          - date: 2022-03-02\n            note: Asked.\n",
+        ),
+    )
+    assert found("YP202", plans) == [
+        "39: warning YP202 action REV-2.2 is blocked but has no updates; log progress with `yotplan log`",
+        "44: warning YP202 action REV-2.3 has had no update for 91 days (last 2022-03-02); "
+        "log progress with `yotplan log`",
+    ]
+
+
+def test_an_ongoing_action_is_flagged_after_90_quiet_days_and_a_later_one_still_is(tmp_path: Path) -> None:
+    plans = valid_plans_with(
+        tmp_path,
+        (
+            "        due: 2022-09-30\n        status: in-progress",
+            "        undated: ongoing\n        status: in-progress",
+        ),
+        (
+            "          - date: 2022-05-06\n            note: Planning started.",
+            "          - date: 2022-03-03\n            note: Planning started.",
+        ),
+        (
+            "        due: 2022-12-31\n        status: not-started\n",
+            "        undated: ongoing\n        status: not-started\n"
+            "      - id: REV-2.2\n        title: Pilot it\n        owner: yot-manager\n        undated: ongoing\n"
+            "        status: in-progress\n        updates:\n          - date: 2022-03-02\n            note: Asked.\n"
+            "      - id: REV-2.3\n        title: Review it\n        owner: yot-manager\n"
+            "        undated: to-be-confirmed\n        status: not-started\n",
+        ),
+    )
+    assert found("YP204", plans) == [
+        "37: warning YP204 action REV-2.1 is ongoing with no update at all; log progress with `yotplan log`",
+        "42: warning YP204 action REV-2.2 is ongoing with no update for 91 days; log progress with `yotplan log`",
+        "50: warning YP204 action REV-2.3's date is to be confirmed; set it with `yotplan update REV-2.3 --due`",
+    ]
+
+
+def test_an_action_id_outside_its_recommendation_is_found_after_a_malformed_recommendation_id(tmp_path: Path) -> None:
+    plans = valid_plans_with(
+        tmp_path, ("  - id: REV-1\n", "  - id: REV 1\n"), ("      - id: REV-2.1\n", "      - id: REV-1.9\n")
+    )
+    assert [line.split(" does not")[0] for line in found("YP112", plans)] == ["34: error YP112 action id 'REV-1.9'"]
+
+
+def test_check_plans_runs_every_rule_unless_told_otherwise(tmp_path: Path) -> None:
+    """By default `check_plans` runs the warning rules and YP109, which needs every file."""
+    plans = valid_plans_with(
+        tmp_path, ("    related: [REV-1]", "    related: [REV-9]"), ("due: 2022-12-31", "due: 2022-05-31")
+    )
+    assert [p.code for p in check_plans(plans, TODAY)] == ["YP109", "YP201"]
+    assert [p.code for p in check_plans(plans, TODAY, every_file_loaded=False, warnings=False)] == []
+
+
+def test_a_plan_file_that_fails_to_load_leaves_out_only_the_related_rule(tmp_path: Path) -> None:
+    """With one file broken, the others are still judged by every rule but YP109 (whose ids may
+    be in the broken file)."""
+    folder = valid_plans_folder_with(
+        tmp_path,
+        ("    related: [REV-1]", "    related: [LGA-1]"),
+        ("    owner: yot-manager\n    related", "    owner:\n    related"),
+    )
+    (folder / "lga.yaml").write_text("source: [unclosed\n", encoding="utf-8")
+    problems, _ = check_folders([folder], TODAY)
+    assert [(Path(p.path).name, p.code) for p in problems] == [("lga.yaml", "YP002"), ("review.yaml", "YP101")]
