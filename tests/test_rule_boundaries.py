@@ -336,3 +336,18 @@ def test_a_plan_file_that_fails_to_load_leaves_out_only_the_related_rule(tmp_pat
     (folder / "lga.yaml").write_text("source: [unclosed\n", encoding="utf-8")
     problems, _ = check_folders([folder], TODAY)
     assert [(Path(p.path).name, p.code) for p in problems] == [("lga.yaml", "YP002"), ("review.yaml", "YP101")]
+
+
+def test_a_sign_off_at_a_meeting_held_today_is_no_problem(tmp_path: Path) -> None:
+    folder = valid_plans_folder_with(
+        tmp_path,
+        (
+            "      meeting: yot-board@2022-05-20\n      date: 2022-05-20\n",
+            "      meeting: yot-board@2022-06-01\n      date: 2022-06-01\n",
+        ),
+    )
+    boards = folder / "boards.yaml"
+    boards.write_text(boards.read_text(encoding="utf-8") + "      - date: 2022-06-01\n", encoding="utf-8")
+    result = load_plans(folder)
+    assert result.problems == []
+    assert found("YP114", result.plans) == []
