@@ -351,3 +351,79 @@ def test_a_sign_off_at_a_meeting_held_today_is_no_problem(tmp_path: Path) -> Non
     result = load_plans(folder)
     assert result.problems == []
     assert found("YP114", result.plans) == []
+
+
+PHONE = "ring 07700 900123"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "field"),
+    [
+        (
+            "review.yaml",
+            "  date: 2022-05-06\n",
+            f"  date: 2022-05-06\n  conclusion: Good; {PHONE}\n",
+            "conclusion of source REV",
+        ),
+        ("review.yaml", "text: Continue to develop the Board.", f"text: Continue; {PHONE}", "text of REV-1"),
+        ("review.yaml", "title: Run a Board development day", f"title: Run a day; {PHONE}", "title of REV-1.1"),
+        ("review.yaml", "note: Planning started.", f"note: Started; {PHONE}", "update of 2022-05-06 on REV-1.1"),
+        ("review.yaml", '- "the Board is still developing"', f"- Developing; {PHONE}", "evidence 1 of REV-1.1"),
+        (
+            "review.yaml",
+            "        status: not-started\n",
+            f"        status: not-started\n        measure: Done; {PHONE}\n",
+            "measure of REV-2.1",
+        ),
+        (
+            "review.yaml",
+            "name: CAMHS attendance at Board meetings",
+            f"name: Attendance; {PHONE}",
+            "name of indicator REV-3-camhs-attendance",
+        ),
+        (
+            "review.yaml",
+            "            value: 100\n",
+            f"            value: 100\n            note: Counted; {PHONE}\n",
+            "note of REV-3-camhs-attendance's 2022-05-20 reading",
+        ),
+        (
+            "review.yaml",
+            "    closure:\n",
+            f"    impact:\n      - Better; {PHONE}\n    closure:\n",
+            "impact evidence 1 of REV-3",
+        ),
+        (
+            "review.yaml",
+            "note: Signed off with the attendance record.",
+            f"note: Signed; {PHONE}",
+            "sign-off note of REV-3",
+        ),
+        (
+            "review.yaml",
+            "      date: 2022-05-20\n      note:",
+            f"      date: 2022-05-20\n      reason: Agreed; {PHONE}\n      note:",
+            "sign-off reason of REV-3",
+        ),
+        ("boards.yaml", "ref: Agenda item 4", f"ref: Item 4; {PHONE}", "ref of yot-board's 2022-05-20 meeting"),
+        (
+            "boards.yaml",
+            "      - date: 2022-03-15\n",
+            f"      - date: 2022-03-15\n        minutes: Met; {PHONE}\n",
+            "minutes of yot-board's 2022-03-15 meeting",
+        ),
+    ],
+)
+def test_personal_data_in_a_free_text_field_is_named_as_a_reader_would_say_it(
+    tmp_path: Path, file: str, old: str, new: str, field: str
+) -> None:
+    folder = valid_plans_folder_with(tmp_path)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "07700" in row)
+    problems, _ = check_folders([folder], TODAY)
+    assert [(Path(p.path).name, p.line, p.code, p.message.split(" (")[0]) for p in problems] == [
+        (file, line, "YP305", f"{field} looks like a phone number")
+    ]
