@@ -427,3 +427,16 @@ def test_personal_data_in_a_free_text_field_is_named_as_a_reader_would_say_it(
     assert [(Path(p.path).name, p.line, p.code, p.message.split(" (")[0]) for p in problems] == [
         (file, line, "YP305", f"{field} looks like a phone number")
     ]
+
+
+def test_personal_data_in_a_board_key_is_found_as_a_key(tmp_path: Path) -> None:
+    folder = valid_plans_folder_with(tmp_path)
+    boards = folder / "boards.yaml"
+    boards.write_text(
+        boards.read_text(encoding="utf-8") + "  panel-07700900123:\n    name: Panel\n    chair: board-chair\n",
+        encoding="utf-8",
+    )
+    problems, _ = check_folders([folder], TODAY)
+    assert [(Path(p.path).name, p.line, p.col, p.code, p.message.split(" (")[0]) for p in problems] == [
+        ("boards.yaml", 9, 3, "YP305", "key panel-07•••••••23 of boards looks like a phone number"),
+    ]

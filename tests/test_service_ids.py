@@ -135,3 +135,12 @@ def test_a_service_file_that_is_not_utf8_is_pointed_at_as_a_whole(folders: list[
         (str(folders[1] / "service.yaml"), 0, 0, "YP014"),
         (str(twin / "service.yaml"), 0, 0, "YP014"),
     ]
+
+
+def test_a_shared_id_is_found_after_an_id_of_one_folder(folders: list[Path]) -> None:
+    (folders[2] / "service.yaml").write_text("id: south\nname: Westmoor\n", encoding="utf-8")
+    found = problems(*folders)
+    assert [(p.path, p.code) for p in found] == [
+        (str(folders[1] / "service.yaml"), "YP014"),
+        (str(folders[2] / "service.yaml"), "YP014"),
+    ]
