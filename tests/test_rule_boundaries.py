@@ -440,3 +440,49 @@ def test_personal_data_in_a_board_key_is_found_as_a_key(tmp_path: Path) -> None:
     assert [(Path(p.path).name, p.line, p.col, p.code, p.message.split(" (")[0]) for p in problems] == [
         ("boards.yaml", 9, 3, "YP305", "key panel-07•••••••23 of boards looks like a phone number"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "where", "field", "looks_like"),
+    [
+        (
+            "owners.yaml",
+            "agency: Example Council\n  board-chair:",
+            f"agency: Example Council; {PHONE}\n  board-chair:",
+            (4, 13),
+            "`agency` of yot-manager",
+            "a phone number",
+        ),
+        (
+            "review.yaml",
+            "    related: [REV-1]",
+            "    related: [REV-1, 07700 900123]",
+            (32, 22),
+            "related 2 of REV-2",
+            "a phone number",
+        ),
+        (
+            "review.yaml",
+            "          - date: 2022-05-20\n            value: 100",
+            "          - date: 2022-05-20\n            value: 9434765919",
+            (58, 20),
+            "`value` of REV-3-camhs-attendance",
+            "an NHS number",
+        ),
+    ],
+)
+def test_personal_data_in_any_other_string_or_a_large_number_is_named_by_its_key_and_id(
+    tmp_path: Path, file: str, old: str, new: str, where: tuple[int, int], field: str, looks_like: str
+) -> None:
+    """Strings that are not free text (an agency, a `related` id) and whole numbers of six digits
+    or more (an NHS number typed as a number) are searched too, named by their key or list and
+    the nearest id or owner key."""
+    folder = valid_plans_folder_with(tmp_path)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    problems, _ = check_folders([folder], TODAY)
+    assert [(p.line, p.col, p.message.split(" (")[0]) for p in problems if p.code.startswith("YP3")] == [
+        (*where, f"{field} looks like {looks_like}")
+    ]
