@@ -486,3 +486,33 @@ def test_personal_data_in_any_other_string_or_a_large_number_is_named_by_its_key
     assert [(p.line, p.col, p.message.split(" (")[0]) for p in problems if p.code.startswith("YP3")] == [
         (*where, f"{field} looks like {looks_like}")
     ]
+
+
+def personal_data_found(tmp_path: Path, old: str, new: str) -> list[tuple[int, int, str]]:
+    folder = valid_plans_folder_with(tmp_path, (old, new))
+    problems, _ = check_folders([folder], TODAY)
+    return [(p.line, p.col, p.message.split(" (")[0]) for p in problems if p.code.startswith("YP3")]
+
+
+def test_a_hash_inside_a_quoted_value_is_text_found_once_not_a_comment(tmp_path: Path) -> None:
+    found = personal_data_found(tmp_path, "text: Continue to develop the Board.", 'text: "Board # ring 07700 900123"')
+    assert found == [(9, 11, "text of REV-1 looks like a phone number")]
+
+
+def test_an_allow_for_one_finding_of_a_value_leaves_the_next_one(tmp_path: Path) -> None:
+    found = personal_data_found(
+        tmp_path,
+        "note: Planning started.",
+        'note: "Ring 07700 900123 or jayden.smith@example.org"  # yotplan: allow YP305 the office switchboard',
+    )
+    assert found == [(20, 19, "update of 2022-05-06 on REV-1.1 looks like an email address")]
+
+
+def test_a_comment_is_allowed_by_an_allow_on_its_own_line_or_the_line_above(tmp_path: Path) -> None:
+    found = personal_data_found(
+        tmp_path,
+        "recommendations:\n",
+        "# ring 07700 900123  # yotplan: allow YP305 the office switchboard\n"
+        "# yotplan: allow YP305 the office switchboard\n# ring 07700 900124\nrecommendations:\n",
+    )
+    assert found == []
