@@ -516,3 +516,32 @@ def test_a_comment_is_allowed_by_an_allow_on_its_own_line_or_the_line_above(tmp_
         "# yotplan: allow YP305 the office switchboard\n# ring 07700 900124\nrecommendations:\n",
     )
     assert found == []
+
+
+def test_a_comment_finding_is_a_warning_at_its_place_and_each_finding_of_it_is_allowed_alone(tmp_path: Path) -> None:
+    folder = valid_plans_folder_with(
+        tmp_path,
+        (
+            "recommendations:\n",
+            "recommendations:  #ring 07700 900123 or jayden.smith@example.org  # yotplan: allow YP305 a switchboard\n",
+        ),
+    )
+    problems, _ = check_folders([folder], TODAY)
+    assert [str(p).split(" (")[0] for p in problems] == [
+        f"{folder / 'review.yaml'}:7:41: warning YP306 the comment on line 7 looks like an email address"
+    ]
+
+
+def test_a_hash_glued_to_a_word_is_not_a_comment_and_a_file_may_start_with_one(tmp_path: Path) -> None:
+    """A `#` after a letter is part of the value (found once, as the value); a comment on the
+    first line of a file with no newline at its end is still read."""
+    found = personal_data_found(tmp_path, "note: Planning started.", "note: See minutes#07700 900123")
+    assert found == [(20, 19, "update of 2022-05-06 on REV-1.1 looks like a phone number")]
+    folder = tmp_path / "plans"
+    owners = folder / "owners.yaml"
+    owners.write_text("#ring 07700 900123\n" + owners.read_text(encoding="utf-8").rstrip("\n"), encoding="utf-8")
+    problems, _ = check_folders([folder], TODAY)
+    assert [(Path(p.path).name, p.line, p.col, p.code) for p in problems if p.code.startswith("YP3")] == [
+        ("owners.yaml", 1, 7, "YP305"),
+        ("review.yaml", 20, 19, "YP305"),
+    ]
