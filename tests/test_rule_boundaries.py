@@ -545,3 +545,16 @@ def test_a_hash_glued_to_a_word_is_not_a_comment_and_a_file_may_start_with_one(t
         ("owners.yaml", 1, 7, "YP305"),
         ("review.yaml", 20, 19, "YP305"),
     ]
+
+
+def test_comments_after_a_blank_first_line_and_on_a_last_line_without_a_newline(tmp_path: Path) -> None:
+    folder = valid_plans_folder_with(tmp_path)
+    owners = folder / "owners.yaml"
+    text = owners.read_text(encoding="utf-8")
+    owners.write_text(f"\n#ring 07700 900123\n{text}# ring 07700 900456", encoding="utf-8")
+    last = text.count("\n") + 3
+    problems, _ = check_folders([folder], TODAY)
+    assert [(p.line, p.col, p.message.split(": ")[0]) for p in problems] == [
+        (2, 7, "the comment on line 2 looks like a phone number (07••••••••23)"),
+        (last, 8, f"the comment on line {last} looks like a phone number (07••••••••56)"),
+    ]
