@@ -512,8 +512,8 @@ def test_a_comment_is_allowed_by_an_allow_on_its_own_line_or_the_line_above(tmp_
     found = personal_data_found(
         tmp_path,
         "recommendations:\n",
-        "# ring 07700 900123  # yotplan: allow YP305 the office switchboard\n"
-        "# yotplan: allow YP305 the office switchboard\n# ring 07700 900124\nrecommendations:\n",
+        "# yotplan: allow YP305 the office switchboard\n# ring 07700 900124\n"
+        "# ring 07700 900123  # yotplan: allow YP305 the office switchboard\nrecommendations:\n",
     )
     assert found == []
 
