@@ -1,0 +1,182 @@
+"""How the import reads a sheet's rows as a plan: ids, the as-of date, statuses and what it flags.
+
+Each sheet here is built in memory (the rows `read_sheet` would give) and read with
+`plan_from_sheet`, so a test says exactly which rows go in and what plan comes out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from yotplan.spreadsheet.interpretation import ImportedPlan, ImportOptions, default_source_id, plan_from_sheet
+from yotplan.spreadsheet.reading import Row, Sheet
+
+TODAY = date(2023, 6, 1)
+
+
+def sheet_of(*rows: list[Any], name: str = "plan.csv") -> Sheet:
+    """Rows 1, 2, ... of a sheet, each cell as written (None when empty)."""
+    return Sheet(
+        Path(name),
+        name,
+        None,
+        [
+            Row(number, tuple(values), sum(v is not None for v in values), False, (None,) * len(values))
+            for number, values in enumerate(rows, start=1)
+        ],
+    )
+
+
+def plan_of(*rows: list[Any], **options: Any) -> ImportedPlan:
+    return plan_from_sheet(sheet_of(*rows), ImportOptions(today=TODAY, source_id="S", **options))
+
+
+def ids(plan: ImportedPlan) -> list[tuple[str, str, list[str]]]:
+    return [(rec.id, rec.text, [a.id for a in rec.actions]) for rec in plan.recommendations]
+
+
+def messages(plan: ImportedPlan, kind: str) -> list[str]:
+    return [message for k, _, message in plan.flags if k == kind]
+
+
+def test_a_file_name_with_no_letter_or_digit_gives_the_source_id_import() -> None:
+    assert default_source_id(Path("??? .xlsx")) == "IMPORT"
+    assert default_source_id(Path("Torbay action plan.xlsx")) == "TORBAY-ACTION-PLAN"
+
+
+def test_a_recommendation_with_no_ref_takes_the_first_number_no_ref_of_the_sheet_uses() -> None:
+    plan = plan_of(
+        ["Ref", "Recommendation", "Action", "Lead", "Due"],
+        [None, "Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["1", "Review capacity", "Agree the structure", "YOT Manager", "31/03/2023"],
+        ["3", "Train the staff", "Run the course", "YOT Manager", "31/03/2023"],
+        [None, "Publish the plan", "Publish it", "YOT Manager", "31/03/2023"],
+    )
+    assert ids(plan) == [
+        ("S-2", "Improve the Board", ["S-2.1"]),
+        ("S-1", "Review capacity", ["S-1.1"]),
+        ("S-3", "Train the staff", ["S-3.1"]),
+        ("S-4", "Publish the plan", ["S-4.1"]),
+    ]
+    assert messages(plan, "recommendation") == [
+        "a new recommendation with no 'Ref'; numbered S-2",
+        "a new recommendation with no 'Ref'; numbered S-4",
+    ]
+
+
+def test_the_date_a_title_block_gives_in_the_next_cell_is_the_as_of_date() -> None:
+    plan = plan_of(
+        ["Youth Justice Improvement Plan"],
+        ["Last updated:", datetime(2023, 3, 14)],
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+    )
+    assert (plan.as_at, plan.as_at_reason) == (date(2023, 3, 14), "the date the sheet says it was updated (row 2)")
+    assert plan.source_title == "Youth Justice Improvement Plan"
+
+
+def test_a_progress_column_of_rag_words_is_read_as_the_status() -> None:
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Due", "Progress"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023", "Orange"],
+        ["Improve the Board", "Brief members", "YOT Manager", "31/03/2023", "Orange"],
+        ["Improve the Board", "Report to the Board", "YOT Manager", "31/03/2023", "Blue"],
+    )
+    assert messages(plan, "column") == ["column 'Progress' holds status words, so it is read as the status"]
+    assert plan.status_source == "status"
+    assert [(a.status, a.updates) for a in plan.actions] == [
+        ("in-progress", []),
+        ("in-progress", []),
+        ("done", []),
+    ]
+
+
+LONG = "We have talked to partners about this and will come back to it at the next Board meeting"
+
+
+def test_status_text_quoted_in_a_flag_is_cut_at_50_characters_and_in_a_comment_at_120() -> None:
+    exactly_50 = "Partners were asked and will come back to us later"
+    assert len(exactly_50) == 50
+    space_at_49 = "Partners have been asked about it and will reply as soon as they can"
+    assert space_at_49[48] == " "
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Due", "Status"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023", LONG],
+        ["Improve the Board", "Brief members", "YOT Manager", "31/03/2023", exactly_50],
+        ["Improve the Board", "Report to the Board", "YOT Manager", "31/03/2023", space_at_49],
+        ["Improve the Board", "Train members", "YOT Manager", "31/03/2023", LONG + " " + LONG],
+        *[["Review capacity", f"Step {n}", "YOT Manager", "31/03/2023", "On track"] for n in (1, 2, 3)],
+    )
+    assert messages(plan, "status-unclear") == [
+        "'We have talked to partners about this and will co…': not-started until checked",
+        f"{exactly_50!r}: not-started until checked",
+        "'Partners have been asked about it and will reply…': not-started until checked",
+        "'We have talked to partners about this and will co…': not-started until checked",
+    ]
+    assert plan.actions[3].comments == [
+        "status: the spreadsheet says 'We have talked to partners about this and will come back to it at the next "
+        "Board meeting We have talked to partners abo…'"
+    ]
+
+
+def test_a_title_block_date_that_is_no_date_is_passed_over_for_the_next_and_the_first_real_one_wins() -> None:
+    plan = plan_of(
+        ["Action plan, last updated: 31/02/2023, corrected 14/03/2023, first draft 02/01/2023"],
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+    )
+    assert (plan.as_at, plan.as_at_reason) == (date(2023, 3, 14), "the date the sheet says it was updated (row 1)")
+    assert plan.source_title == "Action plan"
+
+
+def test_a_month_or_quarter_due_date_is_its_last_day_and_says_so() -> None:
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "Q3 2023/24"],
+        ["Improve the Board", "Brief members", "YOT Manager", "Sept 2023"],
+    )
+    assert [(a.due, a.comments) for a in plan.actions] == [
+        (date(2023, 12, 31), ["due: the spreadsheet says 'Q3 2023/24', the last day of that quarter"]),
+        (date(2023, 9, 30), ["due: the spreadsheet says 'Sept 2023', the last day of that month"]),
+    ]
+
+
+def test_a_sub_ref_reserves_its_recommendations_number() -> None:
+    plan = plan_of(
+        ["Ref", "Recommendation", "Action", "Lead", "Due"],
+        [None, "Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["1.1", "Review capacity", "Agree the structure", "YOT Manager", "31/03/2023"],
+    )
+    assert ids(plan) == [("S-2", "Improve the Board", ["S-2.1"]), ("S-1", "Review capacity", ["S-1.1"])]
+
+
+def test_an_action_text_starting_with_its_sub_ref_stays_under_a_ref_with_that_number() -> None:
+    plan = plan_of(
+        ["Ref", "Recommendation", "Action", "Lead", "Due"],
+        ["Rec 1", "Improve the Board", "(1a) Meet monthly", "YOT Manager", "31/03/2023"],
+        [None, None, "(1b) Brief members", "YOT Manager", "31/03/2023"],
+        [None, None, "(2a) Review capacity", "YOT Manager", "31/03/2023"],
+    )
+    assert ids(plan) == [
+        ("S-Rec-1", "Improve the Board", ["S-Rec-1.1", "S-Rec-1.2"]),
+        ("S-2", "Recommendation 2 (the spreadsheet gives no text)", ["S-2.1"]),
+    ]
+    assert [a.comments for a in plan.actions] == [
+        [],
+        ["the spreadsheet's ref: (1b)"],
+        ["the spreadsheet's ref: (2a)"],
+    ]
+
+
+def test_an_action_text_starting_with_a_sub_ref_under_a_ref_with_no_number_starts_that_recommendation() -> None:
+    plan = plan_of(
+        ["Ref", "Recommendation", "Action", "Lead", "Due"],
+        ["A", "Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        [None, None, "(1a) Review capacity", "YOT Manager", "31/03/2023"],
+    )
+    assert ids(plan) == [
+        ("S-A", "Improve the Board", ["S-A.1"]),
+        ("S-1", "Recommendation 1 (the spreadsheet gives no text)", ["S-1.1"]),
+    ]
