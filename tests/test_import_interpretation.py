@@ -10,7 +10,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from yotplan.spreadsheet.interpretation import ImportedPlan, ImportOptions, default_source_id, plan_from_sheet
+import pytest
+
+from yotplan.spreadsheet.errors import BadOption
+from yotplan.spreadsheet.interpretation import (
+    ImportedPlan,
+    ImportOptions,
+    check_source_id,
+    default_source_id,
+    plan_from_sheet,
+    status_sentence,
+)
 from yotplan.spreadsheet.reading import Row, Sheet
 
 TODAY = date(2023, 6, 1)
@@ -180,3 +190,47 @@ def test_an_action_text_starting_with_a_sub_ref_under_a_ref_with_no_number_start
         ("S-A", "Improve the Board", ["S-A.1"]),
         ("S-1", "Recommendation 1 (the spreadsheet gives no text)", ["S-1.1"]),
     ]
+
+
+@pytest.mark.parametrize("source_id", ["owners", "OWNERS", "Owners.yaml", "../x", "-x"])
+def test_a_source_id_that_would_name_the_owners_file_or_no_file_is_refused_as_an_option(source_id: str) -> None:
+    with pytest.raises(BadOption) as refused:
+        check_source_id(source_id)
+    assert str(refused.value) == f"{source_id!r} cannot be a source id: use letters, digits and '-', e.g. HMIP"
+    assert refused.value.param == "--source-id"
+    assert check_source_id("HMIP.2023_a-1") == "HMIP.2023_a-1"
+
+
+def test_a_ref_becomes_an_id_with_its_spaces_as_dashes_and_its_other_punctuation_dropped() -> None:
+    refs = ["1.", "2)", "b", "X3", "Rec 4", "?", "(5)."]
+    plan = plan_of(
+        ["Ref", "Recommendation", "Action", "Lead", "Due"],
+        *[[ref, f"Recommendation {n}", "Meet", "YOT Manager", "31/03/2023"] for n, ref in enumerate(refs, start=1)],
+    )
+    assert [rec.id for rec in plan.recommendations] == ["S-1", "S-2", "S-b", "S-X3", "S-Rec-4", "S-6", "S-5"]
+    assert messages(plan, "recommendation") == ["ref '?' has no letter or digit; numbered S-6"]
+    assert plan.recommendations[5].actions[0].review == [
+        "recommendation: its ref '?' has no letter or digit; numbered S-6"
+    ]
+
+
+FREE_TEXT = (
+    "; text that is not a status word becomes a dated progress update, and the status comes from clear words in it "
+    "(action completed, not yet started, in progress), else it is not started and flagged"
+)
+
+
+def test_the_status_sentence_names_the_column_the_statuses_came_from_and_says_a_blank_is_not_started() -> None:
+    rows = [["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023", "Complete"]]
+    blank = [["Improve the Board", "Brief members", "YOT Manager", "31/03/2023", None]]
+    header = ["Recommendation", "Action", "Lead", "Due", "Current status"]
+    assert status_sentence(plan_of(header, *rows)) == f"Status: from the 'Current status' column{FREE_TEXT}."
+    assert status_sentence(plan_of(header, *rows, *blank)) == (
+        f"Status: from the 'Current status' column{FREE_TEXT}; a blank status is not started."
+    )
+    rag = plan_of(["Recommendation", "Action", "Lead", "Due", "BRAG rating"], *rows)
+    assert status_sentence(rag) == (
+        "Status: the sheet has no status column, so it comes from the 'BRAG rating' column: blue (complete) is done; "
+        "red, amber and green are in progress; status words (not started, on track) are read as such; blank is not "
+        f"started{FREE_TEXT}. A RAG is a judgement, not a status: check each one."
+    )
