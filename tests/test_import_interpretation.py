@@ -19,6 +19,7 @@ from yotplan.spreadsheet.interpretation import (
     check_source_id,
     default_source_id,
     plan_from_sheet,
+    source_kind,
     status_sentence,
 )
 from yotplan.spreadsheet.reading import Row, Sheet
@@ -233,4 +234,63 @@ def test_the_status_sentence_names_the_column_the_statuses_came_from_and_says_a_
         "Status: the sheet has no status column, so it comes from the 'BRAG rating' column: blue (complete) is done; "
         "red, amber and green are in progress; status words (not started, on track) are read as such; blank is not "
         f"started{FREE_TEXT}. A RAG is a judgement, not a status: check each one."
+    )
+    none = plan_of(["Recommendation", "Action", "Lead", "Due"], rows[0][:4])
+    assert status_sentence(none) == (
+        "Status: the sheet has no status or RAG column: an action is done when it has a completed date "
+        "(action completed, not yet started, in progress), else not started."
+    )
+    notes = plan_of(["Recommendation", "Action", "Lead", "Due", "Comments"], [*rows[0][:4], "Meeting in May"])
+    assert status_sentence(notes) == (
+        "Status: the sheet has no status or RAG column: an action is done when it has a completed date or from "
+        "clear words in the 'Comments' column (action completed, not yet started, in progress), else not started."
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("HMIP Peer-Review action plan", "peer-review"),
+        ("Improvement Review: actions", "improvement-review"),
+        ("YJB self-assessment 2023", "self-assessment"),
+        ("Inspection of youth justice services in Torbay", "inspection"),
+        ("Peer review following the inspection", "peer-review"),
+        ("Board development plan", "other"),
+    ],
+)
+def test_the_source_kind_is_the_kind_its_title_names(title: str, kind: str) -> None:
+    assert source_kind(title) == kind
+
+
+def rows_dated(updated: str | None) -> list[list[Any]]:
+    return [
+        [f"Action plan, last updated {updated}" if updated else "Action plan"],
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+    ]
+
+
+def test_the_as_of_date_is_as_of_else_the_title_blocks_else_the_files_else_today_and_never_after_today() -> None:
+    def as_at(updated: str | None, modified: date | None = None, **options: Any) -> tuple[date, str]:
+        sheet = sheet_of(*rows_dated(updated))
+        plan = plan_from_sheet(sheet, ImportOptions(today=TODAY, source_id="S", **options), modified)
+        return plan.as_at, plan.as_at_reason
+
+    assert as_at("14/03/2023", date(2023, 4, 1), as_of=date(2023, 2, 1)) == (date(2023, 2, 1), "the --as-of date")
+    assert as_at("14/03/2023", date(2023, 4, 1)) == (
+        date(2023, 3, 14),
+        "the date the sheet says it was updated (row 1)",
+    )
+    assert as_at(None, date(2023, 4, 1)) == (
+        date(2023, 4, 1),
+        "the spreadsheet file's modified date (give --as-of to say when the sheet was true)",
+    )
+    assert as_at(None) == (TODAY, "the import's --today (the sheet states no date; give --as-of)")
+    assert as_at(None, TODAY) == (
+        TODAY,
+        "the spreadsheet file's modified date (give --as-of to say when the sheet was true)",
+    )
+    assert as_at("02/06/2023") == (
+        TODAY,
+        "--today (2023-06-01), as the date the sheet says it was updated (row 1), 2023-06-02, is later",
     )
