@@ -27,14 +27,14 @@ from yotplan.spreadsheet.reading import Row, Sheet
 TODAY = date(2023, 6, 1)
 
 
-def sheet_of(*rows: list[Any], name: str = "plan.csv") -> Sheet:
-    """Rows 1, 2, ... of a sheet, each cell as written (None when empty)."""
+def sheet_of(*rows: list[Any], name: str = "plan.csv", hidden: tuple[int, ...] = ()) -> Sheet:
+    """Rows 1, 2, ... of a sheet, each cell as written (None when empty); `hidden` are row numbers."""
     return Sheet(
         Path(name),
         name,
         None,
         [
-            Row(number, tuple(values), sum(v is not None for v in values), False, (None,) * len(values))
+            Row(number, tuple(values), sum(v is not None for v in values), number in hidden, (None,) * len(values))
             for number, values in enumerate(rows, start=1)
         ],
     )
@@ -294,3 +294,41 @@ def test_the_as_of_date_is_as_of_else_the_title_blocks_else_the_files_else_today
         TODAY,
         "--today (2023-06-01), as the date the sheet says it was updated (row 1), 2023-06-02, is later",
     )
+
+
+def test_only_blank_hidden_note_and_repeated_header_rows_are_left_out_and_counted_by_kind() -> None:
+    header = ["Recommendation", "Action", "Lead", "Due"]
+    sheet = sheet_of(
+        header,
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        [None, None, None, None],
+        ["Note: the Board meets in the spring"],
+        ["Improve the Board", "An action deleted last year", "YOT Manager", "31/03/2022"],
+        ["recommendation", "ACTION", "Lead", "Due date"],
+        ["Improve the Board", "Brief members", "YOT Manager", "30/04/2023"],
+        ["Note", "Agree the terms", "YOT Manager", "31/05/2023"],  # a full row: placed, whatever its first word
+        ["Review capacity", "Recruit an analyst", None, None],
+        ["* the dates are the Board's"],
+        ["Key: Red = off track"],
+        ["Source: the Board's minutes"],
+        hidden=(5,),
+    )
+    plan = plan_from_sheet(sheet, ImportOptions(today=TODAY, source_id="S"))
+    assert [a.title for a in plan.actions] == ["Meet monthly", "Brief members", "Agree the terms", "Recruit an analyst"]
+    assert plan.skipped == {"blank": 1, "hidden": 1, "notes": 4, "header": 1}
+    assert plan.skipped_text == "1 blank, 1 hidden, 4 notes or keys, 1 repeated header"
+    assert plan.counts == (
+        "3 recommendations, 4 actions, 2 owners; 7 rows skipped (1 blank, 1 hidden, 4 notes or keys, "
+        "1 repeated header); 1 flagged for review"
+    )
+
+
+def test_a_row_that_repeats_all_but_one_header_is_a_header_and_one_that_repeats_one_is_not() -> None:
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["Recommendation", "Action", "Lead", "30/04/2023"],
+        ["Recommendation", "Brief members", "YOT Manager", "30/04/2023"],
+    )
+    assert plan.skipped == {"header": 1}
+    assert [(a.title, a.row) for a in plan.actions] == [("Meet monthly", 2), ("Brief members", 4)]
