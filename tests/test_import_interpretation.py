@@ -332,3 +332,51 @@ def test_a_row_that_repeats_all_but_one_header_is_a_header_and_one_that_repeats_
     )
     assert plan.skipped == {"header": 1}
     assert [(a.title, a.row) for a in plan.actions] == [("Meet monthly", 2), ("Brief members", 4)]
+
+
+PARAGRAPHS = ["Met in May", "Board agreed the terms", "Waiting for the police", "Draft shared", "Asked CAMHS"]
+
+
+def read_column(header: str, words: int, *, more: tuple[str, list[Any]] | None = None, **options: Any) -> ImportedPlan:
+    """Five rows whose `header` column holds `words` status words and then paragraphs."""
+    values = ["Complete", "On track", "Not started", "Delayed", "Complete"][:words] + PARAGRAPHS[words:]
+    extra_header, extra = more if more else (None, [])
+    return plan_of(
+        ["Recommendation", "Action", "Lead", "Due", header, *([extra_header] if extra_header else [])],
+        *[
+            ["Improve the Board", f"Step {n}", "YOT Manager", "31/03/2023", value, *extra[n : n + 1]]
+            for n, value in enumerate(values)
+        ],
+        **options,
+    )
+
+
+def test_a_progress_column_of_status_words_is_the_status_from_three_in_five() -> None:
+    three = read_column("Progress", 3)
+    assert messages(three, "column") == ["column 'Progress' holds status words, so it is read as the status"]
+    assert [a.status for a in three.actions][:3] == ["done", "in-progress", "not-started"]
+    two = read_column("Progress", 2)
+    assert messages(two, "column") == []
+    assert (two.status_source, two.actions[0].updates) == ("none", ["Complete"])
+
+
+def test_a_status_column_of_paragraphs_is_progress_notes_below_two_in_five() -> None:
+    two = read_column("Status", 2)
+    assert (messages(two, "column"), two.status_source) == ([], "status")
+    assert [a.status for a in two.actions][:2] == ["done", "in-progress"]
+    one = read_column("Status", 1)
+    assert messages(one, "column") == [
+        "column 'Status' holds text, not status words, so it is read as progress notes"
+    ]
+    assert one.status_source == "none"
+    assert [a.updates for a in one.actions] == [[value] for value in ["Complete", *PARAGRAPHS[1:]]]
+
+
+def test_with_both_columns_or_a_column_mapped_each_is_read_as_its_header_says() -> None:
+    both = read_column("Status", 0, more=("Progress", ["Complete"] * 5))
+    assert (messages(both, "column"), both.status_source) == ([], "status")
+    assert [(a.status, a.updates) for a in both.actions][:1] == [("not-started", ["Met in May", "Complete"])]
+    mapped = read_column("Status", 0, overrides=(("status", "status"),))
+    assert (messages(mapped, "column"), mapped.status_source) == ([], "status")
+    progress = read_column("Progress", 5, overrides=(("progress", "update"),))
+    assert (messages(progress, "column"), progress.status_source) == ([], "none")
