@@ -365,9 +365,7 @@ def test_a_status_column_of_paragraphs_is_progress_notes_below_two_in_five() -> 
     assert (messages(two, "column"), two.status_source) == ([], "status")
     assert [a.status for a in two.actions][:2] == ["done", "in-progress"]
     one = read_column("Status", 1)
-    assert messages(one, "column") == [
-        "column 'Status' holds text, not status words, so it is read as progress notes"
-    ]
+    assert messages(one, "column") == ["column 'Status' holds text, not status words, so it is read as progress notes"]
     assert one.status_source == "none"
     assert [a.updates for a in one.actions] == [[value] for value in ["Complete", *PARAGRAPHS[1:]]]
 
@@ -380,3 +378,132 @@ def test_with_both_columns_or_a_column_mapped_each_is_read_as_its_header_says() 
     assert (messages(mapped, "column"), mapped.status_source) == ([], "status")
     progress = read_column("Progress", 5, overrides=(("progress", "update"),))
     assert (messages(progress, "column"), progress.status_source) == ([], "none")
+
+
+def test_a_recommendations_lead_is_the_first_lead_with_a_letter_or_digit_its_column_gives() -> None:
+    plan = plan_of(
+        ["Recommendation", "Recommendation lead", "Action", "Lead", "Due"],
+        ["Improve the Board", "???", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["Improve the Board", "Head of Service", "Brief members", "YOT Manager", "31/03/2023"],
+        ["Improve the Board", "Chair of the Board", "Report to the Board", "YOT Manager", "31/03/2023"],
+    )
+    rec = plan.recommendations[0]
+    assert (rec.lead, rec.lead_row) == ("Head of Service", 3)
+    assert sorted(plan.owners) == ["head-of-service", "yot-manager"]
+
+
+def test_a_recommendations_own_row_is_a_comment_and_a_row_with_a_lead_or_sub_ref_but_no_action_is_an_action() -> None:
+    plan = plan_of(
+        ["Ref", "Recommendation", "Action", "Lead", "Due", "Status", "Progress"],
+        ["1", "Improve the Board", None, None, None, "Amber", "Terms agreed"],
+        ["1", None, None, "Chair of the Board", None, None, None],
+        ["1.2", None, None, None, None, None, None],
+        ["1", None, "Meet monthly", "YOT Manager", "31/03/2023", None, None],
+    )
+    rec = plan.recommendations[0]
+    assert rec.comments == ["row 2 of the spreadsheet also says: Status 'Amber'; Progress 'Terms agreed'"]
+    assert messages(plan, "rec-row") == ["Status 'Amber'; Progress 'Terms agreed'"]
+    assert [(a.row, a.title, a.lead) for a in rec.actions] == [
+        (3, "Improve the Board", "Chair of the Board"),
+        (4, "Improve the Board", "Lead not recorded in the spreadsheet"),
+        (5, "Meet monthly", "YOT Manager"),
+    ]
+    assert messages(plan, "no-action-text") == [
+        "no action text; titled 'Improve the Board'",
+        "no action text; titled 'Improve the Board'",
+    ]
+
+
+def test_the_title_is_the_first_text_above_the_header_and_the_updated_label_may_stand_first() -> None:
+    plan = plan_of(
+        ["Last updated: 14/03/2023", "Torbay YJS Action Plan"],
+        ["Draft for the Board"],
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+    )
+    assert (plan.source_title, plan.as_at) == ("Torbay YJS Action Plan", date(2023, 3, 14))
+    plan = plan_of(
+        [None, "Torbay YJS Action Plan", "Last updated:"],
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+    )
+    assert (plan.source_title, plan.as_at) == ("Torbay YJS Action Plan", TODAY)
+    plan = plan_of(
+        ["Action plan", "Updated:", datetime(2023, 3, 14), "Draft"],
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+    )
+    assert (plan.source_title, plan.as_at) == ("Action plan", date(2023, 3, 14))
+
+
+def test_a_header_mapped_by_hand_is_read_as_mapped_and_flags_name_the_file_and_row() -> None:
+    sheet = sheet_of(
+        ["Recommendation", "Action", "Lead", "Due", "Remarks", "Progress"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023", "Board minutes", "Complete"],
+        ["Improve the Board", "Brief members", "YOT Manager", "31/03/2023", None, "Complete"],
+        name="HMIP inspection plan.csv",
+    )
+    plan = plan_from_sheet(sheet, ImportOptions(today=TODAY, overrides=(("remarks", "evidence"),)))
+    assert (plan.source_id, plan.kind, plan.actions[0].evidence) == (
+        "HMIP-INSPECTION-PLAN",
+        "inspection",
+        "Board minutes",
+    )
+    assert plan.grouped() == [
+        (
+            "columns read by what they hold",
+            ["HMIP inspection plan.csv:1: column 'Progress' holds status words, so it is read as the status"],
+        )
+    ]
+
+
+def test_a_sheet_with_no_action_text_still_places_its_rows_with_a_lead() -> None:
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", None, "YOT Manager", "31/03/2023"],
+        ["Review capacity", None, "YOT Manager", None],
+    )
+    assert [(rec.text, [a.title for a in rec.actions]) for rec in plan.recommendations] == [
+        ("Improve the Board", ["Improve the Board"]),
+        ("Review capacity", ["Review capacity"]),
+    ]
+
+
+def test_the_last_action_row_is_placed_even_with_one_cell_and_each_row_left_out_is_counted() -> None:
+    plan = plan_from_sheet(
+        sheet_of(
+            ["Recommendation", "Action", "Lead", "Due"],
+            ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+            [None, None, None, None],
+            [None, None, None, None],
+            ["Improve the Board", "Hidden one", "YOT Manager", "31/03/2023"],
+            ["Improve the Board", "Hidden two", "YOT Manager", "31/03/2023"],
+            ["Recommendation", "Action", "Lead", "Due"],
+            ["Recommendation", "Action", None, None],
+            [None, "Publish the plan", None, None],
+            hidden=(5, 6),
+        ),
+        ImportOptions(today=TODAY, source_id="S"),
+    )
+    assert [a.title for a in plan.actions] == ["Meet monthly", "Publish the plan"]
+    assert plan.skipped == {"blank": 2, "hidden": 2, "header": 2}
+
+
+def test_a_row_with_one_header_word_is_a_row_and_one_with_two_of_two_is_a_header() -> None:
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["Recommendation", "Brief members", "YOT Manager", None],
+        ["Recommendation", "Action", "YOT Manager", "30/04/2023"],
+    )
+    assert plan.skipped == {}
+    assert [a.title for a in plan.actions] == ["Meet monthly", "Brief members", "Action"]
+
+
+def test_the_counts_say_one_of_each_in_the_singular() -> None:
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        [None, None, None, None],
+    )
+    assert plan.counts == "1 recommendation, 1 action, 1 owner; 1 row skipped (1 blank); 0 flagged for review"
