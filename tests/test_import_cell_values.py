@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from yotplan.plans.vocabulary import EARLIEST_YEAR, DateText
 from yotplan.spreadsheet.cells import clean_text, owner_key, rag_of_colour, read_date, read_rag, read_status
 
 
@@ -31,9 +32,12 @@ def test_a_cell_as_text_is_verbatim_but_for_whitespace(value: Any, text: str) ->
 
 
 def test_a_date_cell_reads_as_a_real_date_and_a_number_or_a_flag_is_refused_with_what_it_holds() -> None:
-    assert read_date(datetime(2023, 3, 31, 9, 30)).day == date(2023, 3, 31)
-    assert (read_date(date(2023, 3, 31)).day, read_date(date(2023, 3, 31)).form) == (date(2023, 3, 31), "iso")
-    assert read_date(datetime(2023, 3, 31)).written == "2023-03-31"
+    assert read_date(datetime(2023, 3, 31, 9, 30)) == DateText("2023-03-31 09:30:00", date(2023, 3, 31), "iso")
+    assert read_date(date(2023, 3, 31)) == DateText("2023-03-31", date(2023, 3, 31), "iso")
+    for early in (datetime(1899, 12, 31), date(1899, 12, 31)):
+        with pytest.raises(ValueError, match="plausible") as refused:
+            read_date(early)
+        assert str(refused.value) == f"'1899-12-31' is not a plausible date (before {EARLIEST_YEAR}); correct it"
     for number, shown in ((44773, "44773"), (44773.0, "44773"), (44773.5, "44773.5")):
         with pytest.raises(ValueError, match="is a number") as refused:
             read_date(number)
