@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from yotplan.spreadsheet.columns import parse_override
 from yotplan.spreadsheet.errors import BadOption
 from yotplan.spreadsheet.interpretation import (
     ImportedPlan,
@@ -507,3 +508,16 @@ def test_the_counts_say_one_of_each_in_the_singular() -> None:
         [None, None, None, None],
     )
     assert plan.counts == "1 recommendation, 1 action, 1 owner; 1 row skipped (1 blank); 0 flagged for review"
+
+
+def test_a_map_splits_at_its_last_equals_sign_and_needs_a_header_and_a_field() -> None:
+    assert parse_override(" RAG (G=on track) = RAG ") == ("rag (g=on track)", "rag")
+    for text, message in (
+        ("=owner", "'=owner' is not HEADER=field (for example 'Lead Officer=owner')"),
+        ("Lead Officer", "'Lead Officer' is not HEADER=field (for example 'Lead Officer=owner')"),
+        ("Lead Officer=boss", "'boss' is not a field; the fields are: "),
+    ):
+        with pytest.raises(BadOption, match="field") as refused:
+            parse_override(text)
+        assert str(refused.value).startswith(message)
+        assert refused.value.param == "--map"
