@@ -521,3 +521,113 @@ def test_a_map_splits_at_its_last_equals_sign_and_needs_a_header_and_a_field() -
             parse_override(text)
         assert str(refused.value).startswith(message)
         assert refused.value.param == "--map"
+
+
+def drafts(plan: ImportedPlan) -> list[tuple[Any, ...]]:
+    """Each action's row, status, due or undated kind, completed date, review notes and comments."""
+    return [(a.row, a.status, a.due or a.undated, a.completed, a.review, a.comments) for a in plan.actions]
+
+
+def test_a_completed_date_is_kept_when_done_by_the_as_of_date_and_else_flagged_for_review() -> None:
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Due", "Status", "Date completed"],
+        ["Improve the Board", "Meet", "YOT Manager", "31/03/2023", "Complete", "14/03/2023"],
+        ["Improve the Board", "Brief", "YOT Manager", "31/03/2023", "Complete", None],
+        ["Improve the Board", "Report", "YOT Manager", "31/03/2023", "Complete", "soon"],
+        ["Improve the Board", "Train", "YOT Manager", "31/03/2023", "Complete", "20/05/2023"],
+        ["Improve the Board", "Recruit", "YOT Manager", "31/03/2023", "In progress", "soon"],
+        ["Improve the Board", "Agree", "YOT Manager", "31/03/2023", "In progress", "01/03/2023"],
+        ["Improve the Board", "Publish", "YOT Manager", "31/03/2023", "Complete", "01/05/2023"],
+        as_of=date(2023, 5, 1),
+    )
+    due, as_of = date(2023, 3, 31), date(2023, 5, 1)
+    assert drafts(plan) == [
+        (2, "done", due, date(2023, 3, 14), [], []),
+        (3, "done", due, as_of, [], []),
+        (
+            4,
+            "done",
+            due,
+            as_of,
+            ["completed: the spreadsheet's completed date is not a date"],
+            ["completed: the spreadsheet says 'soon'"],
+        ),
+        (
+            5,
+            "done",
+            due,
+            as_of,
+            ["completed: the spreadsheet says 2023-05-20, after the as-of date 2023-05-01"],
+            ["completed: the spreadsheet says 2023-05-20, after the as-of date"],
+        ),
+        (6, "in-progress", due, None, [], ["completed: the spreadsheet says 'soon'"]),
+        (7, "in-progress", due, None, [], []),
+        (8, "done", due, as_of, [], []),
+    ]
+    assert plan.flags == [
+        ("completed-unreadable", 4, "'soon' is not a date"),
+        ("completed-late", 5, "2023-05-20 is after 2023-05-01"),
+    ]
+    assert plan.done_without_date == 2
+
+
+def test_without_a_status_column_a_completed_date_makes_an_action_done() -> None:
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Due", "Date completed"],
+        ["Improve the Board", "Meet", "YOT Manager", "31/03/2023", "14/03/2023"],
+        ["Improve the Board", "Brief", "YOT Manager", "31/03/2023", None],
+        ["Improve the Board", "Report", "YOT Manager", "31/03/2023", "soon"],
+        as_of=date(2023, 5, 1),
+    )
+    due = date(2023, 3, 31)
+    assert drafts(plan) == [
+        (2, "done", due, date(2023, 3, 14), [], []),
+        (3, "not-started", due, None, [], []),
+        (4, "not-started", due, None, [], ["completed: the spreadsheet says 'soon'"]),
+    ]
+    assert (plan.flags, plan.done_without_date) == ([], 0)
+
+
+def test_a_due_date_that_is_no_date_or_no_day_is_kept_as_written_and_flagged() -> None:
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Target date"],
+        ["Improve the Board", "Meet", "YOT Manager", "31/02/2023"],
+        ["Improve the Board", "Brief", "YOT Manager", "TBC"],
+        ["Improve the Board", "Report", "YOT Manager", None],
+        ["Improve the Board", "Train", "YOT Manager", "Ongoing"],
+        ["Improve the Board", "Recruit", "YOT Manager", "March 2023"],
+        ["Improve the Board", "Agree", "YOT Manager", "1/9/22"],
+    )
+    assert drafts(plan) == [
+        (
+            2,
+            "not-started",
+            "to-be-confirmed",
+            None,
+            ["due: the spreadsheet says '31/02/2023', which is not a date; set the date"],
+            ["due: the spreadsheet says '31/02/2023'"],
+        ),
+        (3, "not-started", "to-be-confirmed", None, [], ["due: the spreadsheet says 'TBC': to-be-confirmed"]),
+        (4, "not-started", "to-be-confirmed", None, [], ["due: the spreadsheet leaves it blank: to-be-confirmed"]),
+        (5, "not-started", "ongoing", None, [], ["due: the spreadsheet says 'Ongoing': ongoing"]),
+        (
+            6,
+            "not-started",
+            date(2023, 3, 31),
+            None,
+            [],
+            ["due: the spreadsheet says 'March 2023', the last day of that month"],
+        ),
+        (7, "not-started", date(2022, 9, 1), None, [], []),
+    ]
+    assert plan.flags == [
+        (
+            "date-unreadable",
+            2,
+            "Target date '31/02/2023' is not a real calendar date (dates are read day first: dd/mm/yyyy)",
+        ),
+        ("undated", 3, "Target date 'TBC': undated, to-be-confirmed"),
+        ("undated", 4, "Target date blank: undated, to-be-confirmed"),
+        ("undated", 5, "Target date 'Ongoing': undated, ongoing"),
+        ("date-words", 6, "'March 2023' read as 2023-03-31, the last day of that month"),
+    ]
