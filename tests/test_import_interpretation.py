@@ -538,6 +538,7 @@ def test_a_completed_date_is_kept_when_done_by_the_as_of_date_and_else_flagged_f
         ["Improve the Board", "Recruit", "YOT Manager", "31/03/2023", "In progress", "soon"],
         ["Improve the Board", "Agree", "YOT Manager", "31/03/2023", "In progress", "01/03/2023"],
         ["Improve the Board", "Publish", "YOT Manager", "31/03/2023", "Complete", "01/05/2023"],
+        ["Improve the Board", "Review", "YOT Manager", "31/03/2023", "Not started", "01/03/2023"],
         as_of=date(2023, 5, 1),
     )
     due, as_of = date(2023, 3, 31), date(2023, 5, 1)
@@ -563,6 +564,7 @@ def test_a_completed_date_is_kept_when_done_by_the_as_of_date_and_else_flagged_f
         (6, "in-progress", due, None, [], ["completed: the spreadsheet says 'soon'"]),
         (7, "in-progress", due, None, [], []),
         (8, "done", due, as_of, [], []),
+        (9, "not-started", due, None, [], []),
     ]
     assert plan.flags == [
         ("completed-unreadable", 4, "'soon' is not a date"),
