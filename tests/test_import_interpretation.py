@@ -633,3 +633,92 @@ def test_a_due_date_that_is_no_date_or_no_day_is_kept_as_written_and_flagged() -
         ("undated", 5, "Target date 'Ongoing': undated, ongoing"),
         ("date-words", 6, "'March 2023' read as 2023-03-31, the last day of that month"),
     ]
+
+
+def test_a_status_is_a_status_word_a_rag_word_or_clear_words_in_the_progress_else_not_started_for_review() -> None:
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Due", "Status", "Progress"],
+        ["Improve the Board", "A2", "YOT Manager", "31/03/2023", "Complete", None],
+        ["Improve the Board", "A3", "YOT Manager", "31/03/2023", None, None],
+        ["Improve the Board", "A4", "YOT Manager", "31/03/2023", "Orange", None],
+        ["Improve the Board", "A5", "YOT Manager", "31/03/2023", "Waiting", "Action completed in May"],
+        ["Improve the Board", "A6", "YOT Manager", "31/03/2023", "Waiting for the police to reply", None],
+        ["Improve the Board", "A7", "Sarah Jones", "31/03/2023", "In progress", "Met twice"],
+        ["Improve the Board", "A8", "yot  manager", "31/03/2023", "On track", None],
+        ["Improve the Board", "A9", None, "31/03/2023", "On track", None],
+        ["Improve the Board", "A10", "???", "31/03/2023", "On track", None],
+    )
+    unclear = "status: nothing in the spreadsheet's words is a clear status; read as not-started"
+    assert [(a.row, a.status, a.updates, a.review, a.comments) for a in plan.actions] == [
+        (2, "done", [], [], []),
+        (3, "not-started", [], [], []),
+        (4, "in-progress", [], [], []),
+        (5, "done", ["Waiting", "Action completed in May"], [], []),
+        (
+            6,
+            "not-started",
+            ["Waiting for the police to reply"],
+            [unclear],
+            ["status: the spreadsheet says 'Waiting for the police to reply'"],
+        ),
+        (7, "in-progress", ["Met twice"], [], []),
+        (8, "in-progress", [], [], []),
+        (9, "in-progress", [], ["owner: the spreadsheet names no lead; set the role that leads it"], []),
+        (
+            10,
+            "in-progress",
+            [],
+            ["owner: the spreadsheet says '???', which names no lead; set the role that leads it"],
+            [],
+        ),
+    ]
+    assert plan.flags == [
+        ("status-text", 5, "done from 'Waiting Action completed in May'"),
+        ("status-unclear", 6, "'Waiting for the police to reply': not-started until checked"),
+        ("no-lead", 9, "no lead in the 'Lead' column"),
+        ("no-lead", 10, "no lead in the 'Lead' column"),
+        (
+            "person",
+            7,
+            "lead 'Sarah Jones' looks like a person's name; owners are roles and owners.yaml must hold no personal "
+            "data: replace owner 'sarah-jones' with the role",
+        ),
+        ("same-owner", 8, "lead 'yot manager' is the same owner as 'YOT Manager' (row 2)"),
+    ]
+    assert plan.blank_status == 1
+    assert sorted((key, owner.role, owner.row, owner.person) for key, owner in plan.owners.items()) == [
+        ("lead-not-recorded", "Lead not recorded in the spreadsheet", 9, False),
+        ("sarah-jones", "Sarah Jones", 7, True),
+        ("yot-manager", "YOT Manager", 2, False),
+    ]
+
+
+def test_without_a_status_column_the_rag_gives_the_status_from_its_word_or_its_fill() -> None:
+    rows = [
+        ["Recommendation", "Action", "Lead", "Due", "RAG"],
+        ["Improve the Board", "A2", "YOT Manager", "31/03/2023", None],
+        ["Improve the Board", "A3", "YOT Manager", "31/03/2023", None],
+        ["Improve the Board", "A4", "YOT Manager", "31/03/2023", "Blue"],
+        ["Improve the Board", "A5", "YOT Manager", "31/03/2023", "Pending"],
+    ]
+    fills = {2: (None, None, None, None, "FF0000")}
+    sheet = Sheet(
+        Path("plan.csv"),
+        "plan.csv",
+        None,
+        [
+            Row(n, tuple(r), sum(v is not None for v in r), False, fills.get(n, (None,) * 5))
+            for n, r in enumerate(rows, start=1)
+        ],
+    )
+    plan = plan_from_sheet(sheet, ImportOptions(today=TODAY, source_id="S"))
+    assert [(a.row, a.status, a.updates, a.comments) for a in plan.actions] == [
+        (2, "in-progress", [], ["status: from the RAG cell's colour, red"]),
+        (3, "not-started", [], []),
+        (4, "done", [], []),
+        (5, "not-started", ["Pending"], ["status: the spreadsheet says 'Pending'"]),
+    ]
+    assert plan.flags == [
+        ("rag-colour", 2, "RAG read from the cell's fill colour: red"),
+        ("status-unclear", 5, "'Pending': not-started until checked"),
+    ]
