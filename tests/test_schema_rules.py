@@ -24,15 +24,20 @@ SCHEMA_REFUSES: dict[str, dict[str, list[tuple[str, str]]]] = {
     "YP101-recommendation-without-owner": {"review.yaml": [("recommendations/1", "required")]},
     "YP102-recommendation-without-actions": {"review.yaml": [("recommendations/1/actions", "minItems")]},
     "YP103-action-without-owner": {"review.yaml": [("recommendations/1/actions/0", "required")]},
+    "YP103-empty-action-owner": {"review.yaml": [("recommendations/1/actions/0/owner", "type")]},
     "YP105-action-without-due-date": {"review.yaml": [("recommendations/1/actions/0", "oneOf")]},
     "YP105-due-and-undated": {"review.yaml": [("recommendations/1/actions/0", "oneOf")]},
+    "YP105-empty-due": {"review.yaml": [("recommendations/1/actions/0/due", "type")]},
     "YP106-done-without-completed": {"review.yaml": [("recommendations/0/actions/1", "required")]},
     "YP111-malformed-id": {"review.yaml": [("recommendations/1/actions/0/id", "pattern")]},
+    "YP111-malformed-recommendation-id": {"review.yaml": [("recommendations/2/id", "pattern")]},
+    "YP111-malformed-source-id": {"review.yaml": [("source/id", "pattern")]},
     "YP113-malformed-owner-key": {
         "owners.yaml": [("owners", "pattern")],
         # each file is judged alone, so the plan's uses of the malformed key are refused too
         "review.yaml": [("recommendations/1/actions/0/owner", "pattern"), ("recommendations/1/owner", "pattern")],
     },
+    "YP115-malformed-board-key": {"boards.yaml": [("boards", "pattern")]},
     "bad-kind": {"review.yaml": [("source/kind", "enum")]},
     "bad-owners-file": {
         "owners.yaml": [("owners/yot-manager", "additionalProperties"), ("owners/yot-manager", "required")]

@@ -106,3 +106,41 @@ def test_service_yml_is_the_service_file_too(folders: list[Path]) -> None:
         (str(yml), 2, 1, "YP014"),
         (str(folders[1] / "service.yaml"), 1, 1, "YP014"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "col"),
+    [
+        (b"\xef\xbb\xbfid: north east\nname: Northam\n", 1, 1),  # a byte-order mark before the `id:` line
+        (b"\nid: north east\nname: Northam\n", 2, 1),  # a blank first line
+        (b"{id: north east, name: Northam}\n", 0, 0),  # no `id:` line to point at: the file
+    ],
+)
+def test_yp013_points_at_the_id_line_as_the_file_is_written(
+    folders: list[Path], content: bytes, line: int, col: int
+) -> None:
+    service = folders[0] / "service.yaml"
+    service.write_bytes(content)
+    assert [(p.path, p.line, p.col, p.code) for p in problems(folders[0])] == [(str(service), line, col, "YP013")]
+
+
+def test_a_service_file_that_is_not_utf8_is_pointed_at_as_a_whole(folders: list[Path]) -> None:
+    """The loader reports the file (YP001) and takes the folder's name as the id; a shared id is
+    then placed on the file itself, which has no line to read."""
+    (folders[1] / "service.yaml").write_bytes(b"id: north\nname: Nor\xf0am\n")
+    twin = folders[1].parent.parent / "twin" / "south" / "plans"
+    shutil.copytree(folders[1], twin)
+    found = problems(folders[1], twin)
+    assert [(p.path, p.line, p.col, p.code) for p in found] == [
+        (str(folders[1] / "service.yaml"), 0, 0, "YP014"),
+        (str(twin / "service.yaml"), 0, 0, "YP014"),
+    ]
+
+
+def test_a_shared_id_is_found_after_an_id_of_one_folder(folders: list[Path]) -> None:
+    (folders[2] / "service.yaml").write_text("id: south\nname: Westmoor\n", encoding="utf-8")
+    found = problems(*folders)
+    assert [(p.path, p.code) for p in found] == [
+        (str(folders[1] / "service.yaml"), "YP014"),
+        (str(folders[2] / "service.yaml"), "YP014"),
+    ]
