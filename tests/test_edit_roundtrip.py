@@ -17,8 +17,10 @@ from yotplan.edit.roundtrip import (
     Indentation,
     RoundTripDocument,
     _transplant,
+    add_entry,
     append_item,
     detect_indentation,
+    dump_new,
     needs_quotes,
     new_mapping,
     scalar,
@@ -243,6 +245,47 @@ def test_texts_that_cannot_fold_cleanly_stay_on_one_line() -> None:
     assert not hasattr(scalar(spaced.strip()), "fold_pos")
 
 
+def test_a_text_with_a_tab_is_not_folded() -> None:
+    tabbed = " ".join(["a\tb"] * 40)  # folding would turn the tab's line into indentation
+    assert not hasattr(scalar(tabbed), "fold_pos")
+
+
+@pytest.mark.parametrize(
+    ("text", "folds"),
+    [
+        ("a" * 50 + " " + "b" * 49 + " " + "c" * 10, [100]),  # a line of exactly FOLD_WIDTH is kept whole
+        ("a" * 60 + " " + "b" * 50 + " " + "c" * 49, [60]),  # so is a last line of exactly FOLD_WIDTH
+        ("x" * 120 + " end", [120]),  # a first word longer than a line is not split from nothing
+    ],
+    ids=["full-line", "full-last-line", "long-first-word"],
+)
+def test_a_long_text_folds_at_the_last_space_within_the_width(text: str, folds: list[int]) -> None:
+    assert scalar(text).fold_pos == folds
+
+
+def test_each_folded_line_takes_as_many_words_as_fit() -> None:
+    words = [("w" * (i % 9 + 1)) for i in range(90)]
+    lines = [line.strip() for line in dump_new({"note": " ".join(words)}).splitlines()[1:]]
+    assert " ".join(lines) == " ".join(words)
+    taken = 0
+    for line in lines[:-1]:
+        taken += len(line.split(" "))
+        assert len(line) <= FOLD_WIDTH < len(line) + 1 + len(words[taken])
+    assert len(lines[-1]) <= FOLD_WIDTH
+
+
+def test_an_entry_added_to_a_flow_mapping_stays_in_it() -> None:
+    doc = RoundTripDocument(b"owners: {a: {role: r, agency: x}}\n")
+    add_entry(doc.data, "owners", "b", new_mapping([("role", "s"), ("agency", "y")]))
+    assert doc.render() == "owners: {a: {role: r, agency: x}, b: {role: s, agency: 'y'}}\n"
+
+
+def test_a_new_entry_goes_above_the_comment_lines_after_the_last_one() -> None:
+    doc = RoundTripDocument(b"owners:\n  a:\n    role: r\n\n  c:\n    role: q\n# the end\n")
+    add_entry(doc.data, "owners", "b", new_mapping([("role", "s")]))
+    assert doc.render() == "owners:\n  a:\n    role: r\n\n  c:\n    role: q\n\n  b:\n    role: s\n# the end\n"
+
+
 def test_a_leading_document_marker_and_the_comments_above_it_are_kept() -> None:
     raw = (EDIT_FIXTURES / "explicit-start.yaml").read_bytes()
     doc = RoundTripDocument(raw)
@@ -284,6 +327,27 @@ def test_an_insertion_goes_after_the_line_before_it_even_at_the_end() -> None:
     baseline = ["a: 1\n", "b: 2\n", "c: 3\n"]
     edited = ["a: 1\n", "b: 2\n", "c: 3\n", "d: 4\n"]
     assert merged_lines(original, baseline, edited) == ["a: 1\n", "b:   2\n", "c: 3\n", "d: 4\n", "...\n"]
+
+
+def test_an_insertion_at_the_start_of_the_file_goes_before_its_first_line() -> None:
+    original = ["b:   2\n", "c: 3\n"]
+    baseline = ["b: 2\n", "c: 3\n"]
+    edited = ["a: 1\n", "b: 2\n", "c: 3\n"]
+    assert merged_lines(original, baseline, edited) == ["a: 1\n", "b:   2\n", "c: 3\n"]
+
+
+def test_an_insertion_after_a_reformatted_line_goes_before_the_line_after_it() -> None:
+    original = ["a:   1\n", "c: 3\n"]
+    baseline = ["a: 1\n", "c: 3\n"]
+    edited = ["a: 1\n", "b: 2\n", "c: 3\n"]
+    assert merged_lines(original, baseline, edited) == ["a:   1\n", "b: 2\n", "c: 3\n"]
+
+
+def test_an_insertion_between_two_reformatted_lines_takes_ruamels_version_of_them() -> None:
+    original = ["a:   1\n", "c:   3\n"]
+    baseline = ["a: 1\n", "c: 3\n"]
+    edited = ["a: 1\n", "b: 2\n", "c: 3\n"]
+    assert merged_lines(original, baseline, edited) == edited
 
 
 def test_an_edit_inside_reformatted_lines_takes_ruamels_version_of_just_that_part() -> None:
