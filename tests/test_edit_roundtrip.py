@@ -23,6 +23,7 @@ from yotplan.edit.roundtrip import (
     dump_new,
     needs_quotes,
     new_mapping,
+    remove_key,
     scalar,
     set_value,
 )
@@ -284,6 +285,53 @@ def test_a_new_entry_goes_above_the_comment_lines_after_the_last_one() -> None:
     doc = RoundTripDocument(b"owners:\n  a:\n    role: r\n\n  c:\n    role: q\n# the end\n")
     add_entry(doc.data, "owners", "b", new_mapping([("role", "s")]))
     assert doc.render() == "owners:\n  a:\n    role: r\n\n  c:\n    role: q\n\n  b:\n    role: s\n# the end\n"
+
+
+LONG = " ".join(["word"] * 30)
+FOLDED_LONG = "a: >-\n  " + " ".join(["word"] * 20) + "\n  " + " ".join(["word"] * 10) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "edit", "after"),
+    [
+        ("b: 2\nc: 3\n", lambda d: set_value(d, "a", 1, ["a", "b", "c"]), "a: 1\nb: 2\nc: 3\n"),
+        ("a: 1\nc: 3\n", lambda d: set_value(d, "b", 2, ["a", "b", "c"]), "a: 1\nb: 2\nc: 3\n"),
+        ("a: 1\nb: 2\n", lambda d: set_value(d, "z", 9, ["a", "b"]), "a: 1\nb: 2\nz: 9\n"),
+        ("a: 1\n# about c\nc: 3\n", lambda d: set_value(d, "b", 2, ["a", "b", "c"]), "a: 1\nb: 2\n# about c\nc: 3\n"),
+        ("a: short\n# about b\nb: 2\n", lambda d: set_value(d, "a", LONG), FOLDED_LONG + "# about b\nb: 2\n"),
+        ("a: short  # note\nb: 2\n", lambda d: set_value(d, "a", LONG), FOLDED_LONG + "b: 2\n"),
+        (
+            "a: >-\n  long text\n# about b\nb: 2\n",
+            lambda d: set_value(d, "a2", 1, ["a", "a2", "b"]),
+            "a: >-\n  long text\na2: 1\n# about b\nb: 2\n",
+        ),
+        ("a: 1\nb: 2\n# about c\nc: 3\nd: 4\n", lambda d: remove_key(d, "b"), "a: 1\n# about c\nc: 3\nd: 4\n"),
+        ("l:\n  - a\n\n  - b\n", lambda d: append_item(d, "l", "c"), "l:\n  - a\n\n  - b\n\n  - c\n"),
+        ("l: [a, b]\n", lambda d: append_item(d, "l", "c"), "l: [a, b, c]\n"),
+        ("l:\n  - a\n\n# end\n", lambda d: append_item(d, "l", "b"), "l:\n  - a\n  - b\n\n# end\n"),
+    ],
+    ids=[
+        "key-first",
+        "key-second",
+        "key-not-in-order-last",
+        "key-above-the-comment-after-the-one-before",
+        "plain-to-folded-keeps-following-comment",
+        "plain-to-folded-drops-end-of-line-comment",
+        "key-after-a-block-text",
+        "removed-key-leaves-its-comment-above-the-next",
+        "list-item-keeps-blank-line",
+        "flow-list",
+        "second-list-item-no-blank-line-made",
+    ],
+)
+def test_a_structure_edit_changes_only_its_own_lines(before: str, edit: object, after: str) -> None:
+    doc = RoundTripDocument(before.encode())
+    edit(doc.data)  # type: ignore[operator]
+    assert doc.render() == after
+
+
+def test_a_new_file_is_written_in_the_shipped_plans_style() -> None:
+    assert dump_new({"a": ["x", date(2026, 1, 2)], "b": "no"}) == "a:\n  - x\n  - 2026-01-02\nb: 'no'\n"
 
 
 def test_a_leading_document_marker_and_the_comments_above_it_are_kept() -> None:
