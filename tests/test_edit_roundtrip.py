@@ -330,6 +330,13 @@ def test_a_structure_edit_changes_only_its_own_lines(before: str, edit: object, 
     assert doc.render() == after
 
 
+def test_each_changed_line_keeps_its_own_line_ending_and_a_new_line_gets_the_usual_one() -> None:
+    doc = RoundTripDocument(b"x: 0\na: 1\r\nb: 2\nc: 3\nd: 4\r\ne: 5\r\nf: 6\r\n")  # mostly CRLF
+    for key, value in (("x", 9), ("b", 8), ("c", 7), ("g", 1)):
+        set_value(doc.data, key, value)
+    assert doc.render() == "x: 9\na: 1\r\nb: 8\nc: 7\nd: 4\r\ne: 5\r\nf: 6\r\ng: 1\r\n"
+
+
 def test_a_new_file_is_written_in_the_shipped_plans_style() -> None:
     assert dump_new({"a": ["x", date(2026, 1, 2)], "b": "no"}) == "a:\n  - x\n  - 2026-01-02\nb: 'no'\n"
 
