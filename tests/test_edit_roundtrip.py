@@ -308,6 +308,7 @@ FOLDED_LONG = "a: >-\n  " + " ".join(["word"] * 20) + "\n  " + " ".join(["word"]
         ("a: 1\nb: 2\n# about c\nc: 3\nd: 4\n", lambda d: remove_key(d, "b"), "a: 1\n# about c\nc: 3\nd: 4\n"),
         ("l:\n  - a\n\n  - b\n", lambda d: append_item(d, "l", "c"), "l:\n  - a\n\n  - b\n\n  - c\n"),
         ("l: [a, b]\n", lambda d: append_item(d, "l", "c"), "l: [a, b, c]\n"),
+        ("l:\n  - >-\n    text\n# end\n", lambda d: append_item(d, "l", "b"), "l:\n  - >-\n    text\n  - b\n# end\n"),
         ("l:\n  - a\n\n# end\n", lambda d: append_item(d, "l", "b"), "l:\n  - a\n  - b\n\n# end\n"),
     ],
     ids=[
@@ -321,6 +322,7 @@ FOLDED_LONG = "a: >-\n  " + " ".join(["word"] * 20) + "\n  " + " ".join(["word"]
         "removed-key-leaves-its-comment-above-the-next",
         "list-item-keeps-blank-line",
         "flow-list",
+        "list-item-after-a-block-text",
         "second-list-item-no-blank-line-made",
     ],
 )
