@@ -301,6 +301,11 @@ FOLDED_LONG = "a: >-\n  " + " ".join(["word"] * 20) + "\n  " + " ".join(["word"]
         ("a: short\n# about b\nb: 2\n", lambda d: set_value(d, "a", LONG), FOLDED_LONG + "# about b\nb: 2\n"),
         ("a: short  # note\nb: 2\n", lambda d: set_value(d, "a", LONG), FOLDED_LONG + "b: 2\n"),
         (
+            "c: 3\n# about d\nd: 4\n",
+            lambda d: set_value(d, "a", LONG, ["c", "a", "d"]),
+            "c: 3\n" + FOLDED_LONG + "# about d\nd: 4\n",
+        ),
+        (
             "a: >-\n  long text\n# about b\nb: 2\n",
             lambda d: set_value(d, "a2", 1, ["a", "a2", "b"]),
             "a: >-\n  long text\na2: 1\n# about b\nb: 2\n",
@@ -318,6 +323,7 @@ FOLDED_LONG = "a: >-\n  " + " ".join(["word"] * 20) + "\n  " + " ".join(["word"]
         "key-above-the-comment-after-the-one-before",
         "plain-to-folded-keeps-following-comment",
         "plain-to-folded-drops-end-of-line-comment",
+        "new-folded-text-above-the-comment-after-the-one-before",
         "key-after-a-block-text",
         "removed-key-leaves-its-comment-above-the-next",
         "list-item-keeps-blank-line",
