@@ -349,6 +349,11 @@ def test_a_new_file_is_written_in_the_shipped_plans_style() -> None:
     assert dump_new({"a": ["x", date(2026, 1, 2)], "b": "no"}) == "a:\n  - x\n  - 2026-01-02\nb: 'no'\n"
 
 
+def test_a_value_used_twice_in_a_new_file_is_written_twice_not_as_an_alias() -> None:
+    same = "lead"
+    assert dump_new({"a": same, "b": same, "c": [1, 1]}) == "a: lead\nb: lead\nc:\n  - 1\n  - 1\n"
+
+
 def test_a_leading_document_marker_and_the_comments_above_it_are_kept() -> None:
     raw = (EDIT_FIXTURES / "explicit-start.yaml").read_bytes()
     doc = RoundTripDocument(raw)
