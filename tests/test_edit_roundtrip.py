@@ -57,6 +57,19 @@ def test_ruamel_alone_round_trips_every_file_but_the_messy_ones(path: Path) -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a:\n\n    b: 1\n", Indentation(4, 6, 4)),  # a blank line between a key and its content
+        ("a:\n      # c\n    b: 1\n", Indentation(4, 6, 4)),  # an indented comment line there
+        ("items:\n  - a:\n      x: 1\n", Indentation(2, 4, 2)),  # a key after a list dash counts from the key
+    ],
+    ids=["blank-line", "indented-comment", "key-after-dash"],
+)
+def test_indentation_skips_blank_and_comment_lines(text: str, expected: Indentation) -> None:
+    assert detect_indentation(text) == expected
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [
         ("comments.yaml", Indentation(2, 4, 2)),
