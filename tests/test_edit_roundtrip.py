@@ -64,8 +64,16 @@ def test_ruamel_alone_round_trips_every_file_but_the_messy_ones(path: Path) -> N
         ("items:\n  - a:\n      x: 1\n", Indentation(2, 4, 2)),  # a key after a list dash counts from the key
         ("a:\n- x\nb:\n  - y\nc:\n  - z\n", Indentation(2, 4, 2)),  # the list style most used, not the first
         ("a:\n    b: 1\nc:\n  d: 1\ne:\n  f: 1\n", Indentation(2, 4, 2)),  # the mapping indent most used
+        ("a:\nb:\nc:\n    d: 1\n", Indentation(4, 6, 4)),  # keys with no value, one under the other, show none
     ],
-    ids=["blank-line", "indented-comment", "key-after-dash", "most-used-list-style", "most-used-mapping-indent"],
+    ids=[
+        "blank-line",
+        "indented-comment",
+        "key-after-dash",
+        "most-used-list-style",
+        "most-used-mapping-indent",
+        "empty-keys",
+    ],
 )
 def test_indentation_is_the_most_used_one_skipping_blank_and_comment_lines(text: str, expected: Indentation) -> None:
     assert detect_indentation(text) == expected
