@@ -368,6 +368,15 @@ def test_each_changed_line_keeps_its_own_line_ending_and_a_new_line_gets_the_usu
     assert doc.render() == "x: 9\na: 1\r\nb: 8\nc: 7\nd: 4\r\ne: 5\r\nf: 6\r\ng: 1\r\n"
 
 
+def test_one_date_set_twice_is_written_twice_and_a_text_with_a_line_break_is_quoted() -> None:
+    doc = RoundTripDocument(b"x: 1\n")
+    day = date(2026, 1, 2)  # today's date as `completed:` and as an update's `date:`: no anchor and alias
+    set_value(doc.data, "a", day)
+    set_value(doc.data, "b", day)
+    set_value(doc.data, "c", "one\ntwo")
+    assert doc.render() == 'x: 1\na: 2026-01-02\nb: 2026-01-02\nc: "one\\ntwo"\n'
+
+
 def test_a_new_file_is_written_in_the_shipped_plans_style() -> None:
     assert dump_new({"a": ["x", date(2026, 1, 2)], "b": "no"}) == "a:\n  - x\n  - 2026-01-02\nb: 'no'\n"
 
