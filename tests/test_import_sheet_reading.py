@@ -16,11 +16,10 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Color, PatternFill
 
+from test_spreadsheet_hostile import HEADER, NS, SHEET_START, sheet_xml, text_cell, workbook_file
 from yotplan.spreadsheet import bounds, reading
 from yotplan.spreadsheet.errors import SpreadsheetError
 from yotplan.spreadsheet.reading import Row, find_delimiter, read_sheet
-
-from test_spreadsheet_hostile import HEADER, NS, SHEET_START, sheet_xml, text_cell, workbook_file
 
 SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
@@ -161,7 +160,8 @@ def test_each_kind_of_cell_reads_as_its_value(tmp_path: Path) -> None:
     row = (
         '<row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="inlineStr"><is><r><t>Brief </t></r><r><t>the Board</t>'
         '</r><rPh><t>ignored</t></rPh></is></c><c r="C1" t="str"><v>=formula text</v></c><c r="D1" t="e"><v>#N/A</v>'
-        '</c><c r="E1" t="b"><v>1</v></c><c r="F1" t="b"><v>0</v></c><c r="G1" t="d"><v>2023-03-31T09:30:00</v></c>'
+        '</c><c r="E1" t="b"><v>true</v></c><c r="F1" t="b"><v> 0 </v></c>'
+        '<c r="G1" t="d"><v>2023-03-31T09:30:00</v></c>'
         '<c r="H1"><v>42</v></c><c r="I1" t="n"><v>2.5</v></c><c r="J1"><v>1E3</v></c><c r="K1" t="s"><v>0</v></c>'
         '<c r="L1" t="str"><v></v></c><c r="M1" t="s"><v>2</v></c></row>'
     )
@@ -187,7 +187,18 @@ def test_each_kind_of_cell_reads_as_its_value(tmp_path: Path) -> None:
         )
     ]
     assert read.rows[0].own == 12
-    assert [type(v) for v in read.rows[0].values[7:10]] == [int, float, float]
+    assert [type(v) for v in read.rows[0].values[4:10]] == [bool, bool, datetime, int, float, float]
+
+
+def test_indented_xml_long_text_and_phonetic_guides_read_as_the_text_shown(tmp_path: Path) -> None:
+    long = "a &amp; b " * 3000
+    row = (
+        f'<row r="1">\n  <c r="A1"><v>1</v></c>\n  <c r="B1" t="inlineStr">\n    <is>\n      <t>Brief</t>\n    </is>'
+        f'\n  </c>\n  <c r="C1" t="inlineStr"><is><t>Kanji</t><rPh sb="0" eb="1"><t>kana</t></rPh></is></c>'
+        f'\n  <c r="D1" t="inlineStr"><is><t>after</t></is></c><c r="E1" t="str"><v>{long}</v></c>\n</row>'
+    )
+    read = read_sheet(raw_workbook(tmp_path / "indented.xlsx", row))
+    assert values(read.rows) == [(1, (1, "Brief", "Kanji", "after", "a & b " * 3000))]
 
 
 def test_rows_and_cells_without_references_follow_the_one_before(tmp_path: Path) -> None:
@@ -200,12 +211,12 @@ def test_rows_and_cells_without_references_follow_the_one_before(tmp_path: Path)
     read = read_sheet(raw_workbook(tmp_path / "plain.xlsx", rows))
     blank = (None,) * 25
     assert values(read.rows) == [
-        (1, (1, 2) + blank),
-        (2, (None, 3, 4) + blank[1:]),
+        (1, (1, 2, *blank)),
+        (2, (None, 3, 4, *blank[1:])),
         (3, (None,) * 27),
         (4, (None,) * 27),
-        (5, blank + (None, 5)),
-        (6, ("six",) + (None,) * 26),
+        (5, (*blank, None, 5)),
+        (6, ("six", *(None,) * 26)),
     ]
     assert [row.own for row in read.rows] == [2, 2, 0, 0, 1, 1]
 
@@ -264,27 +275,41 @@ def test_a_date_formatted_number_is_a_date_and_fills_are_kept_as_rrggbb(tmp_path
     sheet["E2"].fill = PatternFill("darkGrid", fgColor="FFC00000")
     sheet["F2"].fill = PatternFill("solid", fgColor=Color(indexed=10))
     sheet["A4"].fill = PatternFill("solid", fgColor="FFC00000")  # a fill with no value below the table
-    sheet["G2"].fill = PatternFill("solid", fgColor="FFFF00")  # a fill with no value in a row of the table
+    sheet["B3"].fill = PatternFill("solid", fgColor="FFFF00")  # a fill with no value in a row of the table
+    sheet["A3"] = "only"
     book.save(tmp_path / "fills.xlsx")
     read = read_sheet(tmp_path / "fills.xlsx")
     assert values(read.rows) == [
         (1, ("Due", "RAG", "Plain", "Theme", "Pattern", "Indexed")),
         (2, (datetime(2023, 3, 31), "x", "y", "z", "w", "v")),
+        (3, ("only", None, None, None, None, None)),
     ]
     assert read.rows[1].colours == (None, "C00000", "00B050", None, None, "FF0000")
-    assert read.rows[1].own == 6
+    assert read.rows[2].colours == (None, "FFFF00", None, None, None, None)
+    assert [row.own for row in read.rows] == [6, 6, 1]
 
 
 # --- bounds, checked as the cells arrive --------------------------------------------------------
 
 
 def test_the_last_row_and_column_a_value_may_be_in_are_read_and_the_next_refused(tmp_path: Path) -> None:
-    last = '<row r="50000"><c r="A50000"><v>1</v></c></row>'
+    last = '<row r="50000" hidden="1"><c r="A50000"><v>1</v></c></row>'
     read = read_sheet(raw_workbook(tmp_path / "edge.xlsx", HEADER + last))
     assert (len(read.rows), read.rows[-1].number, read.rows[-1].values) == (50_000, 50_000, (1, None, None, None))
+    assert read.rows[-1].hidden
+    for cells, name in ((("A50000", "B50000"), "long.xlsx"), (("GR1", "GR2"), "wide.xlsx")):
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet[cells[0]], sheet["B2"] = "last", "value"
+        sheet[cells[1]].fill = PatternFill("solid", fgColor="FFC00000")
+        book.save(tmp_path / name)
+    read = read_sheet(tmp_path / "long.xlsx")
+    assert (read.rows[-1].colours, len(read.rows)) == ((None, "C00000"), 50_000)
+    assert read_sheet(tmp_path / "wide.xlsx").rows[1].colours[-1] == "C00000"
     read = read_sheet(raw_workbook(tmp_path / "edge.xlsx", HEADER + '<row r="2"><c r="GR2"><v>1</v></c></row>'))
     assert (len(read.rows), read.rows[-1].values[-1], len(read.rows[-1].values)) == (2, 1, 200)
-    below = f'<row r="50001" hidden="1"><c r="A50001"><v>1</v></c></row>'
+    below = '<row r="50001" hidden="1"><c r="A50001"><v>1</v></c></row>'
     assert refusal(raw_workbook(tmp_path / "long.xlsx", HEADER + below)).endswith(
         "long.xlsx, sheet 'Plan': a value in row 50,001, past the 50,000 rows yotplan reads; delete what is below "
         "the table, or split the sheet"
@@ -296,7 +321,8 @@ def test_the_last_row_and_column_a_value_may_be_in_are_read_and_the_next_refused
     )
 
 
-def test_a_styled_empty_cell_past_the_bounds_is_passed_over(tmp_path: Path) -> None:
+def test_a_styled_empty_cell_past_the_bounds_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading, "MAX_VALUES", 2)  # the two values: the fills past the bounds are not kept
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -315,9 +341,11 @@ def test_too_many_values_or_merges_is_refused(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(bounds, "MAX_VALUES", 4)
     message = "more than 4 cells hold a value"
     four = '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row><row r="2"><c r="A2"><v>3</v></c></row>'
-    assert values(
-        read_sheet(raw_workbook(tmp_path / "four.xlsx", four + '<row r="3"><c r="B3"><v>4</v></c></row>')).rows
-    )
+    # empty cells, and merges outside the values, are not values
+    fourth = '<row r="3"><c r="B3"><v>4</v></c><c r="C3"/><c r="D3" t="inlineStr"><is><t> </t></is></c></row>'
+    merges = "".join(f'<mergeCell ref="D{n}:E{n}"/>' for n in range(1, 5))
+    read = read_sheet(raw_workbook(tmp_path / "four.xlsx", four + fourth, after=f"<mergeCells>{merges}</mergeCells>"))
+    assert values(read.rows) == [(1, (1, 2)), (2, (3, None)), (3, (None, 4))]
     five = four + '<row r="3"><c r="A3"><v>4</v></c><c r="B3"><v>5</v></c></row>'
     assert f"five.xlsx, sheet 'Plan': {message}" in refusal(raw_workbook(tmp_path / "five.xlsx", five))
     merges = "".join(f'<mergeCell ref="D{n}:E{n}"/>' for n in range(1, 6))
