@@ -433,3 +433,97 @@ def test_a_csv_is_bounded_like_a_workbook(tmp_path: Path, monkeypatch: pytest.Mo
 )
 def test_the_delimiter_splits_the_first_records_into_the_most_cells(text: str, delimiter: str) -> None:
     assert find_delimiter(text) == delimiter
+
+
+def two_sheets(path: Path, active_tab: int, first_part: bool = True) -> Path:
+    """A workbook of sheets 'Notes' and 'Plan' opening at `active_tab`; without `first_part`, Notes' part is missing."""
+    workbook = (
+        f'{SHEET_START}<workbook {NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<bookViews><workbookView activeTab="{active_tab}"/></bookViews><sheets><sheet name="Notes" sheetId="1" '
+        'r:id="rId1"/><sheet name="Plan" sheetId="2" r:id="rId2"/></sheets></workbook>'
+    )
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="{kind}"/>'
+        f'<Relationship Id="rId2" Target="worksheets/sheet2.xml" Type="{kind}"/></Relationships>'
+    )
+    workbook_file(path, sheet_xml(f'<row r="1">{text_cell("A1", "Notes row")}</row>') if first_part else None)
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    parts["xl/workbook.xml"] = workbook.encode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.encode()
+    parts["xl/worksheets/sheet2.xml"] = sheet_xml(f'<row r="1">{text_cell("A1", "Plan row")}</row>').encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_an_opening_sheet_past_the_last_or_without_its_part_gives_the_first_sheet_there_is(tmp_path: Path) -> None:
+    assert read_sheet(two_sheets(tmp_path / "second.xlsx", 1)).name == "Plan"
+    assert read_sheet(two_sheets(tmp_path / "past.xlsx", 2)).name == "Notes"
+    assert read_sheet(two_sheets(tmp_path / "far.xlsx", 7)).name == "Notes"
+    missing = two_sheets(tmp_path / "missing.xlsx", 0, first_part=False)
+    assert (read_sheet(missing).name, values(read_sheet(missing).rows)) == ("Plan", [(1, ("Plan row",))])
+
+
+def test_a_workbook_too_large_or_empty_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl.reader.excel import ExcelReader
+
+    empty = workbook_file(tmp_path / "empty.xlsx", None)
+    assert refusal(empty) == f"{empty}: the workbook has no sheets"
+    broken = workbook_file(tmp_path / "broken.xlsx", SHEET_START + f"<worksheet {NS}><sheetData><row")
+    assert refusal(broken) == (
+        f"{broken}: cannot read sheet 'Plan' (unclosed token: line 2, column 88); open it in Excel and save it again"
+    )
+    path = raw_workbook(tmp_path / "plan.xlsx", HEADER)
+
+    def no_memory(*_: Any) -> None:
+        raise MemoryError
+
+    with monkeypatch.context() as patched:
+        patched.setattr(reading._SheetStream, "rows", no_memory)
+        assert refusal(path) == f"{path}: too large to read in memory; save the action plan on its own"
+    with monkeypatch.context() as patched:
+        patched.setattr(ExcelReader, "read_strings", no_memory)
+        assert refusal(path) == f"{path}: too large to read in memory; save the action plan on its own"
+    monkeypatch.setattr(bounds, "MAX_UNPACKED", 100)
+    assert refusal(path).startswith(f"{path}: the workbook unpacks to more than 100 bytes, the limit yotplan reads")
+
+
+def test_a_delimiter_given_is_the_delimiter_and_blank_lines_at_the_end_are_no_rows(tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("Ref;Action,Lead\n1;Meet,Board\n \n\n", encoding="utf-8")
+    assert values(read_sheet(path).rows) == [(1, ("Ref;Action", "Lead")), (2, ("1;Meet", "Board"))]
+    assert values(read_sheet(path, delimiter=";").rows) == [(1, ("Ref", "Action,Lead")), (2, ("1", "Meet,Board"))]
+
+
+def test_lower_case_references_merges_after_unused_ones_and_every_indexed_colour(tmp_path: Path) -> None:
+    rows = (
+        '<row r="1"><c r="a1"><v>1</v></c><c r="Z1"><v>26</v></c><c r="z1"><v>1e-3</v></c></row>'
+        '<row r="2"><c r="A2"><v>2</v></c></row><row r="3"/>'
+    )
+    merges = '<mergeCell ref="AB1:AB2"/><mergeCell ref="B1:B2"/><mergeCell ref="Z1:Z3"/>'
+    read = read_sheet(raw_workbook(tmp_path / "lower.xlsx", rows, after=f"<mergeCells>{merges}</mergeCells>"))
+    assert [(row.number, row.values[0], row.values[25]) for row in read.rows] == [(1, 1, 0.001), (2, 2, 0.001)]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["black", "out of range", "last"])
+    for cell, index in (("A1", 0), ("B1", 64), ("C1", 63)):
+        sheet[cell].fill = PatternFill("solid", fgColor=Color(indexed=index))
+    book.save(tmp_path / "indexed.xlsx")
+    assert read_sheet(tmp_path / "indexed.xlsx").rows[0].colours == ("000000", None, "333333")
+
+
+def test_a_workbook_dated_from_1904_gives_the_same_dates(tmp_path: Path) -> None:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([datetime(2023, 3, 31)])
+    book.save(tmp_path / "mac.xlsx")
+    assert values(read_sheet(tmp_path / "mac.xlsx").rows) == [(1, (datetime(2023, 3, 31),))]
