@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from yotplan.spreadsheet.columns import parse_override
-from yotplan.spreadsheet.errors import BadOption
+from yotplan.spreadsheet.columns import find_header, parse_override
+from yotplan.spreadsheet.errors import BadOption, SpreadsheetError
 from yotplan.spreadsheet.interpretation import (
     ImportedPlan,
     ImportOptions,
@@ -521,6 +521,29 @@ def test_a_map_splits_at_its_last_equals_sign_and_needs_a_header_and_a_field() -
             parse_override(text)
         assert str(refused.value).startswith(message)
         assert refused.value.param == "--map"
+
+
+def test_a_header_row_names_two_fields_or_more_and_a_map_must_name_one_of_its_headers() -> None:
+    two = sheet_of(["Recommendation", "Action", "Widget"], ["Improve the Board", "Meet", None])
+    with pytest.raises(SpreadsheetError) as refused:
+        find_header(two)
+    assert str(refused.value) == (
+        "plan.csv:1: no owner column among the headers ('Recommendation', 'Action', 'Widget'); "
+        "name it with --map 'HEADER=owner'"
+    )
+    with pytest.raises(SpreadsheetError) as refused:
+        find_header(sheet_of(["Recommendation", "Widget"], ["Improve the Board", None]))
+    assert str(refused.value) == (
+        "plan.csv: no header row in the first 10 rows (a row with columns such as Recommendation, Action, Lead, "
+        "Target date); name the columns with --map 'HEADER=field'"
+    )
+    four = sheet_of(["Recommendation", "Action", "Lead", "Due"])
+    with pytest.raises(BadOption) as wrong:
+        find_header(four, [("owner name", "owner")])
+    assert wrong.value.param == "--map"
+    assert str(wrong.value).startswith("plan.csv:1: no column headed 'owner name' in the header row")
+    header = find_header(four)
+    assert (header.title("owner"), header.title("rag")) == ("Lead", "rag")
 
 
 def drafts(plan: ImportedPlan) -> list[tuple[Any, ...]]:
