@@ -745,3 +745,14 @@ def test_without_a_status_column_the_rag_gives_the_status_from_its_word_or_its_f
         ("rag-colour", 2, "RAG read from the cell's fill colour: red"),
         ("status-unclear", 5, "'Pending': not-started until checked"),
     ]
+
+
+def test_a_measure_is_kept_and_a_column_mapped_to_none_is_never_read_as_the_status() -> None:
+    plan = plan_from_sheet(
+        sheet_of(
+            ["Recommendation", "Action", "Lead", "Due", "Measure of success", "Remarks"],
+            ["Improve the Board", "Meet", "YOT Manager", "31/03/2023", "Attendance above 80%", "Complete"],
+        ),
+        ImportOptions(today=TODAY, source_id="S", overrides=(("remarks", "none"),)),
+    )
+    assert [(a.measure, a.status, a.updates) for a in plan.actions] == [("Attendance above 80%", "not-started", [])]
