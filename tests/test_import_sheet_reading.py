@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from openpyxl.styles import Color, PatternFill
+from openpyxl.styles import Color, GradientFill, PatternFill
 
 from test_spreadsheet_hostile import HEADER, NS, SHEET_START, sheet_xml, text_cell, workbook_file
 from yotplan.spreadsheet import bounds, reading
@@ -502,19 +502,21 @@ def test_a_delimiter_given_is_the_delimiter_and_blank_lines_at_the_end_are_no_ro
 def test_lower_case_references_merges_after_unused_ones_and_every_indexed_colour(tmp_path: Path) -> None:
     rows = (
         '<row r="1"><c r="a1"><v>1</v></c><c r="Z1"><v>26</v></c><c r="z1"><v>1e-3</v></c></row>'
-        '<row r="2"><c r="A2"><v>2</v></c></row><row r="3"/>'
+        '<row r="2"><c r="A2"><v>2</v></c><c r="ab2" t="b"><v>1</v></c></row><row r="3"/>'
     )
     merges = '<mergeCell ref="AB1:AB2"/><mergeCell ref="B1:B2"/><mergeCell ref="Z1:Z3"/>'
     read = read_sheet(raw_workbook(tmp_path / "lower.xlsx", rows, after=f"<mergeCells>{merges}</mergeCells>"))
     assert [(row.number, row.values[0], row.values[25]) for row in read.rows] == [(1, 1, 0.001), (2, 2, 0.001)]
+    assert (read.rows[1].values[27], type(read.rows[1].values[27])) == (True, bool)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(["black", "out of range", "last"])
+    sheet.append(["black", "out of range", "last", "gradient"])
     for cell, index in (("A1", 0), ("B1", 64), ("C1", 63)):
         sheet[cell].fill = PatternFill("solid", fgColor=Color(indexed=index))
+    sheet["D1"].fill = GradientFill(stop=("FFC00000", "FF00B050"))
     book.save(tmp_path / "indexed.xlsx")
-    assert read_sheet(tmp_path / "indexed.xlsx").rows[0].colours == ("000000", None, "333333")
+    assert read_sheet(tmp_path / "indexed.xlsx").rows[0].colours == ("000000", None, "333333", None)
 
 
 def test_a_workbook_dated_from_1904_gives_the_same_dates(tmp_path: Path) -> None:
