@@ -756,3 +756,29 @@ def test_a_measure_is_kept_and_a_column_mapped_to_none_is_never_read_as_the_stat
         ImportOptions(today=TODAY, source_id="S", overrides=(("remarks", "none"),)),
     )
     assert [(a.measure, a.status, a.updates) for a in plan.actions] == [("Attendance above 80%", "not-started", [])]
+
+
+def test_each_column_not_read_says_why() -> None:
+    header = find_header(
+        sheet_of(
+            ["Recommendation", "Action", "Lead", "Owner", "Due", "Widget", "Notes", "Responsible officer", "RAG"],
+            ["Improve the Board", "Meet", "YOT Manager", "Head of Service", "31/03/2023", "x", "y", "z", "Red"],
+        ),
+        [("responsible officer", "owner"), ("rag", "none")],
+    )
+    assert [(c.index, c.header, c.field, c.why_unused) for c in header.columns] == [
+        (0, "Recommendation", "recommendation", ""),
+        (1, "Action", "action", ""),
+        (2, "Lead", None, "--map gives owner to another column"),
+        (3, "Owner", None, "--map gives owner to another column"),
+        (4, "Due", "due", ""),
+        (5, "Widget", None, "not a field yotplan knows; --map 'HEADER=field' to use it"),
+        (6, "Notes", "update", ""),
+        (7, "Responsible officer", "owner", ""),
+        (8, "RAG", None, "--map leaves it out"),
+    ]
+    twice = find_header(sheet_of(["Recommendation", "Action", "Lead", "Owner", "Due"]))
+    assert [(c.field, c.why_unused) for c in twice.columns][2:4] == [
+        ("owner", ""),
+        (None, "'Lead' is already the owner column"),
+    ]
