@@ -778,7 +778,7 @@ def test_each_column_not_read_says_why() -> None:
         (8, "RAG", None, "--map leaves it out"),
     ]
     twice = find_header(sheet_of(["Recommendation", "Action", "Lead", "Owner", "Due"]))
-    assert [(c.field, c.why_unused) for c in twice.columns][2:4] == [
-        ("owner", ""),
-        (None, "'Lead' is already the owner column"),
+    assert [(c.index, c.header, c.field, c.why_unused) for c in twice.columns][2:4] == [
+        (2, "Lead", "owner", ""),
+        (3, "Owner", None, "'Lead' is already the owner column"),
     ]
