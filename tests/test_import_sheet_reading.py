@@ -501,12 +501,17 @@ def test_a_delimiter_given_is_the_delimiter_and_blank_lines_at_the_end_are_no_ro
 
 def test_lower_case_references_merges_after_unused_ones_and_every_indexed_colour(tmp_path: Path) -> None:
     rows = (
-        '<row r="1"><c r="a1"><v>1</v></c><c r="Z1"><v>26</v></c><c r="z1"><v>1e-3</v></c></row>'
-        '<row r="2"><c r="A2"><v>2</v></c><c r="ab2" t="b"><v>1</v></c></row><row r="3"/>'
+        '<row r="1"><c r="a1"><v>1</v></c><c r="z1"><v>1e-3</v></c></row>'
+        '<row r="2"><c r="A2"><v>2</v></c><c r="Z2"><v>26</v></c><c r="ab2" t="b"><v>1</v></c></row>'
+        '<row r="3"><c r="A3"><v>3</v></c></row>'
     )
     merges = '<mergeCell ref="AB1:AB2"/><mergeCell ref="B1:B2"/><mergeCell ref="Z1:Z3"/>'
     read = read_sheet(raw_workbook(tmp_path / "lower.xlsx", rows, after=f"<mergeCells>{merges}</mergeCells>"))
-    assert [(row.number, row.values[0], row.values[25]) for row in read.rows] == [(1, 1, 0.001), (2, 2, 0.001)]
+    assert [(row.number, row.values[0], row.values[25]) for row in read.rows] == [
+        (1, 1, 0.001),
+        (2, 2, 26),
+        (3, 3, 0.001),
+    ]
     assert (read.rows[1].values[27], type(read.rows[1].values[27])) == (True, bool)
     book = Workbook()
     sheet = book.active
