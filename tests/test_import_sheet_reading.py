@@ -534,3 +534,11 @@ def test_a_workbook_dated_from_1904_gives_the_same_dates(tmp_path: Path) -> None
     sheet.append([datetime(2023, 3, 31)])
     book.save(tmp_path / "mac.xlsx")
     assert values(read_sheet(tmp_path / "mac.xlsx").rows) == [(1, (datetime(2023, 3, 31),))]
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(1_048_575, "1,048,575 bytes"), (1_048_576, "1 MB"), (52_428_800, "50 MB"), (52_000_000_000, "49,591 MB")],
+)
+def test_a_size_in_a_refusal_is_in_bytes_below_a_megabyte_and_whole_megabytes_above(size: int, shown: str) -> None:
+    assert bounds.megabytes(size) == shown
