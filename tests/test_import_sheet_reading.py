@@ -542,3 +542,21 @@ def test_a_workbook_dated_from_1904_gives_the_same_dates(tmp_path: Path) -> None
 )
 def test_a_size_in_a_refusal_is_in_bytes_below_a_megabyte_and_whole_megabytes_above(size: int, shown: str) -> None:
     assert bounds.megabytes(size) == shown
+
+
+def test_a_workbook_that_is_no_zip_or_unpacks_past_the_limit_is_refused_from_its_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("Ref,Action\n", encoding="utf-8")
+    assert refusal(fake) == (
+        f"{fake}: cannot read this workbook (not a zip archive: File is not a zip file); is it password-protected, "
+        "or not really .xlsx?"
+    )
+    path = raw_workbook(tmp_path / "plan.xlsx", HEADER)
+    with zipfile.ZipFile(path) as archive:
+        total = sum(member.file_size for member in archive.infolist())
+    monkeypatch.setattr(bounds, "MAX_UNPACKED", total)
+    assert read_sheet(path).rows[0].values == ("Recommendation", "Action", "Lead", "Target date")
+    monkeypatch.setattr(bounds, "MAX_UNPACKED", total - 1)
+    assert "the workbook unpacks to more than" in refusal(path)
