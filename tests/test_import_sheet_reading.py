@@ -560,3 +560,21 @@ def test_a_workbook_that_is_no_zip_or_unpacks_past_the_limit_is_refused_from_its
     assert read_sheet(path).rows[0].values == ("Recommendation", "Action", "Lead", "Target date")
     monkeypatch.setattr(bounds, "MAX_UNPACKED", total - 1)
     assert "the workbook unpacks to more than" in refusal(path)
+
+
+def test_a_part_compressed_past_any_real_ratio_is_refused_and_one_at_the_floor_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = workbook_file(tmp_path / "dense.xlsx", sheet_xml(HEADER) + "<!--" + " " * (2 * 1024 * 1024) + "-->")
+    with zipfile.ZipFile(path) as archive:
+        part = archive.getinfo("xl/worksheets/sheet1.xml")
+    assert refusal(path) == (
+        f"{path}: 'xl/worksheets/sheet1.xml' is compressed {part.file_size // part.compress_size:,} to 1, more than "
+        "the 100 to 1 yotplan accepts (real workbooks are under 20 to 1); this file is not an action plan"
+    )
+    monkeypatch.setattr(bounds, "RATIO_FLOOR", part.file_size)
+    assert read_sheet(path).rows[0].values[0] == "Recommendation"
+    csv = tmp_path / "plan.csv"
+    csv.write_text("Ref,Action\n1,Meet\n", encoding="utf-8")
+    monkeypatch.setattr(bounds, "MAX_UNPACKED", 18)
+    assert len(read_sheet(csv).rows) == 2
