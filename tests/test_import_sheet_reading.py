@@ -574,6 +574,8 @@ def test_a_part_compressed_past_any_real_ratio_is_refused_and_one_at_the_floor_i
     )
     monkeypatch.setattr(bounds, "RATIO_FLOOR", part.file_size)
     assert read_sheet(path).rows[0].values[0] == "Recommendation"
+    monkeypatch.setattr(bounds, "RATIO_FLOOR", 0)  # every part checked: a real workbook is far under 100 to 1
+    assert read_sheet(raw_workbook(tmp_path / "plan.xlsx", HEADER)).rows[0].values[0] == "Recommendation"
     csv = tmp_path / "plan.csv"
     csv.write_text("Ref,Action\n1,Meet\n", encoding="utf-8")
     monkeypatch.setattr(bounds, "MAX_UNPACKED", 18)
