@@ -505,7 +505,7 @@ def test_lower_case_references_merges_after_unused_ones_and_every_indexed_colour
         '<row r="2"><c r="A2"><v>2</v></c><c r="Z2"><v>26</v></c><c r="ab2" t="b"><v>1</v></c></row>'
         '<row r="3"><c r="A3"><v>3</v></c></row>'
     )
-    merges = '<mergeCell ref="AB1:AB2"/><mergeCell ref="B1:B2"/><mergeCell ref="Z1:Z3"/>'
+    merges = '<mergeCell ref="AC1:AC2"/><mergeCell ref="A4:A5"/><mergeCell ref="AB1:AB2"/><mergeCell ref="Z1:Z3"/>'
     read = read_sheet(raw_workbook(tmp_path / "lower.xlsx", rows, after=f"<mergeCells>{merges}</mergeCells>"))
     assert [(row.number, row.values[0], row.values[25]) for row in read.rows] == [
         (1, 1, 0.001),
