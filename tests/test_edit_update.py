@@ -162,6 +162,15 @@ def test_moving_due_earlier_needs_no_reason(cli: Invoke, plans: Path) -> None:
     assert changes == (["        due: 2022-12-31"], ["        due: 2022-10-31"])
 
 
+def test_a_new_due_date_is_said_first_then_the_status(cli: Invoke, plans: Path) -> None:
+    code, out, err, _ = run_update(cli, plans, "HMIP-3.2", "--status", "in-progress", "--due", "2022-10-31")
+    assert (code, err) == (0, "")
+    assert out == (
+        f"updated HMIP-3.2 in {plans / HMIP}: due date moved from 2022-12-31 to 2022-10-31; "
+        "status changed from not-started to in-progress\n"
+    )
+
+
 def test_any_change_can_carry_a_reason(cli: Invoke, plans: Path) -> None:
     code, _, _, (removed, added) = run_update(
         cli, plans, "HMIP-3.2", "--status", "blocked", "--reason", "No budget until April"
@@ -364,3 +373,14 @@ def test_an_owner_cannot_be_checked_without_the_owners_file(cli: Invoke, plans: 
         "yotplan: error: owner 'yot-manager' cannot be checked: the owners file is missing or does not load\n"
     )
     assert (plans / HMIP).read_bytes() == before
+
+
+def test_an_empty_completion_date_of_an_open_action_is_left_alone(cli: Invoke, plans: Path) -> None:
+    """`completed:` with no value is no completion date: there is nothing to remove."""
+    path = plans / HMIP
+    text = path.read_text(encoding="utf-8")
+    marked = "        due: 2022-09-30\n        status: in-progress\n"
+    assert text.count(marked) >= 1
+    path.write_text(text.replace(marked, marked + "        completed:\n", 1), encoding="utf-8")
+    code, out, err, (removed, added) = run_update(cli, plans, "HMIP-1.2", "--status", "in-progress")
+    assert (code, out, err, removed, added) == (0, "HMIP-1.2: nothing to change (nothing written)\n", "", [], [])

@@ -183,12 +183,27 @@ def test_update_due_tbc_or_ongoing_makes_the_action_undated(cli: Invoke, plans: 
     after = (plans / HMIP).read_text(encoding="utf-8")
     assert "        due: 2022-07-31" not in after.split("- id: HMIP-1.2")[0].split("- id: HMIP-1.1")[1]
     assert f"        undated: {kind}" in added_lines(plans, HMIP, before)
+    head = "- id: HMIP-1.1\n        title: Secure regular CAMHS attendance at the YOT Management Board\n"
+    assert f"{head}        owner: camhs-lead\n        undated: {kind}\n        # HMIP-1.1, LGA-a.3" in after
     assert cli("check", "--plans", plans, "--today", TODAY).exit_code == 0
+    other_word, other_kind = ("ongoing", "ongoing") if word == "TBC" else ("TBC", "to-be-confirmed")
+    rekind = cli("update", "HMIP-1.1", "--due", other_word, "--plans", plans, "--today", TODAY)
+    assert (rekind.exit_code, rekind.stderr) == (0, "")  # no date is taken away: no reason needed
+    assert rekind.stdout.startswith(
+        f"updated HMIP-1.1 in {plans / HMIP}: undated kind changed from {kind}: undated ({other_kind})"
+    )
+    assert f"        owner: camhs-lead\n        undated: {other_kind}\n" in (plans / HMIP).read_text(encoding="utf-8")
+    again = cli("update", "HMIP-1.1", "--due", other_word, "--plans", plans, "--today", TODAY)
+    assert (again.exit_code, again.stdout) == (0, "HMIP-1.1: nothing to change (nothing written)\n")
     dated = cli(
         "update", "HMIP-1.1", "--due", "30/09/2022", "--reason", "CAMHS agreed", "--plans", plans, "--today", TODAY
     )
-    assert dated.exit_code == 0, dated.stderr
-    assert f"        undated: {kind}" not in (plans / HMIP).read_text(encoding="utf-8")
+    assert (dated.exit_code, dated.stderr) == (0, "")
+    assert dated.stdout.startswith(f"updated HMIP-1.1 in {plans / HMIP}: due 2022-09-30 (reason logged)")
+    dated_text = (plans / HMIP).read_text(encoding="utf-8")
+    assert "        undated:" not in dated_text
+    # the due date goes back to its place in an action, and the comment after it stays after it
+    assert f"{head}        owner: camhs-lead\n        due: 2022-09-30\n        # HMIP-1.1, LGA-a.3" in dated_text
 
 
 BAD_INPUTS = [

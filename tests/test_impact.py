@@ -435,3 +435,51 @@ def test_record_reading_through_the_python_api_takes_a_number_and_refuses_a_seco
     assert "          - date: 2022-09-13\n            value: 62.5\n" in (plans / HMIP).read_text(encoding="utf-8")
     with EditSession(plans, day) as session, pytest.raises(EditRefused, match="already has a reading on 2022-09-13"):
         record_reading(session, "HMIP-1-camhs-meetings", 70, on=date(2022, 9, 13))
+
+
+@pytest.mark.parametrize(("text", "expected"), [("75", 75), (" 12.5 ", 12.5), ("60 %", 60), ("-3", -3)])
+def test_a_value_as_a_person_types_it_is_the_number_it_says(text: str, expected: float) -> None:
+    """A whole number stays whole (75, not 75.0), a decimal stays a decimal."""
+    from yotplan.edit.operations import reading_value
+
+    value = reading_value(text, indicator())
+    assert (value, type(value)) == (expected, type(expected))
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "Infinity"])
+def test_a_value_that_is_not_a_finite_number_is_refused(text: str) -> None:
+    from yotplan.edit.operations import reading_value
+    from yotplan.errors import EditRefused
+
+    with pytest.raises(EditRefused) as refused:
+        reading_value(text, indicator())
+    assert str(refused.value) == f"{text!r} is not a number: give the value measured, e.g. 75 or 12.5"
+
+
+def test_an_unknown_indicator_id_suggests_the_three_closest_or_says_where_they_are_listed(
+    cli: Invoke, plans: Path
+) -> None:
+    def record(indicator_id: str) -> str:
+        refused = cli("record", indicator_id, "60", "--plans", plans, "--today", "2022-06-01")
+        assert refused.exit_code == 1
+        return str(refused.stderr)
+
+    # the shipped plans' two indicators: HMIP-1-camhs-attendance (0.61 like this) and HMIP-6-ocd-assessed (0.55)
+    assert record("HMIP-camhs") == (
+        "yotplan: error: no indicator has id 'HMIP-camhs'; did you mean HMIP-1-camhs-attendance, HMIP-6-ocd-assessed?\n"
+    )
+    assert record("waiting-times") == (
+        "yotplan: error: no indicator has id 'waiting-times'; `yotplan indicators` lists them\n"
+    )
+    for n in (1, 2, 3):
+        add_indicator_args = ("--id", f"HMIP-{n}-camhs-meetings", "--name", f"Meetings {n}", "--unit", "meetings")
+        added = cli(
+            "add", "indicator", f"HMIP-{n}", *add_indicator_args, "--better", "higher", "--target", "10",
+            "--target-date", "2023-03-31", "--plans", plans, "--today", "2022-06-01",
+        )  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+    # five indicators are alike enough; the three closest are named
+    assert record("HMIP-9-camhs-meetings") == (
+        "yotplan: error: no indicator has id 'HMIP-9-camhs-meetings'; "
+        "did you mean HMIP-3-camhs-meetings, HMIP-2-camhs-meetings, HMIP-1-camhs-meetings?\n"
+    )
