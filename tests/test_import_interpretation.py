@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from yotplan.spreadsheet.columns import parse_override
-from yotplan.spreadsheet.errors import BadOption
+from yotplan.spreadsheet.columns import find_header, parse_override
+from yotplan.spreadsheet.errors import BadOption, SpreadsheetError
 from yotplan.spreadsheet.interpretation import (
     ImportedPlan,
     ImportOptions,
@@ -523,6 +523,29 @@ def test_a_map_splits_at_its_last_equals_sign_and_needs_a_header_and_a_field() -
         assert refused.value.param == "--map"
 
 
+def test_a_header_row_names_two_fields_or_more_and_a_map_must_name_one_of_its_headers() -> None:
+    two = sheet_of(["Recommendation", "Action", "Widget"], ["Improve the Board", "Meet", None])
+    with pytest.raises(SpreadsheetError) as refused:
+        find_header(two)
+    assert str(refused.value) == (
+        "plan.csv:1: no owner column among the headers ('Recommendation', 'Action', 'Widget'); "
+        "name it with --map 'HEADER=owner'"
+    )
+    with pytest.raises(SpreadsheetError) as refused:
+        find_header(sheet_of(["Recommendation", "Widget"], ["Improve the Board", None]))
+    assert str(refused.value) == (
+        "plan.csv: no header row in the first 10 rows (a row with columns such as Recommendation, Action, Lead, "
+        "Target date); name the columns with --map 'HEADER=field'"
+    )
+    four = sheet_of(["Recommendation", "Action", "Lead", "Due"])
+    with pytest.raises(BadOption) as wrong:
+        find_header(four, [("owner name", "owner")])
+    assert wrong.value.param == "--map"
+    assert str(wrong.value).startswith("plan.csv:1: no column headed 'owner name' in the header row")
+    header = find_header(four)
+    assert (header.title("owner"), header.title("rag")) == ("Lead", "rag")
+
+
 def drafts(plan: ImportedPlan) -> list[tuple[Any, ...]]:
     """Each action's row, status, due or undated kind, completed date, review notes and comments."""
     return [(a.row, a.status, a.due or a.undated, a.completed, a.review, a.comments) for a in plan.actions]
@@ -721,4 +744,41 @@ def test_without_a_status_column_the_rag_gives_the_status_from_its_word_or_its_f
     assert plan.flags == [
         ("rag-colour", 2, "RAG read from the cell's fill colour: red"),
         ("status-unclear", 5, "'Pending': not-started until checked"),
+    ]
+
+
+def test_a_measure_is_kept_and_a_column_mapped_to_none_is_never_read_as_the_status() -> None:
+    plan = plan_from_sheet(
+        sheet_of(
+            ["Recommendation", "Action", "Lead", "Due", "Measure of success", "Remarks"],
+            ["Improve the Board", "Meet", "YOT Manager", "31/03/2023", "Attendance above 80%", "Complete"],
+        ),
+        ImportOptions(today=TODAY, source_id="S", overrides=(("remarks", "none"),)),
+    )
+    assert [(a.measure, a.status, a.updates) for a in plan.actions] == [("Attendance above 80%", "not-started", [])]
+
+
+def test_each_column_not_read_says_why() -> None:
+    header = find_header(
+        sheet_of(
+            ["Recommendation", "Action", "Lead", "Owner", "Due", "Widget", "Notes", "Responsible officer", "RAG"],
+            ["Improve the Board", "Meet", "YOT Manager", "Head of Service", "31/03/2023", "x", "y", "z", "Red"],
+        ),
+        [("responsible officer", "owner"), ("rag", "none")],
+    )
+    assert [(c.index, c.header, c.field, c.why_unused) for c in header.columns] == [
+        (0, "Recommendation", "recommendation", ""),
+        (1, "Action", "action", ""),
+        (2, "Lead", None, "--map gives owner to another column"),
+        (3, "Owner", None, "--map gives owner to another column"),
+        (4, "Due", "due", ""),
+        (5, "Widget", None, "not a field yotplan knows; --map 'HEADER=field' to use it"),
+        (6, "Notes", "update", ""),
+        (7, "Responsible officer", "owner", ""),
+        (8, "RAG", None, "--map leaves it out"),
+    ]
+    twice = find_header(sheet_of(["Recommendation", "Action", "Lead", "Owner", "Due"]))
+    assert [(c.index, c.header, c.field, c.why_unused) for c in twice.columns][2:4] == [
+        (2, "Lead", "owner", ""),
+        (3, "Owner", None, "'Lead' is already the owner column"),
     ]
