@@ -11,7 +11,7 @@ import pytest
 
 from yotplan.edit import safe_write
 from yotplan.edit.safe_write import TEMP_SUFFIX, create_file, digest, remove_stale_temp_files, replace_file
-from yotplan.errors import FileChangedOnDisk, WriteFailed
+from yotplan.errors import EditRefused, FileChangedOnDisk, WriteFailed
 
 from conftest import TODAY, Invoke
 
@@ -170,3 +170,133 @@ def test_the_test_hook_is_off_unless_it_names_an_existing_folder(
         monkeypatch.setenv(safe_write.TEST_PAUSE_ENV, value)
         replace_file(target, NEW, expected_digest=digest(target.read_bytes()))
     assert not (tmp_path / "paused").exists()
+
+
+def test_an_output_file_keeps_its_permissions_and_a_new_one_gets_the_umasks(tmp_path: Path) -> None:
+    kept = tmp_path / "due.ics"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    safe_write.write_output(kept, b"new")
+    assert kept.read_bytes() == b"new"
+    assert kept.stat().st_mode & 0o777 == 0o640
+    old_umask = os.umask(0o027)
+    try:
+        safe_write.write_output(tmp_path / "report.md", b"# report\n")
+    finally:
+        os.umask(old_umask)
+    assert (tmp_path / "report.md").read_bytes() == b"# report\n"
+    assert (tmp_path / "report.md").stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["due.ics", "report.md"]
+
+
+def test_an_output_path_that_is_a_link_is_replaced_and_its_target_left_alone(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    victim.chmod(0o600)
+    link = tmp_path / "due.ics"
+    link.symlink_to(victim)
+    old_umask = os.umask(0o022)
+    try:
+        safe_write.write_output(link, b"BEGIN:VCALENDAR\n")
+    finally:
+        os.umask(old_umask)
+    assert not link.is_symlink()
+    assert link.read_bytes() == b"BEGIN:VCALENDAR\n"
+    assert link.stat().st_mode & 0o777 == 0o644  # a new file's mode, not the victim's
+    assert victim.read_bytes() == b"precious"
+
+
+def test_an_output_path_that_is_a_folder_or_cannot_be_looked_at_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    with pytest.raises(WriteFailed) as refused:
+        safe_write.write_output(tmp_path / "out", b"x", shown="out")
+    assert str(refused.value) == "cannot write out: it is a folder; give a file name"
+    with pytest.raises(WriteFailed) as refused:
+        safe_write.write_output(tmp_path / "no" / "such" / "x.md", b"x")
+    assert str(refused.value) == f"cannot write {tmp_path}/no/such/x.md: No such file or directory; nothing was changed"
+    (tmp_path / "plain").write_bytes(b"")
+    with pytest.raises(WriteFailed) as refused:
+        safe_write.write_output(tmp_path / "plain" / "x.md", b"x", shown="plain/x.md")
+    assert str(refused.value) == "cannot write plain/x.md: Not a directory; nothing was changed"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "plain"]
+
+
+def test_a_failing_rename_of_an_output_leaves_what_was_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "due.ics"
+    path.write_bytes(b"old")
+
+    def no_rename(*args: Any) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(safe_write.os, "replace", no_rename)
+    with pytest.raises(WriteFailed) as refused:
+        safe_write.write_output(path, b"new", shown="due.ics")
+    monkeypatch.undo()
+    assert str(refused.value) == "cannot write due.ics: Read-only file system; nothing was changed"
+    assert path.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["due.ics"]
+
+
+def test_a_created_file_has_the_mode_less_the_umask(tmp_path: Path) -> None:
+    old_umask = os.umask(0o027)
+    try:
+        create_file(tmp_path / "a.yaml", b"a: 1\n")
+        create_file(tmp_path / "b.yaml", b"b: 2\n", mode=0o666)
+    finally:
+        os.umask(old_umask)
+    assert (tmp_path / "a.yaml").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "b.yaml").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "b.yaml").read_bytes() == b"b: 2\n"
+
+
+def test_a_file_system_without_hard_links_still_gets_the_whole_new_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(*args: Any) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(safe_write.os, "link", no_links)
+    create_file(tmp_path / "new.yaml", b"a: 1\n")
+    with pytest.raises(FileExistsError):
+        create_file(tmp_path / "new.yaml", b"b: 2\n")
+    monkeypatch.undo()
+    assert (tmp_path / "new.yaml").read_bytes() == b"a: 1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.yaml"]
+
+
+def test_stale_temporary_files_of_a_name_with_glob_characters_are_its_own(tmp_path: Path) -> None:
+    mine = tmp_path / f".plan[1]*.yaml.abc{TEMP_SUFFIX}"
+    other = tmp_path / f".plan1x.yaml.abc{TEMP_SUFFIX}"
+    unrelated = tmp_path / ".plan[1]*.yaml.abc"
+    for path in (mine, other, unrelated):
+        path.write_bytes(b"x")
+    assert remove_stale_temp_files(tmp_path / "plan[1]*.yaml") == [mine]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([other.name, unrelated.name])
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 1.0), ("2.5", 2.5), ("-3", 0.0), ("soon", 1.0), ("0", 0.0)])
+def test_the_settle_time_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, seconds: float
+) -> None:
+    if value is None:
+        monkeypatch.delenv(safe_write.SETTLE_ENV, raising=False)
+    else:
+        monkeypatch.setenv(safe_write.SETTLE_ENV, value)
+    assert safe_write._settle_seconds() == seconds
+
+
+def test_a_file_that_cannot_be_read_settled_is_refused_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(EditRefused) as refused:
+        safe_write.read_settled(tmp_path / "missing.yaml", "plans/missing.yaml")
+    assert str(refused.value) == "cannot read plans/missing.yaml: No such file or directory"
+    with pytest.raises(EditRefused) as refused:
+        safe_write.read_settled(tmp_path, "plans")
+    assert str(refused.value) == "plans is not an ordinary file; nothing was written"
+
+
+def test_a_settled_file_is_read_whole(target: Path) -> None:
+    big = b"x" * 100_000 + b"\n"
+    target.write_bytes(big)
+    assert safe_write.read_settled(target, "owners.yaml") == big
+    target.write_bytes(b"")
+    assert safe_write.read_settled(target, "owners.yaml") == b""
