@@ -300,3 +300,108 @@ def test_a_settled_file_is_read_whole(target: Path) -> None:
     assert safe_write.read_settled(target, "owners.yaml") == big
     target.write_bytes(b"")
     assert safe_write.read_settled(target, "owners.yaml") == b""
+
+
+class FakeClock:
+    """`time` for safe_write: the wall clock is real (file ages), the monotonic one moves only in `sleep`."""
+
+    def __init__(self, on_sleep: Any = None) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+        self.on_sleep = on_sleep
+
+    def time(self) -> float:
+        import time
+
+        return time.time()
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        if self.on_sleep is not None:
+            self.on_sleep(len(self.slept))
+
+
+def test_a_file_changed_less_than_the_settle_time_ago_is_read_once_it_has_settled(
+    target: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    monkeypatch.setattr(safe_write, "time", clock)
+    monkeypatch.setenv(safe_write.SETTLE_ENV, "1")
+    target.write_bytes(NEW)  # just now
+    assert safe_write.read_settled(target, "owners.yaml") == NEW
+    assert all(0 < step <= 0.05 for step in clock.slept)
+    assert 0.9 < sum(clock.slept) <= 1.0  # waited until it was a second old, and no longer
+    assert len(clock.slept) >= 18
+
+
+def test_a_file_that_changes_while_it_settles_is_refused_at_once(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def save(sleeps: int) -> None:
+        if sleeps == 3:
+            with open(target, "ab") as handle:
+                handle.write(b"# saved meanwhile\n")
+
+    clock = FakeClock(save)
+    monkeypatch.setattr(safe_write, "time", clock)
+    monkeypatch.setenv(safe_write.SETTLE_ENV, "1")
+    target.write_bytes(NEW)
+    with pytest.raises(FileChangedOnDisk) as refused:
+        safe_write.read_settled(target, "plans/owners.yaml")
+    assert str(refused.value) == (
+        "plans/owners.yaml changed on disk while this edit was reading it (another program saving it?); "
+        "nothing was written: try again when it has finished"
+    )
+    assert len(clock.slept) == 3
+
+
+def test_a_file_older_than_the_settle_time_is_read_without_waiting(
+    target: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    monkeypatch.setattr(safe_write, "time", clock)
+    monkeypatch.setenv(safe_write.SETTLE_ENV, "1")
+    old = clock.time() - 5
+    os.utime(target, (old, old))
+    assert safe_write.read_settled(target, "owners.yaml") == OLD
+    assert clock.slept == []
+
+
+def test_the_test_hook_writes_its_point_with_the_pid_and_waits_for_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+
+    def resume(sleeps: int) -> None:
+        if sleeps == 3:
+            (hook / "resume").write_text("")
+
+    clock = FakeClock(resume)
+    monkeypatch.setattr(safe_write, "time", clock)
+    monkeypatch.setenv(safe_write.TEST_PAUSE_ENV, str(hook))
+    safe_write.pause_for_tests()
+    assert (hook / "paused").read_text(encoding="utf-8") == str(os.getpid())
+    assert clock.slept == [0.01, 0.01, 0.01]
+    safe_write.pause_for_tests("settling")
+    assert sorted(p.name for p in hook.iterdir()) == ["paused", "resume", "settling"]
+    assert clock.slept == [0.01, 0.01, 0.01]  # resume is there: no wait
+
+
+def test_the_test_hook_gives_up_after_its_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = FakeClock()
+    monkeypatch.setattr(safe_write, "time", clock)
+    monkeypatch.setenv(safe_write.TEST_PAUSE_ENV, str(tmp_path))
+    safe_write.pause_for_tests()
+    assert 59.99 <= sum(clock.slept) <= 60.02
+
+
+def test_a_leftover_that_cannot_be_removed_is_passed_over(tmp_path: Path) -> None:
+    stuck = tmp_path / f".plan.yaml.abc{TEMP_SUFFIX}"
+    stuck.mkdir()  # unlink fails on a folder
+    gone = tmp_path / f".plan.yaml.def{TEMP_SUFFIX}"
+    gone.write_bytes(b"x")
+    assert remove_stale_temp_files(tmp_path / "plan.yaml") == [stuck, gone]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [stuck.name]
