@@ -240,11 +240,12 @@ def test_a_failing_rename_of_an_output_leaves_what_was_there(tmp_path: Path, mon
 def test_a_created_file_has_the_mode_less_the_umask(tmp_path: Path) -> None:
     old_umask = os.umask(0o027)
     try:
-        create_file(tmp_path / "a.yaml", b"a: 1\n")
         create_file(tmp_path / "b.yaml", b"b: 2\n", mode=0o666)
+        os.umask(0o002)
+        create_file(tmp_path / "a.yaml", b"a: 1\n")
     finally:
         os.umask(old_umask)
-    assert (tmp_path / "a.yaml").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "a.yaml").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "b.yaml").stat().st_mode & 0o777 == 0o640
     assert (tmp_path / "b.yaml").read_bytes() == b"b: 2\n"
 
@@ -405,3 +406,35 @@ def test_a_leftover_that_cannot_be_removed_is_passed_over(tmp_path: Path) -> Non
     gone.write_bytes(b"x")
     assert remove_stale_temp_files(tmp_path / "plan.yaml") == [stuck, gone]
     assert sorted(p.name for p in tmp_path.iterdir()) == [stuck.name]
+
+
+def test_a_file_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(WriteFailed) as refused:
+        create_file(tmp_path / "missing" / "new.yaml", b"a: 1\n")
+    assert (
+        str(refused.value)
+        == f"cannot write {tmp_path}/missing/new.yaml: No such file or directory; nothing was changed"
+    )
+
+
+def test_a_plan_that_cannot_be_replaced_says_why_in_one_line(
+    tmp_path: Path, target: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(WriteFailed) as refused:
+        replace_file(tmp_path / "gone.yaml", NEW, expected_digest=digest(OLD), shown="plans/gone.yaml")
+    assert str(refused.value) == "cannot write plans/gone.yaml: No such file or directory; nothing was changed"
+    for error, said in (
+        (OSError(errno.EACCES, "Permission denied"), "Permission denied"),
+        (OSError("no temp"), "no temp"),
+    ):
+
+        def no_temp(*args: Any, error: OSError = error, **kwargs: Any) -> None:
+            raise error
+
+        monkeypatch.setattr(safe_write.tempfile, "mkstemp", no_temp)
+        with pytest.raises(WriteFailed) as refused:
+            replace_file(target, NEW, expected_digest=digest(OLD), shown="plans/owners.yaml")
+        assert str(refused.value) == f"cannot write plans/owners.yaml: {said}; nothing was changed"
+    monkeypatch.undo()
+    assert target.read_bytes() == OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["owners.yaml"]
