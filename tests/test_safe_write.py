@@ -51,10 +51,17 @@ def test_a_symlinked_plan_stays_a_symlink(tmp_path: Path, target: Path) -> None:
     assert target.read_bytes() == NEW
 
 
+CHANGED_WHILE_EDITING = (
+    "plans/owners.yaml changed on disk while this edit was being made (saved by an editor or another "
+    "program?); nothing was written: run the command again"
+)
+
+
 def test_a_file_changed_on_disk_is_not_overwritten(target: Path) -> None:
     target.write_bytes(b"owners: {}\n")  # someone saved it after we read OLD
-    with pytest.raises(FileChangedOnDisk, match="changed on disk while this edit was being made"):
+    with pytest.raises(FileChangedOnDisk) as refused:
         replace_file(target, NEW, expected_digest=digest(OLD), shown="plans/owners.yaml")
+    assert str(refused.value) == CHANGED_WHILE_EDITING
     assert target.read_bytes() == b"owners: {}\n"
     assert leftovers(target.parent) == []
 
@@ -438,3 +445,13 @@ def test_a_plan_that_cannot_be_replaced_says_why_in_one_line(
     monkeypatch.undo()
     assert target.read_bytes() == OLD
     assert sorted(p.name for p in tmp_path.iterdir()) == ["owners.yaml"]
+
+
+def test_a_file_removed_while_the_edit_was_being_made_is_not_written_back(
+    target: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(safe_write, "pause_for_tests", target.unlink)  # removed just before the re-check
+    with pytest.raises(FileChangedOnDisk) as refused:
+        replace_file(target, NEW, expected_digest=digest(OLD), shown="plans/owners.yaml")
+    assert str(refused.value) == CHANGED_WHILE_EDITING
+    assert sorted(p.name for p in target.parent.iterdir()) == []
