@@ -455,3 +455,21 @@ def test_a_file_removed_while_the_edit_was_being_made_is_not_written_back(
         replace_file(target, NEW, expected_digest=digest(OLD), shown="plans/owners.yaml")
     assert str(refused.value) == CHANGED_WHILE_EDITING
     assert sorted(p.name for p in target.parent.iterdir()) == []
+
+
+def test_a_file_open_for_writing_or_read_only_is_not_read_for_an_edit(target: Path) -> None:
+    with open(target, "ab"), pytest.raises(FileChangedOnDisk) as refused:
+        safe_write.read_settled(target, "plans/owners.yaml")
+    assert str(refused.value) == (
+        "plans/owners.yaml is open for writing by another program (an editor saving it?); nothing was "
+        "written: try again when it has finished"
+    )
+    assert safe_write.read_settled(target, "plans/owners.yaml") == OLD  # closed: read, and the lease let go
+    assert safe_write.read_settled(target, "plans/owners.yaml") == OLD
+    target.chmod(0o444)
+    with pytest.raises(EditRefused) as read_only:
+        safe_write.read_settled(target, "plans/owners.yaml")
+    assert str(read_only.value) == (
+        "plans/owners.yaml is read-only (mode 444); nothing was written: "
+        "make it writable (chmod u+w plans/owners.yaml) if it is meant to be edited"
+    )
