@@ -473,3 +473,34 @@ def test_a_file_open_for_writing_or_read_only_is_not_read_for_an_edit(target: Pa
         "plans/owners.yaml is read-only (mode 444); nothing was written: "
         "make it writable (chmod u+w plans/owners.yaml) if it is meant to be edited"
     )
+
+
+def test_the_temporary_file_is_hidden_named_after_the_plan_and_complete_before_the_rename(
+    target: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target.chmod(0o640)
+    seen: list[tuple[str, bytes, int]] = []
+
+    def look() -> None:
+        seen.extend((p.name, p.read_bytes(), p.stat().st_mode & 0o777) for p in target.parent.iterdir() if p != target)
+
+    monkeypatch.setattr(safe_write, "pause_for_tests", look)
+    replace_file(target, NEW, expected_digest=digest(OLD))
+    [(name, data, mode)] = seen
+    assert name.startswith(".owners.yaml.") and name.endswith(TEMP_SUFFIX)
+    assert (data, mode) == (NEW, 0o640)
+
+
+def test_a_write_failing_without_an_error_text_still_says_what_failed(
+    target: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_sync(fd: int) -> None:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(safe_write.os, "fsync", no_sync)
+    with pytest.raises(WriteFailed) as refused:
+        replace_file(target, NEW, expected_digest=digest(OLD), shown="plans/owners.yaml")
+    monkeypatch.undo()
+    assert str(refused.value) == "cannot write plans/owners.yaml: the disk went away; the file is unchanged"
+    assert target.read_bytes() == OLD
+    assert leftovers(target.parent) == []
