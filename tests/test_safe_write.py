@@ -487,7 +487,8 @@ def test_the_temporary_file_is_hidden_named_after_the_plan_and_complete_before_t
     monkeypatch.setattr(safe_write, "pause_for_tests", look)
     replace_file(target, NEW, expected_digest=digest(OLD))
     [(name, data, mode)] = seen
-    assert name.startswith(".owners.yaml.") and name.endswith(TEMP_SUFFIX)
+    assert name.startswith(".owners.yaml.")
+    assert name.endswith(TEMP_SUFFIX)
     assert (data, mode) == (NEW, 0o640)
 
 
