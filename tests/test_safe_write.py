@@ -505,3 +505,24 @@ def test_a_write_failing_without_an_error_text_still_says_what_failed(
     assert str(refused.value) == "cannot write plans/owners.yaml: the disk went away; the file is unchanged"
     assert target.read_bytes() == OLD
     assert leftovers(target.parent) == []
+
+
+def test_a_plan_that_is_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "plan.yaml")
+    with pytest.raises(EditRefused) as refused:
+        safe_write.read_settled(tmp_path / "plan.yaml", "plans/plan.yaml")
+    assert str(refused.value) == "plans/plan.yaml is not an ordinary file; nothing was written"
+
+
+def test_a_file_gone_from_its_path_after_the_read_is_refused(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def gone(*args: Any, **kwargs: Any) -> None:
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory")
+
+    monkeypatch.setattr(safe_write.os, "stat", gone)
+    with pytest.raises(FileChangedOnDisk) as refused:
+        safe_write.read_settled(target, "plans/owners.yaml")
+    monkeypatch.undo()
+    assert str(refused.value) == (
+        "plans/owners.yaml changed on disk while this edit was reading it (another program saving it?); "
+        "nothing was written: try again when it has finished"
+    )
