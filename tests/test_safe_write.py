@@ -311,17 +311,24 @@ def test_a_settled_file_is_read_whole(target: Path) -> None:
 
 
 class FakeClock:
-    """`time` for safe_write: the wall clock is real (file ages), the monotonic one moves only in `sleep`."""
+    """`time` for safe_write: both clocks move only in `sleep`. The wall clock starts at a whole second,
+    and a test stamps its file's time from it (`stamp`), so a loaded machine's stall between the
+    write and the read cannot age the file."""
 
     def __init__(self, on_sleep: Any = None) -> None:
+        import time
+
+        self.wall = int(time.time())
         self.now = 1000.0
         self.slept: list[float] = []
         self.on_sleep = on_sleep
 
     def time(self) -> float:
-        import time
+        return self.wall + (self.now - 1000.0)
 
-        return time.time()
+    def stamp(self, path: Path, seconds_ago: float) -> None:
+        ns = self.wall * 10**9 - round(seconds_ago * 10**9)
+        os.utime(path, ns=(ns, ns))
 
     def monotonic(self) -> float:
         return self.now
@@ -339,7 +346,8 @@ def test_a_file_changed_less_than_the_settle_time_ago_is_read_once_it_has_settle
     clock = FakeClock()
     monkeypatch.setattr(safe_write, "time", clock)
     monkeypatch.setenv(safe_write.SETTLE_ENV, "1")
-    target.write_bytes(NEW)  # just now
+    target.write_bytes(NEW)
+    clock.stamp(target, 0.0625)  # a sixteenth of a second ago: exact in a float, unlike 0.05
     assert safe_write.read_settled(target, "owners.yaml") == NEW
     assert all(0 < step <= 0.05 for step in clock.slept)
     assert 0.9 < sum(clock.slept) <= 1.0  # waited until it was a second old, and no longer
@@ -356,6 +364,7 @@ def test_a_file_that_changes_while_it_settles_is_refused_at_once(target: Path, m
     monkeypatch.setattr(safe_write, "time", clock)
     monkeypatch.setenv(safe_write.SETTLE_ENV, "1")
     target.write_bytes(NEW)
+    clock.stamp(target, 0.0625)
     with pytest.raises(FileChangedOnDisk) as refused:
         safe_write.read_settled(target, "plans/owners.yaml")
     assert str(refused.value) == (
