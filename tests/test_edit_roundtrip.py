@@ -16,6 +16,7 @@ from yotplan.edit.roundtrip import (
     FOLD_WIDTH,
     Indentation,
     RoundTripDocument,
+    _same_data,
     _transplant,
     add_entry,
     append_item,
@@ -65,6 +66,7 @@ def test_ruamel_alone_round_trips_every_file_but_the_messy_ones(path: Path) -> N
         ("a:\n- x\nb:\n  - y\nc:\n  - z\n", Indentation(2, 4, 2)),  # the list style most used, not the first
         ("a:\n    b: 1\nc:\n  d: 1\ne:\n  f: 1\n", Indentation(2, 4, 2)),  # the mapping indent most used
         ("a:\nb:\nc:\n    d: 1\n", Indentation(4, 6, 4)),  # keys with no value, one under the other, show none
+        ("l:\n-\n  a: 1\n", Indentation(2, 2, 0)),  # a dash alone on its line: the item two columns in, not one
     ],
     ids=[
         "blank-line",
@@ -73,6 +75,7 @@ def test_ruamel_alone_round_trips_every_file_but_the_messy_ones(path: Path) -> N
         "most-used-list-style",
         "most-used-mapping-indent",
         "empty-keys",
+        "dash-alone-on-its-line",
     ],
 )
 def test_indentation_is_the_most_used_one_skipping_blank_and_comment_lines(text: str, expected: Indentation) -> None:
@@ -338,6 +341,16 @@ FOLDED_LONG = "a: >-\n  " + " ".join(["word"] * 20) + "\n  " + " ".join(["word"]
         ("l: [a, b]\n", lambda d: append_item(d, "l", "c"), "l: [a, b, c]\n"),
         ("l:\n  - >-\n    text\n# end\n", lambda d: append_item(d, "l", "b"), "l:\n  - >-\n    text\n  - b\n# end\n"),
         ("l:\n  - a\n\n# end\n", lambda d: append_item(d, "l", "b"), "l:\n  - a\n  - b\n\n# end\n"),
+        (
+            "l:\n  - x: 1\n\nm: 2\n",
+            lambda d: append_item(d, "l", new_mapping([("x", 2)])),
+            "l:\n  - x: 1\n  - x: 2\n\nm: 2\n",
+        ),
+        (
+            "a: 1\nb: 2  # about b\nc: 3\n",
+            lambda d: (remove_key(d, "b"), set_value(d, "b", 5, ["a", "b", "c"])),
+            "a: 1\nb: 5\nc: 3\n",
+        ),
     ],
     ids=[
         "key-first",
@@ -353,6 +366,8 @@ FOLDED_LONG = "a: >-\n  " + " ".join(["word"] * 20) + "\n  " + " ".join(["word"]
         "flow-list",
         "list-item-after-a-block-text",
         "second-list-item-no-blank-line-made",
+        "second-list-item-of-mappings-no-blank-line-made",
+        "removed-key-takes-its-end-of-line-comment",
     ],
 )
 def test_a_structure_edit_changes_only_its_own_lines(before: str, edit: object, after: str) -> None:
@@ -375,6 +390,21 @@ def test_one_date_set_twice_is_written_twice_and_a_text_with_a_line_break_is_quo
     set_value(doc.data, "b", day)
     set_value(doc.data, "c", "one\ntwo")
     assert doc.render() == 'x: 1\na: 2026-01-02\nb: 2026-01-02\nc: "one\\ntwo"\n'
+
+
+def test_a_text_with_a_line_break_replacing_a_quoted_or_block_text_is_written_in_double_quotes() -> None:
+    doc = RoundTripDocument(b"a: 'x'\nb: >-\n  folded\nc: |\n  literal\n")
+    for key in ("a", "b"):
+        set_value(doc.data, key, "one\ntwo")
+    assert doc.render() == 'a: "one\\ntwo"\nb: "one\\ntwo"\nc: |\n  literal\n'
+
+
+def test_a_merged_text_that_does_not_parse_is_not_the_same_data() -> None:
+    # render() keeps the carried-over hunks only if they read back as ruamel's rendering; a merge
+    # that does not parse at all must count as different, so ruamel's own rendering is written
+    assert not _same_data("a: [1,\n", "a: [1]\n")
+    assert not _same_data("a: [1]\n", "a: [1,\n")
+    assert _same_data("a: [1]\n", "a:\n  - 1\n")
 
 
 def test_a_new_file_is_written_in_the_shipped_plans_style() -> None:

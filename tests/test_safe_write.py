@@ -535,3 +535,25 @@ def test_a_file_gone_from_its_path_after_the_read_is_refused(target: Path, monke
         "plans/owners.yaml changed on disk while this edit was reading it (another program saving it?); "
         "nothing was written: try again when it has finished"
     )
+
+
+@pytest.mark.parametrize("refusal", [errno.EACCES, errno.EINVAL], ids=["another-owners-file", "no-leases"])
+def test_a_file_whose_lease_cannot_be_asked_for_is_still_read(
+    target: Path, monkeypatch: pytest.MonkeyPatch, refusal: int
+) -> None:
+    # A lease is refused to anyone but the file's owner (EACCES) and on file systems without
+    # leases (EINVAL, e.g. some network mounts): that says nothing about a writer, so the
+    # other checks decide and the file is read.
+    fcntl = pytest.importorskip("fcntl")
+    setlease = getattr(fcntl, "F_SETLEASE", None)
+    if setlease is None:
+        pytest.skip("leases are Linux's")
+    real = fcntl.fcntl
+
+    def refuse_leases(fd: int, cmd: int, arg: int = 0) -> Any:
+        if cmd == setlease:
+            raise OSError(refusal, os.strerror(refusal))
+        return real(fd, cmd, arg)
+
+    monkeypatch.setattr(fcntl, "fcntl", refuse_leases)
+    assert safe_write.read_settled(target, "plans/owners.yaml") == OLD
