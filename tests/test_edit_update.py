@@ -171,6 +171,17 @@ def test_a_new_due_date_is_said_first_then_the_status(cli: Invoke, plans: Path) 
     )
 
 
+def test_a_due_date_taken_away_is_said_first_then_the_status(cli: Invoke, plans: Path) -> None:
+    code, out, err, _ = run_update(
+        cli, plans, "HMIP-3.2", "--status", "in-progress", "--due", "TBC", "--reason", "Awaiting the budget"
+    )
+    assert (code, err) == (0, "")
+    assert out == (
+        f"updated HMIP-3.2 in {plans / HMIP}: due date 2022-12-31 removed: undated (to-be-confirmed); "
+        "status changed from not-started to in-progress (reason logged)\n"
+    )
+
+
 def test_any_change_can_carry_a_reason(cli: Invoke, plans: Path) -> None:
     code, _, _, (removed, added) = run_update(
         cli, plans, "HMIP-3.2", "--status", "blocked", "--reason", "No budget until April"
@@ -192,6 +203,27 @@ def test_owner_and_measure_change_in_place(cli: Invoke, plans: Path) -> None:
         ],
         ["        owner: yot-manager", "        measure: A written review is agreed."],
     )
+
+
+def test_a_measure_added_goes_to_its_place_and_the_same_or_no_measure_is_nothing_to_change(
+    cli: Invoke, plans: Path
+) -> None:
+    code, out, err, changes = run_update(cli, plans, "HMIP-3.1", "--measure", "The manager is in post.")
+    assert (code, err) == (0, "")
+    assert out == f"updated HMIP-3.1 in {plans / HMIP}: measure changed\n"
+    assert changes == ([], ["        measure: The manager is in post."])
+    placed = "        completed_basis: assumed  # the review gives no date: done by the review date\n"
+    placed += "        measure: The manager is in post.\n        updates:\n"
+    assert placed in (plans / HMIP).read_text(encoding="utf-8")
+    assert run_update(cli, plans, "HMIP-3.1", "--measure", "")[:3] == (
+        0,
+        f"updated HMIP-3.1 in {plans / HMIP}: measure changed\n",
+        "",
+    )
+    same = "The Board has considered a written review of management capacity and agreed any changes."
+    for action, measure in (("HMIP-3.2", same), ("HMIP-3.1", "")):  # the measure it has; none for none
+        nothing = (0, f"{action}: nothing to change (nothing written)\n", "", ([], []))
+        assert run_update(cli, plans, action, "--measure", measure) == nothing
 
 
 def test_an_unchanged_value_writes_nothing(cli: Invoke, plans: Path) -> None:
