@@ -226,6 +226,16 @@ def test_a_measure_added_goes_to_its_place_and_the_same_or_no_measure_is_nothing
         assert run_update(cli, plans, action, "--measure", measure) == nothing
 
 
+def test_an_owner_given_to_an_action_that_had_none_goes_after_its_title(cli: Invoke, plans: Path) -> None:
+    title = "        title: Review management capacity against the revised structure in the Youth Justice Plan\n"
+    text = (plans / HMIP).read_text(encoding="utf-8")
+    (plans / HMIP).write_text(text.replace(f"{title}        owner: director-childrens-services\n", title), "utf-8")
+    code, _, err, changes = run_update(cli, plans, "HMIP-3.2", "--owner", "yot-manager")
+    assert (code, err) == (0, "")
+    assert changes == ([], ["        owner: yot-manager"])
+    assert f"{title}        owner: yot-manager\n        due: 2022-12-31\n" in (plans / HMIP).read_text(encoding="utf-8")
+
+
 def test_an_unchanged_value_writes_nothing(cli: Invoke, plans: Path) -> None:
     before = (plans / HMIP).stat().st_mtime_ns
     result = cli("update", "HMIP-1.1", "--status", "not-started", "--plans", plans, "--today", TODAY)
