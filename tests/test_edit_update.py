@@ -236,6 +236,21 @@ def test_an_owner_given_to_an_action_that_had_none_goes_after_its_title(cli: Inv
     assert f"{title}        owner: yot-manager\n        due: 2022-12-31\n" in (plans / HMIP).read_text(encoding="utf-8")
 
 
+def test_the_first_logged_reason_of_an_action_with_evidence_goes_before_the_evidence(cli: Invoke, plans: Path) -> None:
+    first = (
+        "        updates:\n          - date: 2022-05-06\n            note: The review found the YOT Manager recently "
+    )
+    first += "appointed and leading the changes with the new Board Chair.\n"
+    text = (plans / HMIP).read_text(encoding="utf-8")
+    (plans / HMIP).write_text(text.replace(first, ""), "utf-8")  # HMIP-3.1: evidence, no updates
+    code, _, err, _ = run_update(cli, plans, "HMIP-3.1", "--owner", "yot-manager", "--reason", "New structure")
+    assert (code, err) == (0, "")
+    logged = "        updates:\n          - date: 2022-06-01\n"
+    logged += "            note: 'Owner changed from director-childrens-services to yot-manager: New structure'\n"
+    logged += "        evidence:\n          - >-\n            It was against this"
+    assert logged in (plans / HMIP).read_text(encoding="utf-8")
+
+
 def test_an_unchanged_value_writes_nothing(cli: Invoke, plans: Path) -> None:
     before = (plans / HMIP).stat().st_mtime_ns
     result = cli("update", "HMIP-1.1", "--status", "not-started", "--plans", plans, "--today", TODAY)
