@@ -354,6 +354,22 @@ def test_a_file_changed_less_than_the_settle_time_ago_is_read_once_it_has_settle
     assert len(clock.slept) >= 18
 
 
+@pytest.mark.parametrize(("seconds_ago", "points", "waited"), [(0, ["settling"], 1.0), (1, [], 0)], ids=["now", "1s"])
+def test_a_file_changed_this_instant_waits_the_whole_settle_time_and_one_that_old_not_at_all(
+    target: Path, monkeypatch: pytest.MonkeyPatch, seconds_ago: float, points: list[str], waited: float
+) -> None:
+    clock = FakeClock()
+    monkeypatch.setattr(safe_write, "time", clock)
+    monkeypatch.setenv(safe_write.SETTLE_ENV, "1")
+    seen: list[str] = []
+    monkeypatch.setattr(safe_write, "pause_for_tests", seen.append)  # the test hook: only a waiting read calls it
+    target.write_bytes(NEW)
+    clock.stamp(target, seconds_ago)
+    assert safe_write.read_settled(target, "owners.yaml") == NEW
+    assert seen == points
+    assert sum(clock.slept) == pytest.approx(waited)
+
+
 def test_a_file_that_changes_while_it_settles_is_refused_at_once(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def save(sleeps: int) -> None:
         if sleeps == 3:
