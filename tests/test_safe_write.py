@@ -310,6 +310,12 @@ def test_a_settled_file_is_read_whole(target: Path) -> None:
     assert safe_write.read_settled(target, "owners.yaml") == b""
 
 
+def test_a_file_the_system_hands_over_in_pieces_is_read_whole(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, size: real_read(fd, min(size, 7)))  # a short read is allowed
+    assert safe_write.read_settled(target, "owners.yaml") == OLD
+
+
 class FakeClock:
     """`time` for safe_write: both clocks move only in `sleep`. The wall clock starts at a whole second,
     and a test stamps its file's time from it (`stamp`), so a loaded machine's stall between the
