@@ -559,6 +559,31 @@ def test_a_file_gone_from_its_path_after_the_read_is_refused(target: Path, monke
     )
 
 
+@pytest.mark.parametrize("saving", ["in-place-same-size", "replaced-by-rename"])
+def test_a_file_saved_while_it_is_being_read_is_refused(
+    target: Path, monkeypatch: pytest.MonkeyPatch, saving: str
+) -> None:
+    real_read = os.read
+
+    def read_while_saved(fd: int, size: int) -> bytes:
+        data = real_read(fd, size)
+        if data and saving == "in-place-same-size":  # same bytes count, a new modification time
+            os.utime(target, ns=(1_000_000_000, 1_000_000_000))
+        elif data:  # another program's save: a new file renamed over the path
+            (target.parent / "saved").write_bytes(NEW)
+            os.replace(target.parent / "saved", target)
+        return data
+
+    monkeypatch.setattr(os, "read", read_while_saved)
+    with pytest.raises(FileChangedOnDisk) as refused:
+        safe_write.read_settled(target, "plans/owners.yaml")
+    monkeypatch.undo()
+    assert str(refused.value) == (
+        "plans/owners.yaml changed on disk while this edit was reading it (another program saving it?); "
+        "nothing was written: try again when it has finished"
+    )
+
+
 @pytest.mark.parametrize("refusal", [errno.EACCES, errno.EINVAL], ids=["another-owners-file", "no-leases"])
 def test_a_file_whose_lease_cannot_be_asked_for_is_still_read(
     target: Path, monkeypatch: pytest.MonkeyPatch, refusal: int
