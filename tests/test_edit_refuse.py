@@ -147,6 +147,10 @@ def test_an_id_in_a_file_that_does_not_load_says_so(cli: Invoke, plans: Path) ->
     assert result.exit_code == 1
     assert result.stderr.startswith("yotplan: error: no recommendation or action has id 'LGA-a.1'")
     assert result.stderr.endswith("(1 file did not load: `yotplan check` says why)\n")
+    (plans / HMIP).write_text("source: [unclosed\n", encoding="utf-8")
+    two = cli("update", "LGA-a.1", "--status", "in-progress", "--plans", plans, "--today", TODAY)
+    assert two.exit_code == 1
+    assert two.stderr.endswith("(2 files did not load: `yotplan check` says why)\n")
 
 
 def test_a_missing_plans_folder_is_one_line(cli: Invoke, tmp_path: Path) -> None:
