@@ -153,6 +153,20 @@ def test_an_id_in_a_file_that_does_not_load_says_so(cli: Invoke, plans: Path) ->
     assert two.stderr.endswith("(2 files did not load: `yotplan check` says why)\n")
 
 
+def test_updating_or_logging_on_a_recommendation_with_no_actions_says_to_add_one(cli: Invoke, plans: Path) -> None:
+    with (plans / HMIP).open("a", encoding="utf-8") as plan:
+        plan.write("\n  - id: HMIP-99\n    text: Keep a list\n    actions: []\n")
+    before = texts(plans)
+    for command in (["update", "HMIP-99", "--status", "done"], ["log", "HMIP-99", "A note"]):
+        result = cli(*command, "--plans", plans, "--today", TODAY)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            "yotplan: error: HMIP-99 is a recommendation with no actions yet; "
+            "add one with `yotplan add action HMIP-99 ...`\n"
+        )
+    assert texts(plans) == before
+
+
 def test_a_missing_plans_folder_is_one_line(cli: Invoke, tmp_path: Path) -> None:
     result = cli("update", "X-1.1", "--status", "done", "--plans", tmp_path / "nowhere", "--today", TODAY)
     assert result.exit_code == 1
