@@ -14,12 +14,17 @@ import pstats
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from hostile_support import SHIPPED_FILES, TODAY, finish, replace_once, run, start
+from yotplan.edit import locking
+from yotplan.edit.operations import apply_edit, log_progress
 from yotplan.edit.safe_write import TEST_PAUSE_ENV
+from yotplan.plans.loader import display_path
 
 from conftest import SHIPPED_PLANS, Invoke
 
@@ -307,3 +312,28 @@ def test_an_edit_waiting_for_the_lock_says_what_it_waits_for(plans: Path, tmp_pa
     text = (plans / HMIP).read_text(encoding="utf-8")
     assert "note: First." in text
     assert "note: Second." in text
+
+
+def test_an_edit_waiting_for_the_lock_is_heard_through_the_python_api_once(
+    plans: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same notice, in process: apply_edit hands its listener down to the lock."""
+    monkeypatch.setattr(locking, "WAIT_NOTICE_AFTER", 0.0)  # say it at the first busy try
+    heard: list[str] = []
+    other_edit = ExitStack()
+    other_edit.enter_context(locking.plans_lock(plans))
+
+    def on_wait(sentence: str) -> None:
+        heard.append(sentence)
+        other_edit.close()  # the other edit finishes
+
+    outcome = apply_edit(
+        [plans],
+        "HMIP-1.1",
+        date.fromisoformat(TODAY),
+        lambda s, bare: log_progress(s, bare, "Waited."),
+        on_wait=on_wait,
+    )
+    assert heard == [f"waiting for another yotplan edit of {display_path(plans)} to finish (for up to 60 s)"]
+    assert outcome.summary.startswith("logged an update on HMIP-1.1 in ")
+    assert "note: Waited." in (plans / HMIP).read_text(encoding="utf-8")
