@@ -399,6 +399,13 @@ def test_a_text_with_a_line_break_replacing_a_quoted_or_block_text_is_written_in
     assert doc.render() == 'a: "one\\ntwo"\nb: "one\\ntwo"\nc: |\n  literal\n'
 
 
+def test_a_long_text_with_line_breaks_replacing_a_literal_block_stays_a_literal_block() -> None:
+    doc = RoundTripDocument(b"a: |\n  x\n")
+    text = "First line\n" + " ".join(["word"] * 30)  # longer than FOLD_WIDTH, but a `|` block keeps its lines
+    set_value(doc.data, "a", text)
+    assert doc.render() == "a: |-\n  First line\n  " + " ".join(["word"] * 30) + "\n"
+
+
 def test_a_merged_text_that_does_not_parse_is_not_the_same_data() -> None:
     # render() keeps the carried-over hunks only if they read back as ruamel's rendering; a merge
     # that does not parse at all must count as different, so ruamel's own rendering is written
