@@ -1,0 +1,347 @@
+"""The Board pack workbook cell by cell, built in process from a small plans folder: every value,
+the number format that makes a date a date, the fills, the quote prefix that keeps text from
+becoming a formula, the print header and footer, and the refusals of `write_workbook`."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.workbook.workbook import Workbook as LoadedWorkbook
+
+from yotplan.plans.loader import load_plans
+from yotplan.plans.planset import PlanSet
+from yotplan.spreadsheet.errors import SpreadsheetError
+from yotplan.spreadsheet.workbook import (
+    MAX_CELL_TEXT,
+    ExportSummary,
+    _put,
+    build_workbook,
+    write_workbook,
+)
+from yotplan.views.queries import Filters
+
+DAY = date(2022, 6, 1)
+SERVICE = "Westford & District YJS"
+
+PLAN = """\
+source:
+  id: REV
+  title: Example improvement review
+  kind: improvement-review
+  date: 2022-05-06
+recommendations:
+  - id: REV-1
+    text: Continue to develop the Board.
+    to: YOT Management Board
+    owner: board-chair
+    related: [REV-2, REV-3]
+    actions:
+      - id: REV-1.1
+        title: Run a Board development day
+        owner: board-chair
+        due: 2022-09-30
+        status: in-progress
+        updates:
+          - date: 2022-05-06
+            note: Planning started.
+        evidence:
+          - the Board is still developing
+          - minutes of May
+      - id: REV-1.2
+        title: Agree terms of reference
+        owner: board-chair
+        due: 2022-04-30
+        status: done
+        completed: 2022-04-28
+  - id: REV-2
+    text: Build a QA framework.
+    owner: yot-manager
+    actions:
+      - id: REV-2.1
+        title: Draft the QA framework
+        owner: yot-manager
+        due: 2022-05-20
+        status: not-started
+      - id: REV-2.2
+        title: Keep the audits going
+        owner: unknown-lead
+        undated: ongoing
+        status: in-progress
+  - id: REV-3
+    text: Review the protocol.
+    owner: yot-manager
+    actions:
+      - id: REV-3.1
+        title: Review the protocol
+        owner: yot-manager
+        due: 2022-03-01
+        status: not-started
+"""
+
+
+def plans_folder(folder: Path, service_name: str = SERVICE) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "service.yaml").write_text(f"id: west\nname: '{service_name}'\nregion: South West\n", "utf-8")
+    (folder / "owners.yaml").write_text(
+        "owners:\n"
+        "  yot-manager:\n    role: YOT Manager\n    agency: Example Council\n"
+        "  board-chair:\n    role: Board Chair\n    agency: Example Board\n"
+        "  unknown-lead:\n    role: Lead\n    agency: Elsewhere\n",
+        "utf-8",
+    )
+    (folder / "review.yaml").write_text(PLAN, "utf-8")
+    return folder
+
+
+def loaded(folder: Path) -> PlanSet:
+    result = load_plans(folder)
+    assert not [p for p in result.problems if p.severity == "error"], result.problems
+    return result.plans
+
+
+def opened(data: bytes) -> LoadedWorkbook:
+    return load_workbook(io.BytesIO(data))
+
+
+def rows(sheet: object) -> list[tuple[object, ...]]:
+    return list(sheet.iter_rows(values_only=True))  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def plans(tmp_path: Path) -> PlanSet:
+    return loaded(plans_folder(tmp_path / "plans"))
+
+
+def test_every_sheet_holds_the_values_of_the_views(plans: PlanSet) -> None:
+    data, stats = build_workbook(plans, DAY)
+    assert stats == ExportSummary(DAY, 3, 5, 2)
+    assert stats.describe() == "3 recommendations, 5 actions, 2 overdue (as at 2022-06-01)"
+    book = opened(data)
+    assert book.sheetnames == ["Summary", "Recommendations", "Actions", "Overdue", "Indicators"]
+    at = datetime(2022, 6, 1)
+    assert rows(book["Recommendations"]) == [
+        ("Rec ref", "Source", "Recommendation", "To", "Owner", "Done", "Actions", "Next due", "RAG", "Stage",
+         "Related"),
+        ("REV-1", "REV", "Continue to develop the Board.", "YOT Management Board", "Board Chair, Example Board",
+         1, 2, datetime(2022, 9, 30), "green", "open", "REV-2, REV-3"),
+        ("REV-2", "REV", "Build a QA framework.", None, "YOT Manager, Example Council", 0, 2,
+         datetime(2022, 5, 20), "red", "open", None),
+        ("REV-3", "REV", "Review the protocol.", None, "YOT Manager, Example Council", 0, 1,
+         datetime(2022, 3, 1), "red", "open", None),
+    ]  # fmt: skip
+    assert rows(book["Actions"]) == [
+        ("Action ref", "Rec ref", "Source", "Recommendation", "Rec owner", "Action", "Owner", "Due", "Status",
+         "Completed", "RAG", "Days left", "Latest update", "Evidence"),
+        ("REV-1.1", "REV-1", "REV", "Continue to develop the Board.", "board-chair", "Run a Board development day",
+         "board-chair", datetime(2022, 9, 30), "in-progress", None, "green", 121, "2022-05-06: Planning started.",
+         "the Board is still developing\nminutes of May"),
+        ("REV-1.2", "REV-1", "REV", "Continue to develop the Board.", "board-chair", "Agree terms of reference",
+         "board-chair", datetime(2022, 4, 30), "done", datetime(2022, 4, 28), "delivered", None, None, None),
+        ("REV-2.1", "REV-2", "REV", "Build a QA framework.", "yot-manager", "Draft the QA framework",
+         "yot-manager", datetime(2022, 5, 20), "not-started", None, "red", -12, None, None),
+        ("REV-2.2", "REV-2", "REV", "Build a QA framework.", "yot-manager", "Keep the audits going",
+         "unknown-lead", "ongoing", "in-progress", None, "amber", None, None, None),
+        ("REV-3.1", "REV-3", "REV", "Review the protocol.", "yot-manager", "Review the protocol",
+         "yot-manager", datetime(2022, 3, 1), "not-started", None, "red", -92, None, None),
+    ]  # fmt: skip
+    assert rows(book["Overdue"]) == [
+        ("Action ref", "Action", "Owner", "Due", "Days overdue", "Status", "Rec ref", "Source"),
+        ("REV-3.1", "Review the protocol", "YOT Manager, Example Council", datetime(2022, 3, 1), 92, "not-started",
+         "REV-3", "REV"),
+        ("REV-2.1", "Draft the QA framework", "YOT Manager, Example Council", datetime(2022, 5, 20), 12,
+         "not-started", "REV-2", "REV"),
+    ]  # fmt: skip
+    assert rows(book["Indicators"])[0][:3] == ("Indicator", "Rec ref", "Name")
+    summary = book["Summary"]
+    assert rows(summary) == [
+        (f"{SERVICE}: Board pack, improvement action plans", *[None] * 9),
+        ("As at", at, *[None] * 8),
+        (None,) * 10,
+        (None,) * 10,
+        ("Source", "Title", "Recommendations", "Red", "Amber", "Green", "Delivered", "Closed", "Dropped",
+         "Overdue actions"),
+        ("REV", "Example improvement review", 3, 2, 0, 1, 0, 0, 0, 2),
+        ("Total", None, 3, 2, 0, 1, 0, 0, 0, 2),
+    ]  # fmt: skip
+    assert summary["A1"].font.b
+    assert summary["A1"].font.sz == 14
+    assert summary["A2"].font.b
+    assert summary["B2"].alignment.horizontal == "left"
+    assert summary["B2"].number_format == "d mmm yyyy"
+    assert [summary.cell(7, c).font.b for c in range(1, 11)] == [True, False, *[True] * 8]
+    assert summary.freeze_panes == "A6"
+    assert summary.auto_filter.ref == "A5:J6"
+
+
+def test_the_summary_names_its_filters_and_counts_only_what_they_keep(plans: PlanSet) -> None:
+    data, stats = build_workbook(plans, DAY, Filters(sources=("REV",), owners=("yot-manager",)))
+    book = opened(data)
+    summary = book["Summary"]
+    assert (summary["A3"].value, summary["B3"].value) == ("Filters", "source REV, owner yot-manager")
+    assert summary["A3"].font.b
+    assert [a for a, *_ in rows(book["Actions"])[1:]] == ["REV-2.1", "REV-3.1"]  # REV-2.2 is unknown-lead's
+    assert stats.actions == 2
+    only_source = opened(build_workbook(plans, DAY, Filters(sources=("REV",)))[0])["Summary"]
+    assert only_source["B3"].value == "source REV"
+    unfiltered = opened(build_workbook(plans, DAY)[0])["Summary"]
+    assert (unfiltered["A3"].value, unfiltered["B3"].value) == (None, None)
+
+
+def test_a_plan_set_without_a_service_name_is_named_by_its_id_or_not_at_all(plans: PlanSet) -> None:
+    by_id = opened(build_workbook(dataclasses.replace(plans, service_name=""), DAY)[0])
+    assert by_id["Summary"]["A1"].value == "west: Board pack, improvement action plans"
+    assert by_id["Overdue"].oddHeader.left.text == "west Board pack: Overdue"
+    unnamed = opened(build_workbook(dataclasses.replace(plans, service_name="", service=""), DAY)[0])
+    assert unnamed["Summary"]["A1"].value == "Board pack: improvement action plans"
+    assert unnamed["Overdue"].oddHeader.left.text == "Board pack: Overdue"
+    assert unnamed["Overdue"].oddFooter.left.text == " · as at 1 June 2022"
+
+
+def test_rag_cells_and_the_summarys_rag_headers_are_filled_in_their_colours(plans: PlanSet) -> None:
+    book = opened(build_workbook(plans, DAY)[0])
+    summary = book["Summary"]
+    headers = {summary.cell(5, c).value: summary.cell(5, c) for c in range(1, 11)}
+    expected = {"Red": "B3261E", "Amber": "F2A900", "Green": "2E7D32", "Delivered": "1F5FA8", "Closed": "4A3F8C",
+                "Dropped": "9E9E9E"}  # fmt: skip
+    for name, fill in expected.items():
+        assert headers[name].fill.fgColor.rgb[-6:] == fill, name
+        assert headers[name].font.b, name  # still a header
+    assert headers["Amber"].font.color.rgb[-6:] == "1A1A1A"
+    assert headers["Red"].font.color.rgb[-6:] == "FFFFFF"
+    assert headers["Source"].fill.fgColor.rgb[-6:] == "D9D9D9"
+    actions = book["Actions"]
+    rag = {actions.cell(r, 1).value: actions.cell(r, 11) for r in range(2, 7)}
+    assert rag["REV-2.1"].fill.fill_type == "solid"
+    assert rag["REV-2.1"].fill.fgColor.rgb[-6:] == "B3261E"
+    assert rag["REV-2.2"].fill.fgColor.rgb[-6:] == "F2A900"
+    assert not rag["REV-2.2"].font.b
+    assert actions["A1"].font.b
+    assert actions["A1"].fill.fill_type == "solid"
+    assert actions["A2"].fill.fill_type is None  # only the header row and the RAG column are filled
+
+
+def test_the_pack_prints_with_the_service_and_date_and_the_ampersand_kept(plans: PlanSet) -> None:
+    book = opened(build_workbook(plans, date(2023, 12, 9))[0])
+    for sheet in book.worksheets:
+        assert sheet.oddHeader.left.text == f"Westford && District YJS Board pack: {sheet.title}"
+        assert sheet.oddHeader.right.text == "as at 9 December 2023"
+        assert sheet.oddFooter.left.text == "Westford && District YJS · as at 9 December 2023"
+        assert sheet.oddFooter.right.text == "Page &P of &N"
+        assert (sheet.page_setup.paperSize, sheet.page_setup.orientation) == (9, "landscape")
+        assert sheet.page_margins.left == sheet.page_margins.right == 0.4
+        assert sheet.print_title_rows == ("$5:$5" if sheet.title == "Summary" else "$1:$1")
+    january = opened(build_workbook(plans, date(2022, 1, 31))[0])
+    assert january["Summary"].oddHeader.right.text == "as at 31 January 2022"
+
+
+def test_a_sheet_title_with_an_ampersand_is_doubled_in_the_print_header(plans: PlanSet) -> None:
+    book = opened(build_workbook(dataclasses.replace(plans, service_name="A&B"), DAY)[0])
+    assert book["Summary"].oddHeader.left.text == "A&&B Board pack: Summary"
+
+
+def test_dates_are_dates_with_a_date_format_and_text_is_text(plans: PlanSet) -> None:
+    actions = opened(build_workbook(plans, DAY)[0])["Actions"]
+    due = actions["H2"]
+    assert due.value == datetime(2022, 9, 30)
+    assert due.number_format == "d mmm yyyy"
+    assert actions["J3"].number_format == "d mmm yyyy"
+    undated = actions["H5"]
+    assert (undated.value, undated.data_type, undated.number_format) == ("ongoing", "s", "General")
+    days = actions["L4"]
+    assert (days.value, days.data_type, days.number_format) == (-12, "n", "General")
+    assert actions["F2"].alignment.wrap_text  # text wraps
+    assert actions["F2"].alignment.vertical == "top"
+    assert not actions["H2"].alignment.wrap_text  # a date does not
+    assert not actions["A2"].alignment.wrap_text  # nor an id
+    assert actions["A2"].alignment.vertical == "top"
+
+
+def put(value: object) -> object:
+    return _put(Workbook().active, 1, 1, value)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-2", "@SUM(A1)"])
+def test_a_text_a_spreadsheet_would_take_for_a_formula_is_a_quoted_string(text: str) -> None:
+    cell = put(text)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("text", ["#N/A", "1=1", "a+b", " =x", "ok"])
+def test_other_text_is_a_plain_string(text: str) -> None:
+    cell = put(text)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", False)  # type: ignore[attr-defined]
+
+
+def test_numbers_dates_and_blanks_keep_their_type() -> None:
+    number = put(12)
+    assert (number.value, number.data_type, number.number_format) == (12, "n", "General")  # type: ignore[attr-defined]
+    day = put(date(2022, 1, 2))
+    assert (day.value, day.number_format) == (date(2022, 1, 2), "d mmm yyyy")  # type: ignore[attr-defined]
+    moment = put(datetime(2022, 1, 2, 3, 4))
+    assert moment.number_format == "d mmm yyyy"  # type: ignore[attr-defined]
+    assert put(None).value is None  # type: ignore[attr-defined]
+
+
+def test_control_characters_are_replaced_and_text_is_cut_at_excels_limit() -> None:
+    assert put("a\x00b\x1fc\td").value == "a\ufffdb\ufffdc\td"  # type: ignore[attr-defined]
+    assert MAX_CELL_TEXT == 32_767
+    full = "x" * MAX_CELL_TEXT
+    assert put(full).value == full  # type: ignore[attr-defined]
+    cut = put("y" * (MAX_CELL_TEXT + 1)).value  # type: ignore[attr-defined]
+    assert cut == "y" * (MAX_CELL_TEXT - 1) + "…"
+    assert len(put("=" + "z" * 40_000).value) == MAX_CELL_TEXT  # type: ignore[attr-defined]
+
+
+def test_the_bytes_carry_the_as_at_date_and_no_clock(plans: PlanSet) -> None:
+    data, _ = build_workbook(plans, DAY)
+    assert data == build_workbook(plans, DAY)[0]
+    book = opened(data)
+    props = book.properties
+    assert (props.creator, props.title, props.lastModifiedBy) == ("yotplan", "Board pack", None)
+    assert props.created == props.modified == datetime(2022, 6, 1)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        assert {i.date_time for i in infos} == {(2022, 6, 1, 0, 0, 0)}
+        assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
+        assert archive.testzip() is None
+        assert "xl/worksheets/sheet1.xml" in archive.namelist()
+
+
+def test_a_day_before_1980_is_stamped_1980_and_one_after_2107_is_refused(plans: PlanSet) -> None:
+    old, _ = build_workbook(plans, date(1979, 3, 4))
+    with zipfile.ZipFile(io.BytesIO(old)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 3, 4, 0, 0, 0)}
+    last, _ = build_workbook(plans, date(2107, 12, 31))
+    with zipfile.ZipFile(io.BytesIO(last)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2107, 12, 31, 0, 0, 0)}
+    with pytest.raises(SpreadsheetError) as refused:
+        build_workbook(plans, date(2108, 1, 1))
+    assert str(refused.value) == (
+        "cannot export as at 2108-01-01: an .xlsx workbook is a zip file, whose dates end on 2107-12-31; "
+        "give --today 2107-12-31 or earlier"
+    )
+
+
+def test_write_workbook_needs_an_xlsx_name_in_a_folder_that_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_workbook(Path("Pack.XLSX"), b"bytes")
+    assert (tmp_path / "Pack.XLSX").read_bytes() == b"bytes"
+    with pytest.raises(SpreadsheetError) as wrong:
+        write_workbook(Path("pack.xls"), b"bytes")
+    assert str(wrong.value) == "pack.xls: the Board pack is an .xlsx workbook; give -o a name ending in .xlsx"
+    (tmp_path / "made.xlsx").mkdir()
+    with pytest.raises(SpreadsheetError) as folder:
+        write_workbook(Path("made.xlsx"), b"bytes")
+    assert str(folder.value) == "made.xlsx is a folder; give -o a file name ending in .xlsx"
+    with pytest.raises(SpreadsheetError) as missing:
+        write_workbook(Path("no/pack.xlsx"), b"bytes")
+    assert str(missing.value) == "no/pack.xlsx: the folder no does not exist; create it first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Pack.XLSX", "made.xlsx"]
