@@ -345,3 +345,90 @@ def test_write_workbook_needs_an_xlsx_name_in_a_folder_that_exists(
         write_workbook(Path("no/pack.xlsx"), b"bytes")
     assert str(missing.value) == "no/pack.xlsx: the folder no does not exist; create it first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Pack.XLSX", "made.xlsx"]
+
+
+def test_the_summary_counts_each_source_on_its_own_row(tmp_path: Path) -> None:
+    folder = plans_folder(tmp_path / "plans")
+    (folder / "peer.yaml").write_text(
+        "source:\n  id: LGA\n  title: Peer review\n  kind: peer-review\n  date: 2022-05-06\n"
+        "recommendations:\n"
+        "  - id: LGA-a\n    text: Keep going.\n    owner: yot-manager\n    actions:\n"
+        "      - id: LGA-a.1\n        title: Keep going\n        owner: yot-manager\n        due: 2022-12-31\n"
+        "        status: done\n        completed: 2022-05-30\n"
+        "  - id: LGA-b\n    text: Start.\n    owner: yot-manager\n    actions:\n"
+        "      - id: LGA-b.1\n        title: Start\n        owner: yot-manager\n        due: 2022-12-31\n"
+        "        status: not-started\n",
+        "utf-8",
+    )
+    summary = opened(build_workbook(loaded(folder), DAY)[0])["Summary"]
+    assert rows(summary)[4:] == [
+        ("Source", "Title", "Recommendations", "Red", "Amber", "Green", "Delivered", "Closed", "Dropped",
+         "Overdue actions"),
+        ("LGA", "Peer review", 2, 0, 0, 1, 1, 0, 0, 0),
+        ("REV", "Example improvement review", 3, 2, 0, 1, 0, 0, 0, 2),
+        ("Total", None, 5, 2, 0, 2, 1, 0, 0, 2),
+    ]  # fmt: skip
+    assert summary.auto_filter.ref == "A5:J7"
+
+
+def test_the_count_over_several_services_says_how_many_and_the_indicators_flagged() -> None:
+    assert ExportSummary(DAY, 4, 6, 1, services=2, indicators_flagged=0).describe() == (
+        "2 services, 4 recommendations, 6 actions, 1 overdue, 0 indicators not on track (as at 2022-06-01)"
+    )
+
+
+INDICATORS = """\
+    indicators:
+      - id: REV-1-attendance
+        name: Board meetings attended by every partner agency, as the minutes record them each quarter
+        unit: '%'
+        better: higher
+        baseline:
+          date: 2022-01-10
+          value: 50
+        target:
+          date: 2023-03-31
+          value: 100
+        readings:
+          - date: 2022-03-01
+            value: 70
+          - date: 2022-05-02
+            value: 60
+      - id: REV-1-audits
+        name: Audits done
+        unit: count
+        better: higher
+        target:
+          date: 2022-12-31
+          value: 12
+"""
+
+
+def test_the_indicators_sheet_has_numbers_dates_and_each_indicators_rag(tmp_path: Path) -> None:
+    folder = plans_folder(tmp_path / "plans")
+    plan = (folder / "review.yaml").read_text("utf-8")
+    (folder / "review.yaml").write_text(plan.replace("    actions:\n", INDICATORS + "    actions:\n", 1), "utf-8")
+    sheet = opened(build_workbook(loaded(folder), DAY)[0])["Indicators"]
+    assert rows(sheet) == [
+        ("Indicator", "Rec ref", "Name", "Unit", "Better", "Baseline", "Baseline date", "Target", "Target date",
+         "Latest", "Latest date", "Change since baseline", "Change since previous", "On track", "RAG"),
+        ("REV-1-attendance", "REV-1", "Board meetings attended by every partner agency, as the minutes record them "
+         "each quarter", "%", "higher", 50, datetime(2022, 1, 10), 100, datetime(2023, 3, 31), 60,
+         datetime(2022, 5, 2), 10, -10, "no", "amber"),
+        ("REV-1-audits", "REV-1", "Audits done", "count", "higher", None, None, 12, datetime(2022, 12, 31), None,
+         None, None, None, "no reading", "amber"),
+    ]  # fmt: skip
+    assert sheet["G2"].number_format == "d mmm yyyy"
+    assert sheet["O2"].fill.fgColor.rgb[-6:] == "F2A900"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.print_title_cols == "$A:$A"  # 15 columns print on to pages across, the id on each
+    other_source = opened(build_workbook(loaded(folder), DAY, Filters(sources=("LGA",)))[0])["Indicators"]
+    assert rows(other_source) == rows(sheet)[:1]  # the filters keep the indicators of the recommendations shown
+
+
+def test_an_owner_missing_from_the_owners_file_is_shown_by_its_key(tmp_path: Path) -> None:
+    folder = plans_folder(tmp_path / "plans")
+    (folder / "owners.yaml").write_text("owners:\n  board-chair:\n    role: Board Chair\n    agency: B\n", "utf-8")
+    book = opened(build_workbook(loaded(folder), DAY)[0])
+    assert [r[4] for r in rows(book["Recommendations"])[1:]] == ["Board Chair, B", "yot-manager", "yot-manager"]
+    assert [r[2] for r in rows(book["Overdue"])[1:]] == ["yot-manager", "yot-manager"]
