@@ -432,3 +432,32 @@ def test_an_owner_missing_from_the_owners_file_is_shown_by_its_key(tmp_path: Pat
     book = opened(build_workbook(loaded(folder), DAY)[0])
     assert [r[4] for r in rows(book["Recommendations"])[1:]] == ["Board Chair, B", "yot-manager", "yot-manager"]
     assert [r[2] for r in rows(book["Overdue"])[1:]] == ["yot-manager", "yot-manager"]
+
+
+def test_wrapped_text_and_wrapped_headers_grow_their_rows_and_each_sheet_prints_at_its_scale(tmp_path: Path) -> None:
+    """Neither Excel nor LibreOffice grows a row for wrapped text that openpyxl wrote: a row the
+    export leaves at one line hides the rest of its text. 15 points a line."""
+    folder = plans_folder(tmp_path / "plans")
+    plan = (folder / "review.yaml").read_text("utf-8")
+    (folder / "review.yaml").write_text(plan.replace("    actions:\n", INDICATORS + "    actions:\n", 1), "utf-8")
+    book = opened(build_workbook(loaded(folder), DAY)[0])
+    indicators = book["Indicators"]
+    # "Change / since / previous" in a number column 10 wide; the 87-character name in three lines of 32.
+    assert [indicators.row_dimensions[r].height for r in (1, 2, 3)] == [45, 45, None]
+    header = indicators["M1"]
+    assert (header.value, header.alignment.wrap_text, header.alignment.vertical) == (
+        "Change since previous",
+        True,
+        "top",
+    )
+    overdue = book["Overdue"]
+    # "YOT Manager, Example Council" (an owner: wrapped text) and "Days overdue" take two lines.
+    assert [overdue.row_dimensions[r].height for r in (1, 2, 3)] == [30, 30, 30]
+    assert overdue["C2"].alignment.wrap_text
+    assert book["Summary"].row_dimensions[5].height == 30  # "Overdue actions"
+    assert book["Summary"].row_dimensions[6].height is None
+    # Narrow sheets print larger, never over 100 %; wide ones at 73 %, never under.
+    scales = {sheet.title: sheet.page_setup.scale for sheet in book.worksheets}
+    assert scales == {"Summary": 98, "Recommendations": 73, "Actions": 73, "Overdue": 100, "Indicators": 73}
+    assert book["Recommendations"].print_title_cols is None  # it fits one page wide
+    assert book["Overdue"].print_title_cols is None
