@@ -5,6 +5,7 @@ becoming a formula, the print header and footer, and the refusals of `write_work
 from __future__ import annotations
 
 import dataclasses
+import errno
 import io
 import zipfile
 from datetime import date, datetime
@@ -14,6 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.workbook import Workbook as LoadedWorkbook
 
+from yotplan.errors import WriteFailed
 from yotplan.plans.loader import load_plans
 from yotplan.plans.planset import PlanSet
 from yotplan.spreadsheet.errors import SpreadsheetError
@@ -345,6 +347,14 @@ def test_write_workbook_needs_an_xlsx_name_in_a_folder_that_exists(
         write_workbook(Path("no/pack.xlsx"), b"bytes")
     assert str(missing.value) == "no/pack.xlsx: the folder no does not exist; create it first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Pack.XLSX", "made.xlsx"]
+
+    def full_disk(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("yotplan.edit.safe_write.os.replace", full_disk)
+    with pytest.raises(WriteFailed) as failed:
+        write_workbook(tmp_path / "full.xlsx", b"bytes")
+    assert str(failed.value) == "cannot write full.xlsx: No space left on device; nothing was changed"
 
 
 def test_the_summary_counts_each_source_on_its_own_row(tmp_path: Path) -> None:
