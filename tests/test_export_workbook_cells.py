@@ -22,6 +22,7 @@ from yotplan.spreadsheet.errors import SpreadsheetError
 from yotplan.spreadsheet.workbook import (
     MAX_CELL_TEXT,
     ExportSummary,
+    _lines,
     _put,
     build_workbook,
     write_workbook,
@@ -466,8 +467,18 @@ def test_wrapped_text_and_wrapped_headers_grow_their_rows_and_each_sheet_prints_
     assert overdue["C2"].alignment.wrap_text
     assert book["Summary"].row_dimensions[5].height == 30  # "Overdue actions"
     assert book["Summary"].row_dimensions[6].height is None
+    assert book["Recommendations"].row_dimensions[1].height is None  # no header wraps: the default height
     # Narrow sheets print larger, never over 100 %; wide ones at 73 %, never under.
     scales = {sheet.title: sheet.page_setup.scale for sheet in book.worksheets}
     assert scales == {"Summary": 98, "Recommendations": 73, "Actions": 73, "Overdue": 100, "Indicators": 73}
     assert book["Recommendations"].print_title_cols is None  # it fits one page wide
     assert book["Overdue"].print_title_cols is None
+
+
+def test_the_estimate_of_wrapped_lines_counts_a_space_between_words_only() -> None:
+    assert _lines("", 5) == 1
+    assert _lines("aaa bb", 6) == 1  # 3 + 1 + 2: it fits exactly
+    assert _lines("aaa bb", 5) == 2
+    assert _lines("a b c d e f", 5) == 2  # "a b c" / "d e f"
+    assert _lines("a b c d e f g h", 5) == 3
+    assert _lines("overlongword x", 4) == 2  # a word longer than the column takes its own line
