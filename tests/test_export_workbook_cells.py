@@ -23,6 +23,7 @@ from yotplan.spreadsheet.workbook import (
     MAX_CELL_TEXT,
     ExportSummary,
     _lines,
+    _print_setup,
     _put,
     build_workbook,
     write_workbook,
@@ -482,3 +483,15 @@ def test_the_estimate_of_wrapped_lines_counts_a_space_between_words_only() -> No
     assert _lines("a b c d e f", 5) == 2  # "a b c" / "d e f"
     assert _lines("a b c d e f g h", 5) == 3
     assert _lines("overlongword x", 4) == 2  # a word longer than the column takes its own line
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]  # fmt: skip
+
+
+def test_the_as_at_date_is_printed_with_its_months_name() -> None:
+    sheet = Workbook().active
+    for month, name in enumerate(MONTHS, 1):
+        _print_setup(sheet, "North", date(2024, month, 3))
+        assert sheet.oddHeader.right.text == f"as at 3 {name} 2024"
+        assert sheet.oddFooter.left.text == f"North · as at 3 {name} 2024"
