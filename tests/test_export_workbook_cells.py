@@ -20,12 +20,14 @@ from yotplan.plans.loader import load_plans
 from yotplan.plans.planset import PlanSet
 from yotplan.spreadsheet.errors import SpreadsheetError
 from yotplan.spreadsheet.workbook import (
+    LONG_ACROSS,
     MAX_CELL_TEXT,
     ExportSummary,
     _lines,
     _print_setup,
     _put,
     build_workbook,
+    fit_widths,
     write_workbook,
 )
 from yotplan.views.queries import Filters
@@ -498,3 +500,16 @@ def test_the_as_at_date_is_printed_with_its_months_name() -> None:
     sheet.title = "R&D"  # `&` starts a code in a print header: doubled, it prints as itself
     _print_setup(sheet, "North", date(2024, 1, 3), pack="")
     assert sheet.oddHeader.left.text == "North: R&&D"
+
+
+def test_fit_widths_narrows_one_character_at_a_time_widest_and_leftmost_first_down_to_its_floors() -> None:
+    # 101 + 60 + 11, each printed 2 wider, is 25 over WIDEST_SHEET (153): the long text gives all 25.
+    assert fit_widths([101, 60, 11], ["long", "text", "date"]) == [76, 60, 11]
+    # Two as wide: they give way in turn, the leftmost first.
+    assert fit_widths([80, 80, 12], ["long", "long", "date"]) == [67, 68, 12]
+    ids = ["long", "text", "text", "id", "id", "id", "id"]
+    assert fit_widths([40, 30, 30, 24, 24, 24, 24], ids) == [14, 14, 15, 24, 24, 24, 24]
+    # Exactly at the floors (long text 14, text 9) it fits; one character more and it cannot:
+    # then the widths as they were, long text at LONG_ACROSS.
+    assert fit_widths([40, 30, 30, 27, 27, 27, 26], ids) == [14, 9, 9, 27, 27, 27, 26]
+    assert fit_widths([40, 30, 30, 27, 27, 27, 27], ids) == [LONG_ACROSS, 30, 30, 27, 27, 27, 27]
