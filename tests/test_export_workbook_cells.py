@@ -513,3 +513,4 @@ def test_fit_widths_narrows_one_character_at_a_time_widest_and_leftmost_first_do
     # then the widths as they were, long text at LONG_ACROSS.
     assert fit_widths([40, 30, 30, 27, 27, 27, 26], ids) == [14, 9, 9, 27, 27, 27, 26]
     assert fit_widths([40, 30, 30, 27, 27, 27, 27], ids) == [LONG_ACROSS, 30, 30, 27, 27, 27, 27]
+    assert fit_widths([40, 30, 30, 34, 27, 27, 27], ids) == [LONG_ACROSS, 30, 30, 34, 27, 27, 27]  # only long text
