@@ -252,7 +252,10 @@ def test_an_ampersand_in_a_short_service_name_is_doubled_in_the_print_header(pla
 
 
 def test_dates_are_dates_with_a_date_format_and_text_is_text(plans: PlanSet) -> None:
-    actions = opened(build_workbook(plans, DAY)[0])["Actions"]
+    book = opened(build_workbook(plans, DAY)[0])
+    # "30 Sep 2022" is 11 characters: a narrower column shows a date as ####.
+    assert book["Overdue"].column_dimensions["D"].width == 11 + 2
+    actions = book["Actions"]
     due = actions["H2"]
     assert due.value == datetime(2022, 9, 30)
     assert due.number_format == "d mmm yyyy"
