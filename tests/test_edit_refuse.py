@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +13,8 @@ from edit_support import changes_since
 from edit_support import snapshot as texts
 from yotplan.edit.roundtrip import remove_key, set_value
 from yotplan.edit.session import EditSession
-from yotplan.errors import EditRefused, EditWouldBreakPlans
+from yotplan.errors import EditRefused, EditWouldBreakPlans, PlansLocked
+from yotplan.problems import Problem
 
 from conftest import SHIPPED_PLANS, TODAY, Invoke
 
@@ -158,10 +161,76 @@ def test_a_missing_plans_folder_is_one_line(cli: Invoke, tmp_path: Path) -> None
     )
 
 
-def test_the_session_refuses_a_file_that_changed_since_it_was_loaded(plans: Path) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("status: not-started", "status: blocked"),  # another value
+        ("recommendations:", "recommendations: [unclosed"),  # no longer YAML
+        ("source:", "source: caf\xe9"),  # no longer UTF-8 (as Latin-1)
+    ],
+)
+def test_the_session_refuses_a_file_that_changed_since_it_was_loaded(plans: Path, change: tuple[str, str]) -> None:
     with EditSession(plans, DAY) as session:
         doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
         path = plans / HMIP
-        path.write_text(path.read_text(encoding="utf-8").replace("status: not-started", "status: blocked", 1))
-        with pytest.raises(EditRefused, match="changed on disk while it was being read"):
+        path.write_bytes(path.read_text(encoding="utf-8").replace(*change, 1).encode("latin-1", "replace"))
+        with pytest.raises(EditRefused) as caught:
             session.editable(doc)
+    assert str(caught.value) == f"{path} changed on disk while it was being read; run the command again"
+
+
+def test_a_plans_path_that_is_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    """The CLI refuses it as a usage error first; through the API, the session says it."""
+    (tmp_path / "plans").write_text("owners: {}\n", encoding="utf-8")
+    with pytest.raises(EditRefused) as caught, EditSession(tmp_path / "plans", DAY):
+        pass
+    assert str(caught.value) == (
+        f"{tmp_path / 'plans'}: not a folder; pass --plans DIR (or set YOTPLAN_PLANS), or run `yotplan init`"
+    )
+
+
+def test_an_edit_of_a_folder_locked_elsewhere_gives_up_after_its_time(
+    plans: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another edit holds the folder's lock (here an flock of this process's own): the session waits
+    `lock_timeout` seconds, then says which folder, as the user would write it, and for how long."""
+    monkeypatch.chdir(plans.parent)
+    other = os.open(plans, os.O_RDONLY)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(PlansLocked) as caught, EditSession(plans, DAY, lock_timeout=0):
+            pass
+    finally:
+        os.close(other)
+    assert str(caught.value) == (
+        "plans is being edited by another yotplan process (still busy after 0 s); nothing was written: "
+        "try again in a moment"
+    )
+
+
+def test_an_edit_that_would_write_an_alias_is_refused_at_the_anchor(plans: Path) -> None:
+    """One action's tree put in two places: ruamel would write an anchor and an alias, which a plan
+    file may not hold. The file's YAML problem is the first new problem, where the anchor would be."""
+
+    def alias(tree: dict[str, list[dict[str, list[dict[str, object]]]]]) -> None:
+        tree["recommendations"][1]["actions"][0]["measure"] = tree["recommendations"][0]["actions"][0]
+
+    before = snapshot(plans)
+    with pytest.raises(EditWouldBreakPlans) as caught:
+        edit_tree(plans, alias)
+    line = (plans / HMIP).read_text(encoding="utf-8").splitlines().index("      - id: HMIP-1.1") + 1
+    assert caught.value.problems[0] == Problem(
+        str(plans / HMIP), line, 9, "error", "YP004", "YAML anchors are not allowed in plans; write the value out"
+    )
+    assert snapshot(plans) == before
+
+
+def test_an_edit_that_empties_a_file_is_refused(plans: Path) -> None:
+    before = snapshot(plans)
+    with EditSession(plans, DAY) as session:
+        doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
+        session.editable(doc).data = None
+        with pytest.raises(EditWouldBreakPlans) as caught:
+            session.commit()
+    assert caught.value.problems[0] == Problem(str(plans / HMIP), 1, 1, "error", "YP007", "file is empty")
+    assert snapshot(plans) == before
