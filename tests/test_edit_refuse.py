@@ -161,15 +161,25 @@ def test_a_missing_plans_folder_is_one_line(cli: Invoke, tmp_path: Path) -> None
     )
 
 
+def test_the_session_refuses_a_file_that_changed_since_it_was_loaded(plans: Path) -> None:
+    with EditSession(plans, DAY) as session:
+        doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
+        path = plans / HMIP
+        path.write_text(path.read_text(encoding="utf-8").replace("status: not-started", "status: blocked", 1))
+        with pytest.raises(EditRefused, match="changed on disk while it was being read"):
+            session.editable(doc)
+
+
 @pytest.mark.parametrize(
     "change",
     [
-        ("status: not-started", "status: blocked"),  # another value
         ("recommendations:", "recommendations: [unclosed"),  # no longer YAML
-        ("source:", "source: caf\xe9"),  # no longer UTF-8 (as Latin-1)
+        ("source:", "source: caf\xe9"),  # no longer UTF-8 (written as Latin-1)
     ],
 )
-def test_the_session_refuses_a_file_that_changed_since_it_was_loaded(plans: Path, change: tuple[str, str]) -> None:
+def test_a_file_that_no_longer_reads_since_it_was_loaded_is_refused_as_changed(
+    plans: Path, change: tuple[str, str]
+) -> None:
     with EditSession(plans, DAY) as session:
         doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
         path = plans / HMIP
