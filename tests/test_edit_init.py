@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from edit_support import snapshot
 from yotplan.edit.scaffold import service_id_for
+from yotplan.errors import EditRefused
 from yotplan.plans.json_schema import SCHEMAS, json_schema
 
 from conftest import TODAY, Invoke
@@ -205,3 +207,30 @@ def test_a_day_too_late_to_start_a_plan_on_is_refused_in_one_line(cli: Invoke, t
         "yotplan: error: 9999-12-31 is too late a date to start a plan on; give --today a real date\n"
     )
     assert not (tmp_path / "plans").exists()
+
+
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        (FileExistsError(17, "File exists"), "{path} appeared while `init` was running; it was left as it is"),
+        (PermissionError(13, "Permission denied", "owners.yaml"), "cannot create {path}: Permission denied"),
+        (OSError("the disk went away"), "cannot create {path}: the disk went away"),  # no strerror
+    ],
+)
+def test_a_starter_file_that_cannot_be_created_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError, says: str
+) -> None:
+    from yotplan.edit import scaffold
+
+    real_create = scaffold.create_file
+
+    def create_file(path: Path, data: bytes) -> None:
+        if path.name == "owners.yaml":
+            raise error
+        real_create(path, data)
+
+    monkeypatch.setattr(scaffold, "create_file", create_file)
+    folder = tmp_path / "plans"
+    with pytest.raises(EditRefused) as caught:
+        scaffold.create_plans_folder(folder, date(2022, 6, 1))
+    assert str(caught.value) == says.format(path=folder / "owners.yaml")
