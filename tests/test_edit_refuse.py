@@ -244,3 +244,20 @@ def test_an_edit_that_empties_a_file_is_refused(plans: Path) -> None:
             session.commit()
     assert caught.value.problems[0] == Problem(str(plans / HMIP), 1, 1, "error", "YP007", "file is empty")
     assert snapshot(plans) == before
+
+
+def test_a_plan_swapped_for_a_link_out_of_its_folder_after_loading_is_not_edited(plans: Path, tmp_path: Path) -> None:
+    """Loading refuses such a link; one put in place between the load and the edit is refused too."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    path = plans / HMIP
+    (outside / HMIP).write_bytes(path.read_bytes())  # the same text: only where it is differs
+    with EditSession(plans, DAY) as session:
+        doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
+        path.unlink()
+        path.symlink_to(outside / HMIP)
+        with pytest.raises(EditRefused) as caught:
+            session.editable(doc)
+    assert str(caught.value) == (
+        f"{path}: not edited: it is a link that leads outside its folder; yotplan reads only files inside it"
+    )
