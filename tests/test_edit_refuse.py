@@ -11,7 +11,7 @@ import pytest
 
 from edit_support import changes_since
 from edit_support import snapshot as texts
-from yotplan.edit.roundtrip import remove_key, set_value
+from yotplan.edit.roundtrip import EditError, remove_key, set_value
 from yotplan.edit.session import EditSession
 from yotplan.errors import EditRefused, EditWouldBreakPlans, PlansLocked
 from yotplan.problems import Problem
@@ -260,4 +260,24 @@ def test_a_plan_swapped_for_a_link_out_of_its_folder_after_loading_is_not_edited
             session.editable(doc)
     assert str(caught.value) == (
         f"{path}: not edited: it is a link that leads outside its folder; yotplan reads only files inside it"
+    )
+
+
+def test_a_file_the_round_trip_reader_cannot_read_is_refused_in_one_line(
+    plans: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The strict loader read it, but ruamel (the round-trip reader) trips: refused, never a crash.
+    No such file is known, so ruamel's refusal is stood in for."""
+    from yotplan.edit import session as session_module
+
+    def refusing(raw: bytes) -> None:
+        raise EditError("the round-trip YAML reader cannot read this file (a reason)")
+
+    monkeypatch.setattr(session_module, "RoundTripDocument", refusing)
+    with EditSession(plans, DAY) as session:
+        doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
+        with pytest.raises(EditRefused) as caught:
+            session.editable(doc)
+    assert str(caught.value) == (
+        f"{plans / HMIP}: cannot be edited safely: the round-trip YAML reader cannot read this file (a reason)"
     )
