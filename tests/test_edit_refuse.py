@@ -281,3 +281,17 @@ def test_a_file_the_round_trip_reader_cannot_read_is_refused_in_one_line(
     assert str(caught.value) == (
         f"{plans / HMIP}: cannot be edited safely: the round-trip YAML reader cannot read this file (a reason)"
     )
+
+
+def test_a_second_copy_of_an_existing_error_is_new(plans: Path) -> None:
+    """HMIP-1.2 already reuses HMIP-1.1's id; an edit that makes HMIP-1.3 reuse it too brings the same
+    problem a second time (same file, code and message): that copy is new, and refused."""
+    path = plans / HMIP
+    path.write_text(path.read_text(encoding="utf-8").replace("- id: HMIP-1.2\n", "- id: HMIP-1.1\n", 1))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first, third = lines.index("      - id: HMIP-1.1") + 1, lines.index("      - id: HMIP-1.3") + 1
+    with pytest.raises(EditWouldBreakPlans) as caught:
+        edit_tree(plans, lambda tree: set_value(tree["recommendations"][0]["actions"][2], "id", "HMIP-1.1"))
+    assert [(p.code, p.line, p.message) for p in caught.value.problems] == [
+        ("YP108", third, f"id 'HMIP-1.1' is already used at {path}:{first}; ids must be unique")
+    ]
