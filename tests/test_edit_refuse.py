@@ -202,18 +202,21 @@ def test_a_plans_path_that_is_a_file_is_refused_in_one_line(tmp_path: Path) -> N
 def test_an_edit_of_a_folder_locked_elsewhere_gives_up_after_its_time(
     plans: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Another edit holds the folder's lock (here an flock of this process's own): the session waits
-    `lock_timeout` seconds, then says which folder, as the user would write it, and for how long."""
+    """Another edit holds the folder's lock (here an flock of this process's own): the session says once
+    that it waits (after half a second), waits `lock_timeout` seconds, then gives up, naming the folder
+    as the user would write it and how long it waited."""
     monkeypatch.chdir(plans.parent)
+    heard: list[str] = []
     other = os.open(plans, os.O_RDONLY)
     try:
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        with pytest.raises(PlansLocked) as caught, EditSession(plans, DAY, lock_timeout=0):
+        with pytest.raises(PlansLocked) as caught, EditSession(plans, DAY, lock_timeout=0.6, on_wait=heard.append):
             pass
     finally:
         os.close(other)
+    assert heard == ["waiting for another yotplan edit of plans to finish (for up to 0.6 s)"]
     assert str(caught.value) == (
-        "plans is being edited by another yotplan process (still busy after 0 s); nothing was written: "
+        "plans is being edited by another yotplan process (still busy after 0.6 s); nothing was written: "
         "try again in a moment"
     )
 
