@@ -92,6 +92,7 @@ def test_each_sheet_asked_for_once_is_its_own_source_and_the_owners_are_shared(t
             "Board actions": [header, ["1", "Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"]],
             "Health": [header, ["1", "Assess health", "Screen everyone", "Health Lead", "31/03/2023"]],
             "Empty": [header, ["", "", "An orphan action", "YOT Manager", "31/03/2023"]],
+            "!!!": [header, ["1", "Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"]],
         },
     )
     options = ImportOptions(today=TODAY, sheets=("Board actions", "Health", "Board actions", "Empty"))
@@ -118,6 +119,20 @@ def test_each_sheet_asked_for_once_is_its_own_source_and_the_owners_are_shared(t
     assert [p.source_id for p in given.plans] == ["HMIP-HEALTH", "HMIP-BOARD-ACTIONS"]
     one = import_spreadsheet(path, tmp_path / "one", ImportOptions(today=TODAY, source_id="HMIP", sheets=("Health",)))
     assert [p.source_id for p in one.plans] == ["HMIP"]
+    # A sheet whose name makes no id is numbered by its place among the sheets asked for.
+    unnamed = read_plans(path, ImportOptions(today=TODAY, source_id="B", sheets=("Health", "Empty", "!!!")))
+    assert [p.source_id for p in unnamed] == ["B-HEALTH", "B-EMPTY", "B-3"]
+
+
+def test_the_delimiter_and_encoding_given_are_the_ones_read_with_and_a_missing_file_is_named(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, CSV.replace("Meet monthly", "Meet at the café"))
+    [latin] = read_plans(path, ImportOptions(today=TODAY, encoding="latin-1"))
+    assert latin.recommendations[0].actions[0].title == "Meet at the cafÃ©"
+    with pytest.raises(SpreadsheetError, match=r"^plan.csv: no header row"):
+        read_plans(path, ImportOptions(today=TODAY, delimiter=";"))
+    with pytest.raises(SpreadsheetError) as missing:
+        read_plans(tmp_path / "gone.csv", ImportOptions(today=TODAY))
+    assert str(missing.value) == "gone.csv: no such file"
 
 
 def test_the_owners_of_several_plans_are_one_per_key_as_first_met(tmp_path: Path) -> None:
