@@ -808,6 +808,13 @@ def test_an_action_ref_that_extends_its_recommendations_id_is_kept_and_the_other
         ("S-1.3", "1.2 a"),  # a space: no id
         ("S-1.4", ""),
     ]
+    clash = plan_of(
+        ["Ref", "Recommendation", "Action no", "Action", "Lead", "Due"],
+        ["1", "Improve the Board", "1.abc", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["1.abc", "Train the staff", None, "Run the course", "YOT Manager", "31/03/2023"],
+    )
+    # A recommendation's id is never an action's too.
+    assert ids(clash) == [("S-1", "Improve the Board", ["S-1.1"]), ("S-1.abc", "Train the staff", ["S-1.abc.1"])]
     # The recommendation's owner first, then each action's, as first met; the same owner written
     # differently, and a person's name, flagged at their rows.
     assert [(o.key, o.role, o.row, o.person) for o in plan.owners.values()] == [
@@ -922,3 +929,38 @@ def test_without_a_ref_column_a_sub_ref_in_the_action_text_makes_no_recommendati
     )
     assert plan.not_placed == [(2, "no recommendation on or above this row; fill in its ref and recommendation")]
     assert ids(plan) == [("S-1", "Improve the Board", ["S-1.1"])]
+
+
+def test_a_recommendation_is_found_again_by_its_text_and_one_without_a_ref_is_numbered_and_noted() -> None:
+    unnumbered = plan_of(
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["Train the staff", "Run the course", "YOT Manager", "31/03/2023"],
+        ["improve the board", "Report", "YOT Manager", "31/03/2023"],
+    )
+    assert ids(unnumbered) == [("S-1", "Improve the Board", ["S-1.1", "S-1.2"]), ("S-2", "Train the staff", ["S-2.1"])]
+    other_text = "Improve the Board's work with partners across the county, its data and its report"
+    assert len(other_text) == 81
+    plan = plan_of(
+        ["Ref", "Recommendation", "Action", "Lead", "Due"],
+        ["1", "Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["1", other_text, "Report", "YOT Manager", "31/03/2023"],
+        [None, "Train the staff", "Run the course", "YOT Manager", "31/03/2023"],
+        [None, None, "(3a) Book a room", "YOT Manager", "31/03/2023"],
+    )
+    assert ids(plan) == [
+        ("S-1", "Improve the Board", ["S-1.1", "S-1.2"]),
+        ("S-2", "Train the staff", ["S-2.1"]),
+        ("S-3", "Recommendation 3 (the spreadsheet gives no text)", ["S-3.1"]),
+    ]
+    assert [a.review for rec in plan.recommendations for a in rec.actions] == [
+        [],
+        [f"recommendation: this row gives it another text: {other_text[:79] + '…'!r}"],
+        ["recommendation: the spreadsheet gives it no ref; numbered S-2"],
+        ["recommendation: the spreadsheet gives its recommendation no text"],
+    ]
+    assert [(kind, row) for kind, row, _ in plan.flags] == [
+        ("recommendation", 3),
+        ("recommendation", 4),
+        ("recommendation", 5),
+    ]

@@ -215,6 +215,17 @@ def test_files_that_would_not_pass_check_or_read_back_differently_are_never_plac
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.csv"]
 
 
+def test_the_files_are_judged_as_of_the_imports_today(tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        "Ref,Recommendation,Action,Lead,Target date,Status,Date completed\n"
+        "1,Improve the Board,Meet monthly,YOT Manager,31/03/2023,Complete,01/03/2023\n",
+    )
+    result = import_spreadsheet(path, tmp_path / "out", ImportOptions(today=TODAY, source_id="S"))
+    assert result.problems == []
+    assert "    completed: 2023-03-01\n" in (tmp_path / "out" / "s.yaml").read_text(encoding="utf-8")
+
+
 def test_what_the_guard_finds_is_named_at_the_files_final_paths(tmp_path: Path) -> None:
     path = csv_file(
         tmp_path,
