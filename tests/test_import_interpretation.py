@@ -813,6 +813,14 @@ def test_an_action_ref_that_extends_its_recommendations_id_is_kept_and_the_other
         ["1", "Improve the Board", "1.abc", "Meet monthly", "YOT Manager", "31/03/2023"],
         ["1.abc", "Train the staff", None, "Run the course", "YOT Manager", "31/03/2023"],
     )
+    after = plan_of(
+        ["Ref", "Recommendation", "Action", "Lead", "Due"],
+        ["1", "Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["1.1", None, "Report", "YOT Manager", "31/03/2023"],
+        ["1", None, "Publish", "YOT Manager", "31/03/2023"],
+    )
+    # A number a later row gives is kept; the others take the next numbers free.
+    assert ids(after) == [("S-1", "Improve the Board", ["S-1.2", "S-1.1", "S-1.3"])]
     # A recommendation's id is never an action's too.
     assert ids(clash) == [("S-1", "Improve the Board", ["S-1.1"]), ("S-1.abc", "Train the staff", ["S-1.abc.1"])]
     # The recommendation's owner first, then each action's, as first met; the same owner written
