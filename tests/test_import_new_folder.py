@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from yotplan.spreadsheet import plan_import
+from yotplan.spreadsheet import new_folder, plan_import
 from yotplan.spreadsheet.errors import ImportRefused, SpreadsheetError
 from yotplan.spreadsheet.interpretation import ImportOptions
 from yotplan.spreadsheet.new_folder import TEST_PAUSE_ENV, create_folder, remove_stale_folders
@@ -237,7 +237,7 @@ def test_what_the_guard_finds_is_named_at_the_files_final_paths(tmp_path: Path) 
 
 
 def test_a_new_folder_is_checked_whole_then_placed_with_the_usual_permissions(tmp_path: Path) -> None:
-    target = tmp_path / "deep" / "plans"
+    target = tmp_path / "deep" / "er" / "plans"
     seen: list[tuple[str, list[str]]] = []
 
     def check(folder: Path) -> None:
@@ -246,14 +246,14 @@ def test_a_new_folder_is_checked_whole_then_placed_with_the_usual_permissions(tm
 
     old = os.umask(0o027)
     try:
-        create_folder(target, {"a.yaml": "é\n", "schema/b.json": "{}\n"}, check)
+        create_folder(target, {"a.yaml": "é\n", "schema/v1/b.json": "{}\n"}, check)
         assert os.umask(0o027) == 0o027  # the umask read is put back
     finally:
         os.umask(old)
     [(name, files)] = seen
     assert name.startswith(f".plans.yotplan-import-{os.getpid()}-")
-    assert files == ["a.yaml", "schema/b.json"]
-    assert files_in(target) == ["a.yaml", "schema/b.json"]
+    assert files == ["a.yaml", "schema/v1/b.json"]
+    assert files_in(target) == ["a.yaml", "schema/v1/b.json"]
     assert (target / "a.yaml").read_bytes() == "é\n".encode()
     assert stat.S_IMODE(target.stat().st_mode) == 0o750
     assert os.listdir(target.parent) == ["plans"]
@@ -290,6 +290,18 @@ def test_a_folder_that_appeared_or_cannot_be_written_is_refused_and_nothing_is_l
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "empty", "link", "taken"]
     create_folder(tmp_path / "empty", {"a.yaml": "x\n"})
     assert files_in(tmp_path / "empty") == ["a.yaml"]
+
+
+def test_a_folder_where_no_temporary_folder_can_be_made_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(**_: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(new_folder.tempfile, "mkdtemp", refused)
+    with pytest.raises(SpreadsheetError) as failed:
+        create_folder(tmp_path / "sub" / "plans", {"a.yaml": "x\n"})
+    assert str(failed.value) == "cannot write in sub: Permission denied"
 
 
 def test_the_documented_pause_writes_the_pid_and_goes_on_once_resumed(
