@@ -9,6 +9,7 @@ process itself is in test_spreadsheet_import_atomic.py; these tests hold each st
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from datetime import date
 from pathlib import Path
@@ -266,6 +267,33 @@ def test_a_check_that_raises_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(SpreadsheetError, match=r"^no$"):
         create_folder(tmp_path / "plans", {"a.yaml": "x\n"}, refuse)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_clean_up_never_hides_why_the_folder_was_not_made(tmp_path: Path) -> None:
+    def vanish_and_refuse(folder: Path) -> None:
+        shutil.rmtree(folder)
+        raise SpreadsheetError("refused")
+
+    with pytest.raises(SpreadsheetError, match=r"^refused$"):
+        create_folder(tmp_path / "plans", {"a.yaml": "x\n", "schema/b.json": "{}\n"}, vanish_and_refuse)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_where_a_rename_cannot_replace_an_empty_folder_it_is_removed_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_rename = os.rename
+
+    def rename_never_over_a_folder(source: Path, target: Path) -> None:  # as on Windows
+        if Path(target).exists():
+            raise FileExistsError(17, "File exists")
+        real_rename(source, target)
+
+    monkeypatch.setattr(new_folder.os, "rename", rename_never_over_a_folder)
+    (tmp_path / "plans").mkdir()
+    create_folder(tmp_path / "plans", {"a.yaml": "x\n"})
+    assert files_in(tmp_path / "plans") == ["a.yaml"]
+    assert os.listdir(tmp_path) == ["plans"]
 
 
 def test_a_folder_that_appeared_or_cannot_be_written_is_refused_and_nothing_is_left(tmp_path: Path) -> None:
