@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -349,7 +352,6 @@ def test_only_the_temporary_folders_of_dead_imports_into_the_same_target_are_rem
     stale = tmp_path / f".plans.yotplan-import-{dead}-abc"
     kept = [
         tmp_path / f".plans.yotplan-import-{os.getpid()}-mine",
-        tmp_path / ".plans.yotplan-import-1-init",
         tmp_path / f".other.yotplan-import-{dead}-abc",
         tmp_path / f".plans.yotplan-import-{dead}x-abc",
         tmp_path / f"x.plans.yotplan-import-{dead}-abc",
@@ -368,3 +370,25 @@ def test_only_the_temporary_folders_of_dead_imports_into_the_same_target_are_rem
     create_folder(tmp_path / "plans2", {"a.yaml": "x\n"})
     assert stale.exists()  # another target's import leaves them
     assert remove_stale_folders(tmp_path / "missing" / "plans") == []
+
+
+def test_an_import_still_running_keeps_its_folder_and_is_never_signalled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        folder = tmp_path / f".plans.yotplan-import-{running.pid}-abc"
+        folder.mkdir()
+        assert remove_stale_folders(tmp_path / "plans") == []
+        assert folder.is_dir()
+    finally:
+        running.terminate()
+        running.wait()
+    assert running.returncode == -signal.SIGTERM  # the check sent it nothing
+
+    def not_ours(pid: int, signal_number: int) -> None:
+        raise PermissionError(1, "Operation not permitted")  # another user's import
+
+    monkeypatch.setattr(new_folder.os, "kill", not_ours)
+    assert remove_stale_folders(tmp_path / "plans") == []
+    assert folder.is_dir()
