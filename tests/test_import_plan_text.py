@@ -273,6 +273,10 @@ def test_a_comment_wraps_at_its_width_and_never_splits_a_word_or_a_hyphenated_he
         "# punctuation are one owner. The spreadsheet does not say which agency a lead belongs to, so each agency",
         '# is "Not recorded in the spreadsheet" until someone fills it in.',
     ]
+    two = render_owners(owners, ["a.csv", 'b.xlsx (sheet "Actions")'], "Lead").splitlines()[1]
+    assert two == (
+        '# Owners imported by `yotplan import` from a.csv, b.xlsx (sheet "Actions"): one for each lead in the'
+    )
     long_name = "x" * 110 + ".csv"
     assert render_owners(owners, [long_name], "Lead").splitlines()[1:4] == [
         "# Owners imported by `yotplan import` from",
