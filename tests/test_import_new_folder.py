@@ -375,15 +375,21 @@ def test_only_the_temporary_folders_of_dead_imports_into_the_same_target_are_rem
 def test_an_import_still_running_keeps_its_folder_and_is_never_signalled(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    try:
-        folder = tmp_path / f".plans.yotplan-import-{running.pid}-abc"
-        folder.mkdir()
-        assert remove_stale_folders(tmp_path / "plans") == []
-        assert folder.is_dir()
-    finally:
-        running.terminate()
-        running.wait()
+    # The child dies of a hang-up signal even when started under `nohup`, which has it ignored.
+    child = (
+        "import signal, time\nsignal.signal(signal.SIGHUP, signal.SIG_DFL)\nprint('ready', flush=True)\ntime.sleep(60)"
+    )
+    with subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True) as running:
+        try:
+            assert running.stdout is not None
+            assert running.stdout.readline() == "ready\n"
+            folder = tmp_path / f".plans.yotplan-import-{running.pid}-abc"
+            folder.mkdir()
+            assert remove_stale_folders(tmp_path / "plans") == []
+            assert folder.is_dir()
+        finally:
+            running.terminate()
+            running.wait()
     assert running.returncode == -signal.SIGTERM  # the check sent it nothing
 
     def not_ours(pid: int, signal_number: int) -> None:
