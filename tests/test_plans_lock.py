@@ -8,7 +8,6 @@ Two edits at once through real processes are in test_concurrency.py.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import sys
@@ -21,6 +20,10 @@ import pytest
 from yotplan.edit import locking
 from yotplan.edit.locking import plans_lock
 from yotplan.errors import PlansLocked
+
+# The stand-in for Windows below stands in for msvcrt, not for the real thing: on Windows these
+# tests are skipped, and the real lock is taken by test_concurrency.py's processes.
+fcntl = pytest.importorskip("fcntl", reason="the POSIX lock and the stand-in for Windows run on POSIX")
 
 
 @pytest.fixture
