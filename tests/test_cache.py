@@ -410,3 +410,17 @@ def test_flattened_marked_data_comes_back_with_the_same_positions() -> None:
     assert back["recommendations"].item_marks == data["recommendations"].item_marks
     with pytest.raises(ValueError, match="not flattened"):
         unflatten([7, 1, (1, 1)])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_an_edit_session_reads_with_the_settings_it_is_given(plans: Path, cache_dir: Path) -> None:
+    """`yotplan update` and the other edits pass the command line's cache settings to the session:
+    a cache folder refused says so in the session's notes, as it does for `check`."""
+    from yotplan.edit.session import EditSession
+
+    (cache_dir / SUBFOLDER).mkdir(parents=True)
+    (cache_dir / SUBFOLDER).chmod(0o777)
+    warning = open_cache().warning
+    assert warning is not None
+    with EditSession(plans, date(2022, 6, 1), settings=load_settings()) as session:
+        assert session.notes == [warning]

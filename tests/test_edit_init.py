@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from edit_support import snapshot
+from yotplan.edit.scaffold import service_id_for
+from yotplan.errors import EditRefused
 from yotplan.plans.json_schema import SCHEMAS, json_schema
 
 from conftest import TODAY, Invoke
@@ -164,3 +167,70 @@ def test_init_on_a_file_is_refused(cli: Invoke, tmp_path: Path) -> None:
     result = cli("init", tmp_path / "plans", "--today", TODAY)
     assert result.exit_code == 1
     assert result.stderr == f"yotplan: error: {tmp_path / 'plans'} is a file; `yotplan init` makes a new plans folder\n"
+
+
+@pytest.mark.parametrize(
+    ("holder", "service_id"),
+    [
+        ("North Devon_YJS 2", "north-devon-yjs-2"),  # each run of other characters is one dash
+        ("Torbay", "torbay"),
+        ("--", "service"),  # nothing left of the name
+        ("Plans für Köln", "service"),  # letters a service id cannot hold
+    ],
+)
+def test_the_service_id_is_the_holding_folders_name_as_a_slug(
+    cli: Invoke, tmp_path: Path, holder: str, service_id: str
+) -> None:
+    folder = tmp_path / holder / "plans"
+    assert service_id_for(folder) == service_id
+    result = cli("init", folder, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        (folder / "service.yaml")
+        .read_text(encoding="utf-8")
+        .endswith(f"\nid: {service_id}\nname: Example Youth Justice Service\n")
+    )
+
+
+def test_the_example_action_is_due_thirty_days_after_the_day_of_init(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    assert cli("init", folder, "--today", "2022-06-01").exit_code == 0
+    example = (folder / "self-assessment.yaml").read_text(encoding="utf-8")
+    assert "  date: 2022-06-01\n" in example
+    assert "        due: 2022-07-01\n" in example
+
+
+def test_a_day_too_late_to_start_a_plan_on_is_refused_in_one_line(cli: Invoke, tmp_path: Path) -> None:
+    result = cli("init", tmp_path / "plans", "--today", "9999-12-31")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "yotplan: error: 9999-12-31 is too late a date to start a plan on; give --today a real date\n"
+    )
+    assert not (tmp_path / "plans").exists()
+
+
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        (FileExistsError(17, "File exists"), "{path} appeared while `init` was running; it was left as it is"),
+        (PermissionError(13, "Permission denied", "owners.yaml"), "cannot create {path}: Permission denied"),
+        (OSError("the disk went away"), "cannot create {path}: the disk went away"),  # no strerror
+    ],
+)
+def test_a_starter_file_that_cannot_be_created_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError, says: str
+) -> None:
+    from yotplan.edit import scaffold
+
+    real_create = scaffold.create_file
+
+    def create_file(path: Path, data: bytes) -> None:
+        if path.name == "owners.yaml":
+            raise error
+        real_create(path, data)
+
+    monkeypatch.setattr(scaffold, "create_file", create_file)
+    folder = tmp_path / "plans"
+    with pytest.raises(EditRefused) as caught:
+        scaffold.create_plans_folder(folder, date(2022, 6, 1))
+    assert str(caught.value) == says.format(path=folder / "owners.yaml")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from datetime import date
 from pathlib import Path
 
@@ -9,9 +11,10 @@ import pytest
 
 from edit_support import changes_since
 from edit_support import snapshot as texts
-from yotplan.edit.roundtrip import remove_key, set_value
+from yotplan.edit.roundtrip import EditError, remove_key, set_value
 from yotplan.edit.session import EditSession
-from yotplan.errors import EditRefused, EditWouldBreakPlans
+from yotplan.errors import EditRefused, EditWouldBreakPlans, PlansLocked
+from yotplan.problems import Problem
 
 from conftest import SHIPPED_PLANS, TODAY, Invoke
 
@@ -183,3 +186,133 @@ def test_the_session_refuses_a_file_that_changed_since_it_was_loaded(plans: Path
         path.write_text(path.read_text(encoding="utf-8").replace("status: not-started", "status: blocked", 1))
         with pytest.raises(EditRefused, match="changed on disk while it was being read"):
             session.editable(doc)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("recommendations:", "recommendations: [unclosed"),  # no longer YAML
+        ("source:", "source: caf\xe9"),  # no longer UTF-8 (written as Latin-1)
+    ],
+)
+def test_a_file_that_no_longer_reads_since_it_was_loaded_is_refused_as_changed(
+    plans: Path, change: tuple[str, str]
+) -> None:
+    with EditSession(plans, DAY) as session:
+        doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
+        path = plans / HMIP
+        path.write_bytes(path.read_text(encoding="utf-8").replace(*change, 1).encode("latin-1", "replace"))
+        with pytest.raises(EditRefused) as caught:
+            session.editable(doc)
+    assert str(caught.value) == f"{path} changed on disk while it was being read; run the command again"
+
+
+def test_a_plans_path_that_is_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    """The CLI refuses it as a usage error first; through the API, the session says it."""
+    (tmp_path / "plans").write_text("owners: {}\n", encoding="utf-8")
+    with pytest.raises(EditRefused) as caught, EditSession(tmp_path / "plans", DAY):
+        pass
+    assert str(caught.value) == (
+        f"{tmp_path / 'plans'}: not a folder; pass --plans DIR (or set YOTPLAN_PLANS), or run `yotplan init`"
+    )
+
+
+def test_an_edit_of_a_folder_locked_elsewhere_gives_up_after_its_time(
+    plans: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another edit holds the folder's lock (here an flock of this process's own): the session says once
+    that it waits (after half a second), waits `lock_timeout` seconds, then gives up, naming the folder
+    as the user would write it and how long it waited."""
+    monkeypatch.chdir(plans.parent)
+    heard: list[str] = []
+    other = os.open(plans, os.O_RDONLY)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(PlansLocked) as caught, EditSession(plans, DAY, lock_timeout=0.6, on_wait=heard.append):
+            pass
+    finally:
+        os.close(other)
+    assert heard == ["waiting for another yotplan edit of plans to finish (for up to 0.6 s)"]
+    assert str(caught.value) == (
+        "plans is being edited by another yotplan process (still busy after 0.6 s); nothing was written: "
+        "try again in a moment"
+    )
+
+
+def test_an_edit_that_would_write_an_alias_is_refused_at_the_anchor(plans: Path) -> None:
+    """One action's tree put in two places: ruamel would write an anchor and an alias, which a plan
+    file may not hold. The file's YAML problem is the first new problem, where the anchor would be."""
+
+    def alias(tree: dict[str, list[dict[str, list[dict[str, object]]]]]) -> None:
+        tree["recommendations"][1]["actions"][0]["measure"] = tree["recommendations"][0]["actions"][0]
+
+    before = snapshot(plans)
+    with pytest.raises(EditWouldBreakPlans) as caught:
+        edit_tree(plans, alias)
+    line = (plans / HMIP).read_text(encoding="utf-8").splitlines().index("      - id: HMIP-1.1") + 1
+    assert caught.value.problems[0] == Problem(
+        str(plans / HMIP), line, 9, "error", "YP004", "YAML anchors are not allowed in plans; write the value out"
+    )
+    assert snapshot(plans) == before
+
+
+def test_an_edit_that_empties_a_file_is_refused(plans: Path) -> None:
+    before = snapshot(plans)
+    with EditSession(plans, DAY) as session:
+        doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
+        session.editable(doc).data = None
+        with pytest.raises(EditWouldBreakPlans) as caught:
+            session.commit()
+    assert caught.value.problems[0] == Problem(str(plans / HMIP), 1, 1, "error", "YP007", "file is empty")
+    assert snapshot(plans) == before
+
+
+def test_a_plan_swapped_for_a_link_out_of_its_folder_after_loading_is_not_edited(plans: Path, tmp_path: Path) -> None:
+    """Loading refuses such a link; one put in place between the load and the edit is refused too."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    path = plans / HMIP
+    (outside / HMIP).write_bytes(path.read_bytes())  # the same text: only where it is differs
+    with EditSession(plans, DAY) as session:
+        doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
+        path.unlink()
+        path.symlink_to(outside / HMIP)
+        with pytest.raises(EditRefused) as caught:
+            session.editable(doc)
+    assert str(caught.value) == (
+        f"{path}: not edited: it is a link that leads outside its folder; yotplan reads only files inside it"
+    )
+
+
+def test_a_file_the_round_trip_reader_cannot_read_is_refused_in_one_line(
+    plans: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The strict loader read it, but ruamel (the round-trip reader) trips: refused, never a crash.
+    No such file is known, so ruamel's refusal is stood in for."""
+    from yotplan.edit import session as session_module
+
+    def refusing(raw: bytes) -> None:
+        raise EditError("the round-trip YAML reader cannot read this file (a reason)")
+
+    monkeypatch.setattr(session_module, "RoundTripDocument", refusing)
+    with EditSession(plans, DAY) as session:
+        doc = next(d for d in session.plans.plans if d.path.endswith(HMIP))
+        with pytest.raises(EditRefused) as caught:
+            session.editable(doc)
+    assert str(caught.value) == (
+        f"{plans / HMIP}: cannot be edited safely: the round-trip YAML reader cannot read this file (a reason)"
+    )
+
+
+def test_a_second_copy_of_an_existing_error_is_new(plans: Path) -> None:
+    """HMIP-1.2 already reuses HMIP-1.1's id; an edit that makes HMIP-1.3 reuse it too brings the same
+    problem a second time (same file, code and message): that copy is new, and refused."""
+    path = plans / HMIP
+    path.write_text(path.read_text(encoding="utf-8").replace("- id: HMIP-1.2\n", "- id: HMIP-1.1\n", 1))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first, third = lines.index("      - id: HMIP-1.1") + 1, lines.index("      - id: HMIP-1.3") + 1
+    with pytest.raises(EditWouldBreakPlans) as caught:
+        edit_tree(plans, lambda tree: set_value(tree["recommendations"][0]["actions"][2], "id", "HMIP-1.1"))
+    assert [(p.code, p.line, p.message) for p in caught.value.problems] == [
+        ("YP108", third, f"id 'HMIP-1.1' is already used at {path}:{first}; ids must be unique")
+    ]

@@ -782,3 +782,193 @@ def test_each_column_not_read_says_why() -> None:
         (2, "Lead", "owner", ""),
         (3, "Owner", None, "'Lead' is already the owner column"),
     ]
+
+
+def actions_of(plan: ImportedPlan) -> list[tuple[str, str, int, str, str, str | None, list[str]]]:
+    return [
+        (a.id, a.ref, a.row, a.title, a.owner, a.undated, a.review) for rec in plan.recommendations for a in rec.actions
+    ]
+
+
+def test_an_action_ref_that_extends_its_recommendations_id_is_kept_and_the_others_are_numbered_around_it() -> None:
+    plan = plan_of(
+        ["Ref", "Recommendation", "Rec owner", "Action no", "Action", "Lead", "Due"],
+        ["1", "Improve the Board", "Board Chair", "1.5", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["1", None, None, "S-1.7", "Report", "yot manager", "31/03/2023"],
+        ["1", None, None, "2.1", "Train", "Jane Smith", "31/03/2023"],
+        ["1", None, None, "1.5", "Again", "YOT Manager", "31/03/2023"],
+        ["1", None, None, "1.2 a", "Spaced", "YOT Manager", "31/03/2023"],
+        ["1", None, None, None, "Plain", "YOT Manager", "31/03/2023"],
+    )
+    assert [(a.id, a.ref) for a in plan.recommendations[0].actions] == [
+        ("S-1.5", "1.5"),
+        ("S-1.7", "S-1.7"),
+        ("S-1.1", "2.1"),  # another recommendation's number: numbered
+        ("S-1.2", "1.5"),  # taken already
+        ("S-1.3", "1.2 a"),  # a space: no id
+        ("S-1.4", ""),
+    ]
+    clash = plan_of(
+        ["Ref", "Recommendation", "Action no", "Action", "Lead", "Due"],
+        ["1", "Improve the Board", "1.abc", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["1.abc", "Train the staff", None, "Run the course", "YOT Manager", "31/03/2023"],
+    )
+    after = plan_of(
+        ["Ref", "Recommendation", "Action", "Lead", "Due"],
+        ["1", "Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["1.1", None, "Report", "YOT Manager", "31/03/2023"],
+        ["1", None, "Publish", "YOT Manager", "31/03/2023"],
+    )
+    # A number a later row gives is kept; the others take the next numbers free.
+    assert ids(after) == [("S-1", "Improve the Board", ["S-1.2", "S-1.1", "S-1.3"])]
+    # A recommendation's id is never an action's too.
+    assert ids(clash) == [("S-1", "Improve the Board", ["S-1.1"]), ("S-1.abc", "Train the staff", ["S-1.abc.1"])]
+    # The recommendation's owner first, then each action's, as first met; the same owner written
+    # differently, and a person's name, flagged at their rows.
+    assert [(o.key, o.role, o.row, o.person) for o in plan.owners.values()] == [
+        ("board-chair", "Board Chair", 2, False),
+        ("yot-manager", "YOT Manager", 2, False),
+        ("jane-smith", "Jane Smith", 4, True),
+    ]
+    assert [(kind, row) for kind, row, _ in plan.flags] == [("same-owner", 3), ("person", 4)]
+
+
+def test_a_recommendation_without_action_rows_or_text_is_kept_whole_and_flagged_at_its_row() -> None:
+    plan = plan_of(
+        ["Ref", "Recommendation", "Rec owner", "Action", "Lead", "Due"],
+        [
+            "2",
+            "A recommendation with no actions at all and a rather long text to be cut",
+            "Health Lead",
+            None,
+            None,
+            None,
+        ],
+        ["3", None, None, "Orphan text", "YOT Manager", "31/03/2023"],
+        ["4", "No actions, no lead", None, None, None, None],
+    )
+    no_action = ["action: the spreadsheet gives this recommendation no action; plan one, with its lead"]
+    long_text = "A recommendation with no actions at all and a rather long text to be cut"
+    assert actions_of(plan) == [
+        ("S-2.1", "", 2, long_text, "health-lead", "to-be-confirmed", no_action),
+        (
+            "S-3.1",
+            "",
+            3,
+            "Orphan text",
+            "yot-manager",
+            None,
+            ["recommendation: the spreadsheet gives its recommendation no text"],
+        ),
+        ("S-4.1", "", 4, "No actions, no lead", "lead-not-recorded", "to-be-confirmed", no_action),
+    ]
+    assert [(a.status, a.lead) for rec in plan.recommendations for a in rec.actions] == [
+        ("not-started", "Health Lead"),
+        ("not-started", "YOT Manager"),
+        ("not-started", "Lead not recorded in the spreadsheet"),
+    ]
+    assert [(rec.text, rec.comments) for rec in plan.recommendations][1] == (
+        "Recommendation 3 (the spreadsheet gives no text)",
+        ["text: the spreadsheet gives no text for this recommendation"],
+    )
+    assert plan.flags == [
+        ("recommendation", 2, "recommendation ref '2' has no action rows; given one, to be confirmed"),
+        ("recommendation", 3, "ref '3' has no recommendation text"),
+        ("recommendation", 4, "recommendation ref '4' has no action rows; given one, to be confirmed"),
+    ]
+    unnumbered = plan_of(
+        ["Recommendation", "Rec owner", "Action", "Lead", "Due"],
+        ["Improve the Board", None, "(2a) Meet monthly", "YOT Manager", "31/03/2023"],
+        ["Publish a plan for the whole of the partnership, with its aims", "Comms Lead", None, None, None],
+        ["Train", None, None, "YOT Manager", "31/03/2023"],
+    )
+    assert ids(unnumbered) == [
+        ("S-1", "Improve the Board", ["S-1.1"]),  # a sub-ref in the action text makes no ref without a ref column
+        ("S-2", "Publish a plan for the whole of the partnership, with its aims", ["S-2.1"]),
+        ("S-3", "Train", ["S-3.1"]),
+    ]
+    assert unnumbered.recommendations[0].actions[0].comments == ["the spreadsheet's ref: (2a)"]
+    assert unnumbered.recommendations[2].actions[0].review == [
+        "title: the row has no action text, so its recommendation's text is the title"
+    ]
+    assert unnumbered.flags == [
+        ("no-action-text", 4, "no action text; titled 'Train'"),
+        (
+            "recommendation",
+            3,
+            "recommendation 'Publish a plan for the whole of the partnership,…' has no action rows; "
+            "given one, to be confirmed",
+        ),
+    ]
+
+
+def test_what_a_recommendation_row_says_a_ref_with_no_digit_and_unclear_status_words_are_flagged_at_their_rows() -> (
+    None
+):
+    plan = plan_of(
+        ["Ref", "Recommendation", "Action", "Lead", "Due", "Status", "Progress update"],
+        ["1", "Improve the Board", None, None, None, None, "Fewer delays"],
+        ["1", None, "Meet monthly", "YOT Manager", "31/03/2023", "amber-ish", "Venue booked"],
+        ["?", "Train the staff", "Run the course", "YOT Manager", "31/03/2023", "In progress", None],
+        ["1", "Improve the Board's work", "Report", "YOT Manager", "31/03/2023", "In progress", None],
+    )
+    assert plan.flags == [
+        ("rec-row", 2, "Progress update 'Fewer delays'"),
+        ("status-unclear", 3, "'amber-ish': not-started until checked"),
+        ("recommendation", 4, "ref '?' has no letter or digit; numbered S-2"),
+        (
+            "recommendation",
+            5,
+            "its recommendation text differs from that of ref '1' (row 2); placed under that ref, the text kept as a "
+            "comment",
+        ),
+    ]
+    assert plan.recommendations[0].comments == [
+        "row 2 of the spreadsheet also says: Progress update 'Fewer delays'",
+        "row 5 of the spreadsheet gives this text: Improve the Board's work",
+    ]
+
+
+def test_without_a_ref_column_a_sub_ref_in_the_action_text_makes_no_recommendation() -> None:
+    plan = plan_of(
+        ["Recommendation", "Action", "Lead", "Due"],
+        [None, "(2a) Meet monthly", "YOT Manager", "31/03/2023"],
+        ["Improve the Board", "(2b) Report", "YOT Manager", "31/03/2023"],
+    )
+    assert plan.not_placed == [(2, "no recommendation on or above this row; fill in its ref and recommendation")]
+    assert ids(plan) == [("S-1", "Improve the Board", ["S-1.1"])]
+
+
+def test_a_recommendation_is_found_again_by_its_text_and_one_without_a_ref_is_numbered_and_noted() -> None:
+    unnumbered = plan_of(
+        ["Recommendation", "Action", "Lead", "Due"],
+        ["Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["Train the staff", "Run the course", "YOT Manager", "31/03/2023"],
+        ["improve the board", "Report", "YOT Manager", "31/03/2023"],
+    )
+    assert ids(unnumbered) == [("S-1", "Improve the Board", ["S-1.1", "S-1.2"]), ("S-2", "Train the staff", ["S-2.1"])]
+    other_text = "Improve the Board's work with partners across the county, its data and its report"
+    assert len(other_text) == 81
+    plan = plan_of(
+        ["Ref", "Recommendation", "Action", "Lead", "Due"],
+        ["1", "Improve the Board", "Meet monthly", "YOT Manager", "31/03/2023"],
+        ["1", other_text, "Report", "YOT Manager", "31/03/2023"],
+        [None, "Train the staff", "Run the course", "YOT Manager", "31/03/2023"],
+        [None, None, "(3a) Book a room", "YOT Manager", "31/03/2023"],
+    )
+    assert ids(plan) == [
+        ("S-1", "Improve the Board", ["S-1.1", "S-1.2"]),
+        ("S-2", "Train the staff", ["S-2.1"]),
+        ("S-3", "Recommendation 3 (the spreadsheet gives no text)", ["S-3.1"]),
+    ]
+    assert [a.review for rec in plan.recommendations for a in rec.actions] == [
+        [],
+        [f"recommendation: this row gives it another text: {other_text[:79] + '…'!r}"],
+        ["recommendation: the spreadsheet gives it no ref; numbered S-2"],
+        ["recommendation: the spreadsheet gives its recommendation no text"],
+    ]
+    assert [(kind, row) for kind, row, _ in plan.flags] == [
+        ("recommendation", 3),
+        ("recommendation", 4),
+        ("recommendation", 5),
+    ]

@@ -279,3 +279,19 @@ def test_an_owner_key_holding_a_date_of_birth_is_masked_in_every_message(cli: In
     assert "Jo Bloggs DOB 12••" in result.stdout  # the rest of the key is shown, so the line can be found
     assert "12/03/2010" not in result.stdout
     assert "12/03/2011" not in result.stdout
+
+
+def test_an_owners_edit_that_adds_it_is_warned_about_once(cli: Invoke, plans: Path) -> None:
+    added = cli("add", "owner", "camhs-duty", "--role", "CAMHS duty worker (ring 07700 900123)", "--agency", "NHS",
+                "--plans", plans, "--today", "2022-06-01")  # fmt: skip
+    assert (added.exit_code, added.stdout) == (0, f"added owner camhs-duty to {plans / 'owners.yaml'}\n")
+    owners = plans / "owners.yaml"
+    line = owners.read_text(encoding="utf-8").splitlines().index("    role: CAMHS duty worker (ring 07700 900123)") + 1
+    assert added.stderr.startswith(
+        f"{owners}:{line}:11: warning YP305 role of owner camhs-duty looks like a phone number (07••••••••23): "
+    )
+    assert len(added.stderr.splitlines()) == 1
+    # The next edit of the file leaves that line as it was: nothing new to warn about.
+    again = cli("add", "owner", "camhs-lead-2", "--role", "CAMHS lead", "--agency", "NHS",
+                "--plans", plans, "--today", "2022-06-01")  # fmt: skip
+    assert (again.exit_code, again.stderr) == (0, "")
