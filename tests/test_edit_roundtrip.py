@@ -12,8 +12,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from edit_support import EDIT_FIXTURES, FIXTURE_FILES, SHIPPED_FILES, TARGET_ACTION, fixture_folder, line_index
+from yotplan.edit import roundtrip
 from yotplan.edit.roundtrip import (
     FOLD_WIDTH,
+    EditError,
     Indentation,
     RoundTripDocument,
     _same_data,
@@ -381,6 +383,101 @@ def test_each_changed_line_keeps_its_own_line_ending_and_a_new_line_gets_the_usu
     for key, value in (("x", 9), ("b", 8), ("c", 7), ("g", 1)):
         set_value(doc.data, key, value)
     assert doc.render() == "x: 9\na: 1\r\nb: 8\nc: 7\nd: 4\r\ne: 5\r\nf: 6\r\ng: 1\r\n"
+
+
+def test_a_last_line_changed_in_place_keeps_its_own_ending_or_its_lack_of_one() -> None:
+    for before, after in (
+        (b"id: a\nx: 1", "id: a\nx: 2"),  # no final newline: the edit adds none
+        (b"id: a\r\nx: 1\n", "id: a\r\nx: 2\n"),  # mostly CRLF, but the last line's own LF stays
+    ):
+        doc = RoundTripDocument(before)
+        set_value(doc.data, "x", 2)
+        assert doc.render() == after
+
+
+def test_a_value_read_as_ruamels_plain_text_object_is_replaced_by_the_new_text() -> None:
+    # ruamel reads an anchored plain value as a PlainScalarString (plans refuse anchors, but the
+    # round-trip layer is also used on its own): the new text replaces it, not a placeholder.
+    doc = RoundTripDocument(b"a: &x bar\nb: 1\n")
+    set_value(doc.data, "a", "baz")
+    assert doc.render() == "a: baz\nb: 1\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "edits", "after"),
+    [
+        (  # two changes between the same two lines ruamel keeps: one stretch, rendered once
+            "x: 0\na:   1\nb:   2\nc:   3\ny: 0\n",
+            {"a": 9, "c": 8},
+            "x: 0\na: 9\nb: 2\nc: 8\ny: 0\n",
+        ),
+        (  # two stretches apart, each from the last kept line before to the first after
+            "x: 0\na:   1\nb: 2\nc:   3\ny: 0\n",
+            {"a": 9, "c": 8},
+            "x: 0\na: 9\nb: 2\nc: 8\ny: 0\n",
+        ),
+        (  # a change on a line ruamel keeps, outside the stretch, is made on the file's own line
+            "a:   1\nx: 0\ny: 0\nw:   5\n",
+            {"a": 9, "y": 7},
+            "a: 9\nx: 0\ny: 7\nw:   5\n",
+        ),
+        (  # inside the stretch, up to its last line, it is part of the stretch, made once
+            "x: 0\na:   1\nc:   3\nb: 2\ny: 0\nw:   5\n",
+            {"a": 9, "b": 8},
+            "x: 0\na: 9\nc: 3\nb: 8\ny: 0\nw:   5\n",
+        ),
+    ],
+    ids=["one-stretch", "two-stretches", "kept-line-outside", "kept-line-inside"],
+)
+def test_changes_next_to_lines_ruamel_rewrites_take_its_rendering_of_their_stretch_only(
+    before: str, edits: dict[str, int], after: str
+) -> None:
+    # `a:   1` is a line ruamel writes as `a: 1`: a change there takes ruamel's lines from the
+    # last line before it to the first after it that ruamel wrote as the file has them.
+    doc = RoundTripDocument(before.encode())
+    for key, value in edits.items():
+        set_value(doc.data, key, value)
+    assert doc.render() == after
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("---\na:   1\nx: 0\n", "---\na: 9\nx: 0\n"),
+        ("# c\n---\na:   1\nx: 0\n", "# c\n---\na: 9\nx: 0\n"),
+        ("x: 0\na:   1\n...\n", "x: 0\na: 9\n...\n"),
+    ],
+    ids=["start", "start-after-a-comment", "end"],
+)
+def test_a_documents_start_and_end_marks_stay_when_a_change_next_to_them_is_rendered_by_ruamel(
+    before: str, after: str
+) -> None:
+    doc = RoundTripDocument(before.encode())
+    set_value(doc.data, "a", 9)  # `a:   1` is rewritten as ruamel writes it, up to the file's edge
+    assert doc.render() == after
+
+
+def test_a_new_line_gets_crlf_when_as_many_lines_end_in_crlf_as_in_lf() -> None:
+    doc = RoundTripDocument(b"a: 1\r\nb: 2\n")
+    set_value(doc.data, "c", 3)
+    assert doc.render() == "a: 1\r\nb: 2\nc: 3\r\n"
+
+
+def test_a_file_the_round_trip_reader_refuses_is_named_by_the_readers_first_line_or_its_kind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(EditError) as refused:
+        RoundTripDocument(b"a: [1\n")
+    assert str(refused.value).startswith("the round-trip YAML reader cannot read this file (while parsing a flow")
+
+    class Silent:  # an error with no words: its kind is named instead
+        def load(self, text: str) -> None:
+            raise RecursionError
+
+    monkeypatch.setattr(roundtrip, "_make_yaml", lambda *args: Silent())
+    with pytest.raises(EditError) as refused:
+        RoundTripDocument(b"a: 1\n")
+    assert str(refused.value) == "the round-trip YAML reader cannot read this file (RecursionError)"
 
 
 def test_one_date_set_twice_is_written_twice_and_a_text_with_a_line_break_is_quoted() -> None:
