@@ -457,6 +457,17 @@ def test_a_documents_start_and_end_marks_stay_when_a_change_next_to_them_is_rend
     assert doc.render() == after
 
 
+def test_keys_removed_and_inserted_leave_a_line_ruamel_would_rewrite_as_the_file_has_it() -> None:
+    # `w:   5` is a line ruamel writes as `w: 5`: only a wrong diff of the edit would reach it.
+    doc = RoundTripDocument(b"w:   5\na: 1\nb: 2\nc: 3\n")
+    remove_key(doc.data, "c")
+    set_value(doc.data, "x", 0, order=["a", "x", "b"])
+    assert doc.render() == "w:   5\na: 1\nx: 0\nb: 2\n"
+    doc = RoundTripDocument(b"a: 1\nb: 2\nw:   5\n")
+    remove_key(doc.data, "b")
+    assert doc.render() == "a: 1\nw:   5\n"
+
+
 def test_a_new_line_gets_crlf_when_as_many_lines_end_in_crlf_as_in_lf() -> None:
     doc = RoundTripDocument(b"a: 1\r\nb: 2\n")
     set_value(doc.data, "c", 3)
