@@ -466,6 +466,23 @@ def test_keys_removed_and_inserted_leave_a_line_ruamel_would_rewrite_as_the_file
     doc = RoundTripDocument(b"a: 1\nb: 2\nw:   5\n")
     remove_key(doc.data, "b")
     assert doc.render() == "a: 1\nw:   5\n"
+    doc = RoundTripDocument(b"x: 0\nm: 0\ny: 0\nw:   5\n")  # two changes apart: each is made
+    set_value(doc.data, "x", 1)
+    set_value(doc.data, "y", 2)
+    assert doc.render() == "x: 1\nm: 0\ny: 2\nw:   5\n"
+
+
+def test_a_merge_that_does_not_read_back_as_the_edit_is_never_written_ruamels_rendering_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The guard behind the merge: were `_transplant` to lose a change, the file would not hold
+    # the edit. It does not today (the tests above), so a merge that drops the edit stands in.
+    monkeypatch.setattr(
+        roundtrip, "_transplant", lambda original, baseline, edited: [(line, i) for i, line in enumerate(original)]
+    )
+    doc = RoundTripDocument(b"a:   1\r\nb: 2\r\n")
+    set_value(doc.data, "b", 3)
+    assert doc.render() == "a: 1\r\nb: 3\r\n"
 
 
 def test_a_new_line_gets_crlf_when_as_many_lines_end_in_crlf_as_in_lf() -> None:
