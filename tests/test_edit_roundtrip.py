@@ -446,8 +446,9 @@ def test_changes_next_to_lines_ruamel_rewrites_take_its_rendering_of_their_stret
         ("---\na:   1\nx: 0\n", "---\na: 9\nx: 0\n"),
         ("# c\n---\na:   1\nx: 0\n", "# c\n---\na: 9\nx: 0\n"),
         ("x: 0\na:   1\n...\n", "x: 0\na: 9\n...\n"),
+        ("x: 0\na:   1\n... \n", "x: 0\na: 9\n...\n"),  # ruamel's `...` for the file's `... `
     ],
-    ids=["start", "start-after-a-comment", "end"],
+    ids=["start", "start-after-a-comment", "end", "end-with-a-trailing-space"],
 )
 def test_a_documents_start_and_end_marks_stay_when_a_change_next_to_them_is_rendered_by_ruamel(
     before: str, after: str
@@ -470,6 +471,10 @@ def test_keys_removed_and_inserted_leave_a_line_ruamel_would_rewrite_as_the_file
     set_value(doc.data, "x", 1)
     set_value(doc.data, "y", 2)
     assert doc.render() == "x: 1\nm: 0\ny: 2\nw:   5\n"
+    doc = RoundTripDocument(b"x: 0\nm: 0\na:   1\ny: 0\nw:   5\n")  # a key added just before a stretch
+    set_value(doc.data, "n", 5, order=["x", "n", "m", "a", "y", "w"])
+    set_value(doc.data, "a", 9)
+    assert doc.render() == "x: 0\nn: 5\nm: 0\na: 9\ny: 0\nw:   5\n"
 
 
 def test_a_merge_that_does_not_read_back_as_the_edit_is_never_written_ruamels_rendering_is(
@@ -483,6 +488,16 @@ def test_a_merge_that_does_not_read_back_as_the_edit_is_never_written_ruamels_re
     doc = RoundTripDocument(b"a:   1\r\nb: 2\r\n")
     set_value(doc.data, "b", 3)
     assert doc.render() == "a: 1\r\nb: 3\r\n"
+
+
+def test_a_kept_line_between_two_rewritten_stretches_keeps_its_own_line_ending() -> None:
+    # `m: 0\r\n` is the last line ruamel keeps before the second stretch and the first after
+    # the first: it is the file's own line, CRLF and all, not a line of either stretch.
+    doc = RoundTripDocument(b"x: 0\na:   1\nm: 0\r\nc:   3\ny: 0\n")
+    set_value(doc.data, "a", 9)
+    set_value(doc.data, "c", 8)
+    set_value(doc.data, "n", 1, order=["x", "a", "m", "c", "n", "y"])
+    assert doc.render() == "x: 0\na: 9\nm: 0\r\nc: 8\nn: 1\ny: 0\n"
 
 
 def test_a_new_line_gets_crlf_when_as_many_lines_end_in_crlf_as_in_lf() -> None:
